@@ -1,0 +1,167 @@
+//! The whole pipeline, load → resolve → render → write, as one call.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
+use crate::render::{OutputFile, RenderOptions};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root (holding `site.yaml`).
+    pub root: PathBuf,
+    /// The output folder; `<root>/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of site.yaml.
+    pub base_url: Option<String>,
+    /// Build drafts too.
+    pub drafts: bool,
+}
+
+/// How long each stage took.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    /// Reading and parsing files.
+    pub load: Duration,
+    /// Building the cross-link index.
+    pub resolve: Duration,
+    /// Markdown and templates.
+    pub render: Duration,
+    /// Writing the output folder.
+    pub write: Duration,
+}
+
+/// A build's result.
+#[derive(Debug)]
+pub struct Built {
+    /// The files of the site.
+    pub files: Vec<OutputFile>,
+    /// Warnings (and, on failure, errors).
+    pub diagnostics: Diagnostics,
+    /// Stage timings.
+    pub timings: Timings,
+}
+
+/// Runs load, resolve and render in memory. On failure the files are empty
+/// and the diagnostics hold every error found.
+pub fn render_site(options: &BuildOptions) -> Built {
+    let mut timings = Timings::default();
+    let started = Instant::now();
+    let (site, mut diagnostics) = crate::content::load(&options.root, options.base_url.as_deref());
+    timings.load = started.elapsed();
+    let Some(site) = site else {
+        return Built {
+            files: Vec::new(),
+            diagnostics,
+            timings,
+        };
+    };
+    let started = Instant::now();
+    let (index, resolve_diags) = crate::index::resolve(&site, options.drafts);
+    diagnostics.extend(resolve_diags.sorted());
+    timings.resolve = started.elapsed();
+    let theme = match crate::theme::Theme::find(&site.root, &site.config.theme, &site.config) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let Some(base_url) = site.config.base_url.clone() else {
+        diagnostics.push(
+            Diagnostic::error(Problem::Config(
+                "`base_url` is required to build (feeds and the sitemap need absolute URLs)".into(),
+            ))
+            .at(crate::diagnostics::Location::file(std::path::Path::new(
+                "site.yaml",
+            )))
+            .help("add `base_url: \"https://example.org/\"` to site.yaml, or pass `--base-url`"),
+        );
+        return Built {
+            files: Vec::new(),
+            diagnostics,
+            timings,
+        };
+    };
+    if diagnostics.has_errors() {
+        return Built {
+            files: Vec::new(),
+            diagnostics,
+            timings,
+        };
+    }
+    let Some(theme) = theme else {
+        return Built {
+            files: Vec::new(),
+            diagnostics,
+            timings,
+        };
+    };
+    let started = Instant::now();
+    let (files, render_diags) = crate::render::render(&index, &theme, &RenderOptions { base_url });
+    diagnostics.extend(render_diags.sorted());
+    timings.render = started.elapsed();
+    Built {
+        files,
+        diagnostics,
+        timings,
+    }
+}
+
+/// The output folder of `options`.
+pub fn output_dir(options: &BuildOptions) -> PathBuf {
+    options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"))
+}
+
+/// A finished build written to disk.
+#[derive(Debug)]
+pub struct Report {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files in the output.
+    pub files: usize,
+    /// Files whose bytes changed.
+    pub written: usize,
+    /// Warnings.
+    pub diagnostics: Diagnostics,
+    /// Stage timings.
+    pub timings: Timings,
+}
+
+/// Builds the site and swaps it into the output folder. On any error the
+/// previous output is left exactly as it was.
+pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
+    let out = output_dir(options);
+    if let Err(d) = crate::output::check_output_dir(&options.root, &out) {
+        let mut diags = Diagnostics::default();
+        diags.push(d);
+        return Err(diags);
+    }
+    let mut built = render_site(options);
+    if built.diagnostics.has_errors() {
+        return Err(built.diagnostics);
+    }
+    let started = Instant::now();
+    let stats = match crate::output::write(&out, &built.files) {
+        Ok(s) => s,
+        Err(d) => {
+            built.diagnostics.push(d);
+            return Err(built.diagnostics);
+        }
+    };
+    built.timings.write = started.elapsed();
+    Ok(Report {
+        pages: built
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count(),
+        files: stats.files,
+        written: stats.written,
+        diagnostics: built.diagnostics,
+        timings: built.timings,
+    })
+}

@@ -1,0 +1,175 @@
+//! The command line: parses arguments, runs the library, prints results and
+//! diagnostics, and chooses the exit code (0 ok, 1 content, configuration or
+//! template errors, 2 usage errors).
+
+use crate::build::{build, BuildOptions};
+use crate::scaffold::{self, NewKind};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// storia: a static-site generator for news story digests.
+#[derive(Debug, Parser)]
+#[command(name = "storia", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default `public/`).
+    Build {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The output folder (default: `public/` in the root).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Override `base_url` of site.yaml (for preview deploys).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Build drafts too.
+        #[arg(long)]
+        drafts: bool,
+        /// Print nothing but diagnostics.
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Print more about what was built.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Create a new site in DIR, ready to build.
+    Init {
+        /// The folder to create (must be empty or absent).
+        dir: PathBuf,
+    },
+    /// Create a new content file with valid front matter.
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The id (digests get today's date in front: `2022-12-20-minsk`).
+        id: String,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The title or name.
+        #[arg(long)]
+        title: Option<String>,
+        /// The date of a digest (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    run(cli)
+}
+
+fn run(cli: Cli) -> i32 {
+    let mut stderr = std::io::stderr().lock();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            quiet,
+            verbose,
+            timings,
+        } => {
+            let started = Instant::now();
+            let options = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+            };
+            match build(&options) {
+                Ok(report) => {
+                    let warnings = report.diagnostics.warning_count();
+                    let _ = write!(stderr, "{}", report.diagnostics.render_all());
+                    if !quiet {
+                        let ms = started.elapsed().as_millis();
+                        let _ = writeln!(
+                            stderr,
+                            "built {} pages ({} files, {} changed) into {} in {ms} ms{}",
+                            report.pages,
+                            report.files,
+                            report.written,
+                            crate::build::output_dir(&options).display(),
+                            if warnings > 0 {
+                                format!(
+                                    " with {warnings} warning{}",
+                                    if warnings == 1 { "" } else { "s" }
+                                )
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
+                    if timings || verbose {
+                        let t = report.timings;
+                        let _ = writeln!(
+                            stderr,
+                            "timings: load {} ms, resolve {} ms, render {} ms, write {} ms",
+                            t.load.as_millis(),
+                            t.resolve.as_millis(),
+                            t.render.as_millis(),
+                            t.write.as_millis()
+                        );
+                    }
+                    0
+                }
+                Err(diagnostics) => {
+                    let _ = write!(stderr, "{}", diagnostics.render_all());
+                    1
+                }
+            }
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(()) => {
+                let _ = writeln!(
+                    stderr,
+                    "created a new site in {}\nnext: cd {} && storia build",
+                    dir.display(),
+                    dir.display()
+                );
+                0
+            }
+            Err(d) => {
+                let _ = write!(stderr, "{}", d.render());
+                1
+            }
+        },
+        Command::New {
+            kind,
+            id,
+            root,
+            title,
+            date,
+        } => match scaffold::new(&root, kind, &id, title.as_deref(), date.as_deref()) {
+            Ok(path) => {
+                println!("{}", path.display());
+                0
+            }
+            Err(d) => {
+                let _ = write!(stderr, "{}", d.render());
+                1
+            }
+        },
+    }
+}

@@ -1,0 +1,241 @@
+//! `site.yaml`: the site's configuration, checked and given defaults.
+
+use crate::content::fields::{opt_text, Extra, Text};
+use crate::content::SourceFile;
+use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
+use crate::yaml::{self, Seg};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Text,
+    #[serde(default, deserialize_with = "opt_text")]
+    base_url: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    language: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    theme: Option<String>,
+    #[serde(default)]
+    paths: RawPaths,
+    per_page: Option<usize>,
+    #[serde(default, deserialize_with = "opt_text")]
+    highlight_theme: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    timezone: Option<String>,
+    #[serde(default)]
+    extra: Extra,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    digests: Option<crate::content::fields::Id>,
+    actors: Option<crate::content::fields::Id>,
+    sources: Option<crate::content::fields::Id>,
+    stories: Option<crate::content::fields::Id>,
+    tags: Option<crate::content::fields::Id>,
+}
+
+/// The URL words of each section (`/attori/putin/` on an Italian site).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// Digest pages and their list.
+    pub digests: String,
+    /// Actor pages.
+    pub actors: String,
+    /// Source pages.
+    pub sources: String,
+    /// Story pages.
+    pub stories: String,
+    /// Tag pages.
+    pub tags: String,
+}
+
+impl Paths {
+    /// Every section word, with the key it is configured under.
+    pub fn all(&self) -> [(&'static str, &str); 5] {
+        [
+            ("digests", &self.digests),
+            ("actors", &self.actors),
+            ("sources", &self.sources),
+            ("stories", &self.stories),
+            ("tags", &self.tags),
+        ]
+    }
+}
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's title.
+    pub title: String,
+    /// The absolute base URL, always ending in `/`; `None` only when serving.
+    pub base_url: Option<String>,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// The site's description.
+    pub description: Option<String>,
+    /// The theme's folder name.
+    pub theme: String,
+    /// Section words.
+    pub paths: Paths,
+    /// Digests per list page.
+    pub per_page: usize,
+    /// The syntect theme for fenced code.
+    pub highlight_theme: String,
+    /// Time zone for dates without a time.
+    pub timezone: chrono_tz::Tz,
+    /// Free map for templates.
+    pub extra: serde_json::Value,
+    /// The file, kept to point at values found wrong later (unknown theme).
+    pub file: SourceFile,
+}
+
+impl Config {
+    /// Where a key's value sits in `site.yaml`.
+    pub fn locate(&self, key: &str) -> Location {
+        self.file.locate_yaml(&self.file.whole(), &[Seg::Key(key)])
+    }
+}
+
+/// Reads and checks `site.yaml` in `root`. `base_url_override` is `--base-url`.
+pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+    let rel = Path::new("site.yaml");
+    if !root.join(rel).is_file() {
+        return Err(vec![Diagnostic::error(Problem::MissingSiteConfig {
+            root: root.display().to_string(),
+        })
+        .help(
+            "run `storia init DIR` to start a new site, or pass `--root` to point at one",
+        )]);
+    }
+    let file = SourceFile::read(root, rel).map_err(|d| vec![d])?;
+    let raw: RawConfig = match yaml::parse(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => return Err(vec![file.yaml_error(e, &file.whole(), "site.yaml")]),
+    };
+    let mut errors = Vec::new();
+    let at = |key: &str| file.locate_yaml(&file.whole(), &[Seg::Key(key)]);
+
+    let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
+        Some(url) => match crate::content::fields::check_http_url(&url) {
+            Ok(()) => Some(if url.ends_with('/') {
+                url
+            } else {
+                format!("{url}/")
+            }),
+            Err((message, help)) => {
+                let d =
+                    Diagnostic::error(Problem::Config(format!("invalid `base_url`: {message}")))
+                        .help(help);
+                errors.push(if base_url_override.is_some() {
+                    d
+                } else {
+                    d.at(at("base_url"))
+                });
+                None
+            }
+        },
+        None => None,
+    };
+
+    let timezone = match raw.timezone.as_deref() {
+        None => chrono_tz::UTC,
+        Some(name) => match name.parse::<chrono_tz::Tz>() {
+            Ok(tz) => tz,
+            Err(_) => {
+                errors.push(
+                    Diagnostic::error(Problem::Config(format!("unknown time zone `{name}`")))
+                        .at(at("timezone"))
+                        .help(
+                            did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()))
+                                .unwrap_or_else(|| {
+                                    "use an IANA name such as `Europe/Rome` or `UTC`".into()
+                                }),
+                        ),
+                );
+                chrono_tz::UTC
+            }
+        },
+    };
+
+    let per_page = match raw.per_page {
+        Some(0) => {
+            errors.push(
+                Diagnostic::error(Problem::Config("`per_page` must be at least 1".into()))
+                    .at(at("per_page"))
+                    .help("the default is 20"),
+            );
+            20
+        }
+        Some(n) => n,
+        None => 20,
+    };
+
+    let p = raw.paths;
+    let paths = Paths {
+        digests: p.digests.map_or("digests".into(), |i| i.0),
+        actors: p.actors.map_or("actors".into(), |i| i.0),
+        sources: p.sources.map_or("sources".into(), |i| i.0),
+        stories: p.stories.map_or("stories".into(), |i| i.0),
+        tags: p.tags.map_or("tags".into(), |i| i.0),
+    };
+    let all = paths.all();
+    for (i, (key, word)) in all.iter().enumerate() {
+        let clash = all[..i].iter().find(|(_, w)| w == word).map(|(k, _)| *k);
+        if let Some(other) = clash {
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "`paths.{key}` and `paths.{other}` are both `{word}`: each section needs its own word"
+                )))
+                .at(file.locate_yaml(&file.whole(), &[Seg::Key("paths"), Seg::Key(key)])),
+            );
+        } else if RESERVED_WORDS.contains(word) {
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "`paths.{key}` cannot be `{word}`: that name is used by the site itself"
+                )))
+                .at(file.locate_yaml(&file.whole(), &[Seg::Key("paths"), Seg::Key(key)])),
+            );
+        }
+    }
+
+    let language = raw.language.unwrap_or_else(|| "en".into());
+    if !language.split('-').all(|part| {
+        !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+    }) {
+        errors.push(
+            Diagnostic::error(Problem::Config(format!(
+                "invalid language tag `{language}`"
+            )))
+            .at(at("language"))
+            .help("use a BCP 47 tag such as `it`, `en` or `pt-BR`"),
+        );
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        title: raw.title.0,
+        base_url,
+        language,
+        description: raw.description,
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        paths,
+        per_page,
+        highlight_theme: raw
+            .highlight_theme
+            .unwrap_or_else(|| "base16-ocean.dark".into()),
+        timezone,
+        extra: crate::content::extra_to_json(raw.extra),
+        file,
+    })
+}
+
+/// Top-level output names that neither sections nor pages may take.
+pub const RESERVED_WORDS: &[&str] = &["search", "page", "static", "assets", "404"];

@@ -1,0 +1,595 @@
+//! Load: the site folder → typed content with source spans.
+//!
+//! Files are read and parsed in parallel. Each content file keeps its text,
+//! so later stages can point at any value or reference in it. Problems local
+//! to one file (bad YAML, bad ids, a `cite` naming no citation of the
+//! digest) are found here; problems across files are the index's.
+
+pub mod fields;
+pub mod frontmatter;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::markdown::{self, BodyRef};
+use crate::yaml::{self, Seg, YamlError, YamlErrorKind};
+use fields::{is_valid_id, suggest_id, Id};
+use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
+use rayon::prelude::*;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A text file of the site, decoded: BOM removed, CRLF turned into LF.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// The text.
+    pub text: String,
+}
+
+/// Where a YAML document sits inside its file.
+#[derive(Debug, Clone)]
+pub struct YamlSpan {
+    /// Byte range of the YAML text in the file's text.
+    pub range: Range<usize>,
+    /// The file line (1-based) the YAML text starts on.
+    pub first_line: usize,
+}
+
+impl SourceFile {
+    /// Reads `root/rel`, checking UTF-8.
+    pub fn read(root: &Path, rel: &Path) -> Result<Self, Diagnostic> {
+        let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+            Diagnostic::error(Problem::Io {
+                action: "read",
+                path: crate::diagnostics::display_path(rel),
+                reason: e.to_string(),
+            })
+        })?;
+        Self::from_bytes(rel, bytes)
+    }
+
+    /// Decodes bytes read from `rel`.
+    pub fn from_bytes(rel: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let mut loc = Location::file(rel);
+            loc.line = line;
+            loc.column = String::from_utf8_lossy(
+                &bytes[bytes[..offset]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)..offset],
+            )
+            .chars()
+            .count()
+                + 1;
+            loc.width = 1;
+            loc.line_text = String::from_utf8_lossy(
+                bytes[offset - (loc.column - 1).min(offset)..]
+                    .split(|&b| b == b'\n')
+                    .next()
+                    .unwrap_or_default(),
+            )
+            .into_owned();
+            Diagnostic::error(Problem::InvalidUtf8 { offset })
+                .at(loc)
+                .help("save the file as UTF-8")
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let text = if text.contains('\r') {
+            text.replace("\r\n", "\n")
+        } else {
+            text.to_string()
+        };
+        Ok(SourceFile {
+            path: rel.to_path_buf(),
+            text,
+        })
+    }
+
+    /// The whole file as one YAML document (`site.yaml`).
+    pub fn whole(&self) -> YamlSpan {
+        YamlSpan {
+            range: 0..self.text.len(),
+            first_line: 1,
+        }
+    }
+
+    /// A place by byte offset and length.
+    pub fn location(&self, offset: usize, len: usize) -> Location {
+        Location::at_offset(&self.path, &self.text, offset, len)
+    }
+
+    /// Where the value at `path` of the YAML document `span` is; the file
+    /// itself when it cannot be found.
+    pub fn locate_yaml(&self, span: &YamlSpan, path: &[Seg<'_>]) -> Location {
+        match yaml::locate(&self.text[span.range.clone()], path) {
+            Some((line, column)) => self.yaml_place(span, line, column),
+            None => Location::at(&self.path, &self.text, span.first_line, 1, 3),
+        }
+    }
+
+    fn yaml_place(&self, span: &YamlSpan, line: usize, column: usize) -> Location {
+        let line = span.first_line + line.max(1) - 1;
+        let text_line = self.text.lines().nth(line - 1).unwrap_or("");
+        let width = yaml::scalar_width(text_line, column);
+        Location::at(&self.path, &self.text, line, column, width)
+    }
+
+    /// A YAML error of document `span` as a diagnostic; `what` names the
+    /// document ("digest front matter").
+    pub fn yaml_error(&self, e: YamlError, span: &YamlSpan, what: &'static str) -> Diagnostic {
+        let location = if e.line == 0 {
+            Location::at(&self.path, &self.text, span.first_line, 1, 3)
+        } else {
+            self.yaml_place(span, e.line, e.column)
+        };
+        let diagnostic = match e.kind {
+            YamlErrorKind::Syntax(message) => {
+                Diagnostic::error(Problem::Yaml(message)).maybe_help(e.help.or_else(|| {
+                    location
+                        .line_text
+                        .contains('\t')
+                        .then(|| "YAML does not allow tabs for indentation: use spaces".into())
+                }))
+            }
+            YamlErrorKind::UnknownKey { key, expected } => {
+                let help =
+                    crate::diagnostics::did_you_mean(&key, expected.iter().map(String::as_str))
+                        .map(|d| format!("{d} (accepted keys: {})", expected.join(", ")))
+                        .unwrap_or_else(|| {
+                            format!(
+                                "accepted keys: {}; put your own fields under `extra:`",
+                                expected.join(", ")
+                            )
+                        });
+                Diagnostic::error(Problem::UnknownKey { key, what }).help(help)
+            }
+            YamlErrorKind::MissingKey(key) => Diagnostic::error(Problem::MissingKey { key, what }),
+            YamlErrorKind::Invalid(message) => {
+                Diagnostic::error(Problem::FrontMatter(message)).maybe_help(e.help)
+            }
+        };
+        diagnostic.at(location)
+    }
+}
+
+/// A loaded content file of some kind: its id, text, front matter and body facts.
+#[derive(Debug)]
+pub struct Entry<M> {
+    /// The id (file stem).
+    pub id: Id,
+    /// The file.
+    pub file: SourceFile,
+    /// Where the front matter is.
+    pub matter_span: YamlSpan,
+    /// The parsed front matter.
+    pub matter: M,
+    /// Byte offset of the body in the file's text.
+    pub body_start: usize,
+    /// References written in the body.
+    pub refs: Vec<BodyRef>,
+    /// The body's first paragraph as plain text.
+    pub first_paragraph: Option<String>,
+}
+
+impl<M> Entry<M> {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+
+    /// Where the front-matter value at `path` is.
+    pub fn locate(&self, path: &[Seg<'_>]) -> Location {
+        self.file.locate_yaml(&self.matter_span, path)
+    }
+
+    /// Where a body reference is.
+    pub fn ref_location(&self, r: &BodyRef) -> Location {
+        self.file.location(self.body_start + r.offset, r.len)
+    }
+}
+
+/// A digest.
+pub type Digest = Entry<DigestMatter>;
+/// An actor.
+pub type Actor = Entry<ActorMatter>;
+/// A source.
+pub type Source = Entry<SourceMatter>;
+/// A story.
+pub type Story = Entry<StoryMatter>;
+/// A plain page.
+pub type Page = Entry<PageMatter>;
+
+/// Everything under `content/`, parsed, in a stable order (by path).
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Digests, drafts included.
+    pub digests: Vec<Digest>,
+    /// Actors.
+    pub actors: Vec<Actor>,
+    /// Sources.
+    pub sources: Vec<Source>,
+    /// Stories.
+    pub stories: Vec<Story>,
+    /// Plain pages, drafts included.
+    pub pages: Vec<Page>,
+}
+
+/// A loaded site.
+#[derive(Debug)]
+pub struct Site {
+    /// The site root.
+    pub root: PathBuf,
+    /// `site.yaml`.
+    pub config: Config,
+    /// The content.
+    pub content: Content,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Digest,
+    Actor,
+    Source,
+    Story,
+    Page,
+}
+
+impl Kind {
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Digest => "digest front matter",
+            Kind::Actor => "actor front matter",
+            Kind::Source => "source front matter",
+            Kind::Story => "story front matter",
+            Kind::Page => "page front matter",
+        }
+    }
+}
+
+/// Finds the content files under `root/content`, sorted by path.
+fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(Kind, PathBuf)> {
+    let content = root.join("content");
+    let mut found = Vec::new();
+    if !content.is_dir() {
+        return found;
+    }
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map_or_else(|| "content".into(), crate::diagnostics::display_path);
+                diags.push(Diagnostic::error(Problem::Io {
+                    action: "read",
+                    path,
+                    reason: e.to_string(),
+                }));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        let is_file = entry.file_type().is_file()
+            || (entry.file_type().is_symlink() && entry.path().is_file());
+        if !is_file || is_ignored(&name) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel.to_path_buf();
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        // parts[0] is "content".
+        let kind = match (parts.get(1).map(String::as_str), parts.len()) {
+            (Some("digests"), n) if n >= 3 => Some(Kind::Digest),
+            (Some("actors"), 3) => Some(Kind::Actor),
+            (Some("sources"), 3) => Some(Kind::Source),
+            (Some("stories"), 3) => Some(Kind::Story),
+            (Some("pages"), 3) => Some(Kind::Page),
+            _ => None,
+        };
+        match kind {
+            Some(kind) => found.push((kind, rel)),
+            None => {
+                let reason = match parts.get(1).map(String::as_str) {
+                    _ if parts.len() == 2 => {
+                        "Markdown files go in `content/digests/`, `actors/`, `sources/`, `stories/` or `pages/`"
+                    }
+                    Some("actors" | "sources" | "stories" | "pages") => {
+                        "only `content/digests/` may have sub-folders"
+                    }
+                    _ => "the content folders are `digests/`, `actors/`, `sources/`, `stories/` and `pages/`",
+                };
+                diags.push(
+                    Diagnostic::error(Problem::StrayFile {
+                        path: crate::diagnostics::display_path(&rel),
+                        reason,
+                    })
+                    .at(Location::file(&rel)),
+                );
+            }
+        }
+    }
+    found
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Hidden files, editor leftovers and other extensions are not content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || !name.ends_with(".md")
+}
+
+enum Parsed {
+    Digest(Digest),
+    Actor(Actor),
+    Source(Source),
+    Story(Story),
+    Page(Page),
+}
+
+/// Loads the whole site: `site.yaml`, then every content file in parallel.
+pub fn load(root: &Path, base_url_override: Option<&str>) -> (Option<Site>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let config = match crate::config::load(root, base_url_override) {
+        Ok(c) => Some(c),
+        Err(errors) => {
+            diags.extend(errors);
+            None
+        }
+    };
+    let files = discover(root, &mut diags);
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(kind, rel)| load_file(root, *kind, rel))
+        .collect();
+    let mut content = Content::default();
+    for (parsed, file_diags) in results {
+        diags.extend(file_diags);
+        match parsed {
+            Some(Parsed::Digest(d)) => content.digests.push(d),
+            Some(Parsed::Actor(a)) => content.actors.push(a),
+            Some(Parsed::Source(s)) => content.sources.push(s),
+            Some(Parsed::Story(s)) => content.stories.push(s),
+            Some(Parsed::Page(p)) => content.pages.push(p),
+            None => {}
+        }
+    }
+    let site = config.map(|config| Site {
+        root: root.to_path_buf(),
+        config,
+        content,
+    });
+    (site, diags)
+}
+
+fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !is_valid_id(&stem) {
+        let slug = suggest_id(&stem);
+        let mut d = Diagnostic::error(Problem::BadFileName {
+            name: stem.clone() + ".md",
+        })
+        .at(Location::file(rel));
+        if !slug.is_empty() {
+            d = d.help(format!("rename it to `{slug}.md`"));
+        }
+        diags.push(d);
+    }
+    let file = match SourceFile::read(root, rel) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d.at(Location::file(rel)));
+            return (None, diags);
+        }
+    };
+    let Some((matter_span, body_start)) = split_front_matter(&file, &mut diags) else {
+        return (None, diags);
+    };
+    let id = Id(stem);
+    macro_rules! parse_as {
+        ($ty:ty) => {
+            match yaml::parse::<$ty>(&file.text[matter_span.range.clone()]) {
+                Ok(m) => m,
+                Err(e) => {
+                    diags.push(file.yaml_error(e, &matter_span, kind.what()));
+                    return (None, diags);
+                }
+            }
+        };
+    }
+    let scan = markdown::scan(&file.text[body_start..]);
+    for p in &scan.problems {
+        diags.push(
+            Diagnostic::error(p.problem.clone())
+                .at(file.location(body_start + p.offset, p.len))
+                .maybe_help(p.help.clone()),
+        );
+    }
+    macro_rules! entry {
+        ($matter:expr) => {{
+            let matter = $matter;
+            Entry {
+                id,
+                file,
+                matter_span,
+                matter,
+                body_start,
+                refs: scan.refs,
+                first_paragraph: scan.first_paragraph,
+            }
+        }};
+    }
+    let parsed = match kind {
+        Kind::Digest => {
+            let digest = entry!(parse_as!(DigestMatter));
+            check_digest(&digest, &mut diags);
+            Parsed::Digest(digest)
+        }
+        Kind::Actor => Parsed::Actor(entry!(parse_as!(ActorMatter))),
+        Kind::Source => Parsed::Source(entry!(parse_as!(SourceMatter))),
+        Kind::Story => Parsed::Story(entry!(parse_as!(StoryMatter))),
+        Kind::Page => Parsed::Page(entry!(parse_as!(PageMatter))),
+    };
+    if kind != Kind::Digest {
+        let entry_refs = match &parsed {
+            Parsed::Actor(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
+            Parsed::Source(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
+            Parsed::Story(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
+            Parsed::Page(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
+            Parsed::Digest(_) => Vec::new(),
+        };
+        for (r, loc) in entry_refs {
+            if r.kind == markdown::RefKind::Cite {
+                diags.push(
+                    Diagnostic::error(Problem::CiteOutsideDigest)
+                        .at(loc)
+                        .help("link the source instead, with `[name](source:ID)`"),
+                );
+            }
+        }
+    }
+    (Some(parsed), diags)
+}
+
+/// Finds the front matter between the first two `---` lines.
+fn split_front_matter(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(YamlSpan, usize)> {
+    let text = &file.text;
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(Problem::EmptyFile)
+                .at(Location::file(&file.path))
+                .help("start the file with `---`, the front matter, and `---`"),
+        );
+        return None;
+    }
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        diags.push(
+            Diagnostic::error(Problem::NoFrontMatter)
+                .at(Location::at(&file.path, text, 1, 1, 3))
+                .help("add a line `---` before the front matter and another after it"),
+        );
+        return None;
+    }
+    let start = (first_end + 1).min(text.len());
+    let mut pos = start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..end].trim_end() == "---" {
+            let body_start = (end + 1).min(text.len());
+            return Some((
+                YamlSpan {
+                    range: start..pos,
+                    first_line: 2,
+                },
+                body_start,
+            ));
+        }
+        pos = end + 1;
+    }
+    diags.push(
+        Diagnostic::error(Problem::UnclosedFrontMatter)
+            .at(Location::at(&file.path, text, 1, 1, 3))
+            .help("add a line `---` where the front matter ends"),
+    );
+    None
+}
+
+/// Checks a digest on its own: citation ids unique, `cite` naming a citation,
+/// quote ids unique within it, tags with a slug, `cite:` links in the body.
+fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
+    let m = &d.matter;
+    if m.title.0.trim().is_empty() {
+        return;
+    }
+    for (i, c) in m.sources.iter().enumerate() {
+        if let Some(first) = m.sources[..i].iter().position(|o| o.id == c.id) {
+            diags.push(
+                Diagnostic::error(Problem::DuplicateId {
+                    kind: "citation",
+                    id: c.id.0.clone(),
+                    other: format!(
+                        "{} (citation {} of this digest)",
+                        crate::diagnostics::display_path(&d.file.path),
+                        first + 1
+                    ),
+                })
+                .at(d.locate(&[Seg::Key("sources"), Seg::Index(i), Seg::Key("id")]))
+                .help("citation ids must be unique within their digest"),
+            );
+        }
+    }
+    let citation_ids = || m.sources.iter().map(|c| c.id.as_str());
+    for (i, q) in m.quotes.iter().enumerate() {
+        if let Some(cite) = &q.cite {
+            if !citation_ids().any(|c| c == cite.as_str()) {
+                diags.push(
+                    Diagnostic::error(Problem::UnknownRef {
+                        kind: "citation",
+                        id: cite.0.clone(),
+                    })
+                    .at(d.locate(&[Seg::Key("quotes"), Seg::Index(i), Seg::Key("cite")]))
+                    .help(
+                        crate::diagnostics::did_you_mean(cite.as_str(), citation_ids())
+                            .unwrap_or_else(|| {
+                                "`cite` names a citation listed under this digest's `sources:`"
+                                    .into()
+                            }),
+                    ),
+                );
+            }
+        }
+    }
+    for (i, t) in m.tags.0.iter().enumerate() {
+        if crate::slug::slugify(&t.0).is_empty() {
+            diags.push(
+                Diagnostic::error(Problem::EmptyTagSlug { tag: t.0.clone() })
+                    .at(d.locate(&[Seg::Key("tags"), Seg::Index(i)])),
+            );
+        }
+    }
+    for r in &d.refs {
+        if r.kind == markdown::RefKind::Cite && !citation_ids().any(|c| c == r.id) {
+            diags.push(
+                Diagnostic::error(Problem::UnknownRef {
+                    kind: "citation",
+                    id: r.id.clone(),
+                })
+                .at(d.ref_location(r))
+                .help(
+                    crate::diagnostics::did_you_mean(&r.id, citation_ids()).unwrap_or_else(|| {
+                        "`cite:` names a citation listed under this digest's `sources:`".into()
+                    }),
+                ),
+            );
+        }
+    }
+}
+
+/// Converts a YAML `extra:` map to JSON for templates (`null` when absent).
+pub fn extra_to_json(extra: fields::Extra) -> serde_json::Value {
+    extra
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or(serde_json::Value::Object(Default::default()))
+}

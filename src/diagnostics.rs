@@ -1,0 +1,504 @@
+//! Diagnostics: every problem a build finds, typed, placed and rendered in one place.
+//!
+//! Each stage returns its value plus the diagnostics it collected; the build
+//! fails after all of them were gathered, never at the first. The text form
+//! (`error: …`, `--> file:line:col`, the source line with a caret, `help: …`)
+//! is produced only by [`Diagnostic::render`], so the terminal and the serve
+//! overlay say exactly the same thing.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// What went wrong. The `Display` text is the one-line message; the place and
+/// the suggestion live beside it in [`Diagnostic`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A file or folder could not be read or written.
+    #[error("cannot {action} `{path}`: {reason}")]
+    Io {
+        /// What was attempted ("read", "write", "create").
+        action: &'static str,
+        /// The path, as the user would type it.
+        path: String,
+        /// The operating system's explanation.
+        reason: String,
+    },
+    /// The site root has no `site.yaml`.
+    #[error("no `site.yaml` in `{root}`: this is not a storia site")]
+    MissingSiteConfig {
+        /// The folder that was searched.
+        root: String,
+    },
+    /// A text file is not valid UTF-8.
+    #[error("the file is not valid UTF-8 (first bad byte at offset {offset})")]
+    InvalidUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A content file is empty.
+    #[error("the file is empty: a content file starts with front matter between two `---` lines")]
+    EmptyFile,
+    /// A content file does not start with `---`.
+    #[error("the file does not start with front matter: its first line must be `---`")]
+    NoFrontMatter,
+    /// The front matter's closing `---` is missing.
+    #[error("the front matter is not closed: no line `---` after the opening one")]
+    UnclosedFrontMatter,
+    /// YAML that does not parse.
+    #[error("invalid YAML: {0}")]
+    Yaml(String),
+    /// Front matter that parses as YAML but does not fit the format.
+    #[error("{0}")]
+    FrontMatter(String),
+    /// A front-matter key the format does not know.
+    #[error("unknown key `{key}` in {what}")]
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// What was being read ("digest front matter", "a quote", …).
+        what: &'static str,
+    },
+    /// A required key is absent (or empty, `~`, `null`).
+    #[error("missing required key `{key}` in {what}")]
+    MissingKey {
+        /// The key.
+        key: String,
+        /// What was being read.
+        what: &'static str,
+    },
+    /// A file name that is not a valid id.
+    #[error("invalid file name `{name}`: ids use only `a-z`, `0-9` and `-`, starting with a letter or digit")]
+    BadFileName {
+        /// The file name as found.
+        name: String,
+    },
+    /// A Markdown file where no content kind lives.
+    #[error("`{path}` is not in a content folder: {reason}")]
+    StrayFile {
+        /// The path.
+        path: String,
+        /// Why it is not accepted.
+        reason: &'static str,
+    },
+    /// Two entities of one kind with the same id.
+    #[error("duplicate {kind} id `{id}`: also defined in `{other}`")]
+    DuplicateId {
+        /// "digest", "actor", "quote", …
+        kind: &'static str,
+        /// The id.
+        id: String,
+        /// Where the first one is.
+        other: String,
+    },
+    /// An actor and a source share an id (they share one namespace).
+    #[error(
+        "`{id}` is both an actor and a source (`{other}`): actors and sources share one namespace"
+    )]
+    ActorSourceClash {
+        /// The id.
+        id: String,
+        /// The other file.
+        other: String,
+    },
+    /// A reference to an id that does not exist.
+    #[error("unknown {kind} `{id}`")]
+    UnknownRef {
+        /// What the reference names ("actor", "actor or source", "quote", …).
+        kind: &'static str,
+        /// The id as written.
+        id: String,
+    },
+    /// A published page refers to a draft.
+    #[error("`{id}` is a draft {kind}: a published page cannot link to it")]
+    RefToDraft {
+        /// "digest", "quote" or "citation".
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A link whose scheme looks like a reference kind, misspelt.
+    #[error("unknown reference kind `{scheme}:`")]
+    UnknownRefKind {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// `![](quote:…)` not alone in its paragraph.
+    #[error("an embedded quote `![](quote:{id})` must stand alone in its paragraph")]
+    EmbedNotAlone {
+        /// The quote id.
+        id: String,
+    },
+    /// `![](actor:…)` and friends: only quotes embed.
+    #[error("only quotes can be embedded with `![](…)`; `{kind}:` cannot")]
+    EmbedNotQuote {
+        /// The kind written.
+        kind: String,
+    },
+    /// The same quote embedded twice in one body.
+    #[error("quote `{id}` is embedded twice in this body")]
+    EmbedTwice {
+        /// The quote id.
+        id: String,
+    },
+    /// `cite:` outside a digest body.
+    #[error("`cite:` works only in a digest's body, for that digest's own citations")]
+    CiteOutsideDigest,
+    /// A page id that would collide with a section or another output name.
+    #[error("page id `{id}` is reserved: it would collide with `/{id}/` of the site")]
+    ReservedPageId {
+        /// The id.
+        id: String,
+    },
+    /// A tag whose slug is empty.
+    #[error("tag `{tag}` has an empty slug: it needs at least one letter or digit")]
+    EmptyTagSlug {
+        /// The tag as written.
+        tag: String,
+    },
+    /// A theme that does not exist.
+    #[error("unknown theme `{name}`")]
+    UnknownTheme {
+        /// The name.
+        name: String,
+    },
+    /// A template that fails to parse or to render.
+    #[error("template error: {message}")]
+    Template {
+        /// Tera's message, without its own source excerpt.
+        message: String,
+    },
+    /// A site.yaml value that is not acceptable.
+    #[error("{0}")]
+    Config(String),
+    /// An `--output` folder that would destroy the site.
+    #[error("refusing to write the output to `{path}`: {reason}")]
+    BadOutput {
+        /// The folder given.
+        path: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// A likely mistake that is not an error.
+    #[error("{0}")]
+    Warning(String),
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build fails.
+    Error,
+    /// The build goes on.
+    Warning,
+}
+
+/// A place in a file: 1-based line and column (columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, relative to the site root.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// How many characters to underline (at least 1).
+    pub width: usize,
+    /// The text of the line, without its line ending.
+    pub line_text: String,
+}
+
+impl Location {
+    /// A place given by line and column in `text`, the whole file.
+    pub fn at(file: &Path, text: &str, line: usize, column: usize, width: usize) -> Self {
+        let line_text = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
+        Location {
+            file: file.to_path_buf(),
+            line: line.max(1),
+            column: column.max(1),
+            width: width.max(1),
+            line_text,
+        }
+    }
+
+    /// A place given by a byte offset into `text`, the whole file; `len` bytes
+    /// from there are underlined.
+    pub fn at_offset(file: &Path, text: &str, offset: usize, len: usize) -> Self {
+        let offset = floor_char_boundary(text, offset);
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = text[line_start..offset].chars().count() + 1;
+        let end = floor_char_boundary(text, (offset + len).min(text.len()));
+        let width = text[offset..end].chars().take_while(|&c| c != '\n').count();
+        Location::at(file, text, line, column, width)
+    }
+
+    /// A file as a whole, when no finer place is known.
+    pub fn file(file: &Path) -> Self {
+        Location {
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            width: 0,
+            line_text: String::new(),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem, with its place and a suggestion when one is likely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What went wrong.
+    pub problem: Problem,
+    /// Where, when the problem has a place.
+    pub location: Option<Location>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error.
+    pub fn error(problem: Problem) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            problem,
+            location: None,
+            help: None,
+        }
+    }
+
+    /// A warning: a likely mistake that does not stop the build.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            problem: Problem::Warning(message.into()),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// Places the diagnostic.
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Adds a suggestion.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a suggestion if there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// Whether this diagnostic fails the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The rustc-style text of this diagnostic, ending in a newline.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}: {}", self.problem);
+        let mut gutter = 1;
+        if let Some(loc) = &self.location {
+            let path = display_path(&loc.file);
+            if loc.line == 0 {
+                let _ = writeln!(out, "  --> {path}");
+            } else {
+                let number = loc.line.to_string();
+                gutter = number.len();
+                let pad = " ".repeat(gutter);
+                let _ = writeln!(out, "{pad}--> {path}:{}:{}", loc.line, loc.column);
+                let _ = writeln!(out, "{pad} |");
+                let shown: String = loc.line_text.replace('\t', " ");
+                let _ = writeln!(out, "{number} | {shown}");
+                let caret_pad = " ".repeat(loc.column - 1);
+                let carets = "^".repeat(loc.width);
+                let _ = writeln!(out, "{pad} | {caret_pad}{carets}");
+            }
+        }
+        if let Some(help) = &self.help {
+            let pad = " ".repeat(gutter);
+            let _ = writeln!(out, "{pad} = help: {help}");
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// Paths in messages always use `/`, whatever the platform.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The diagnostics of one build, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a diagnostic.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Records many.
+    pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(more);
+    }
+
+    /// Whether any diagnostic fails the build.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// How many errors.
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many warnings.
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// Everything, sorted by file and place so output is deterministic
+    /// whatever order the parallel stages finished in.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| {
+                d.location
+                    .as_ref()
+                    .map(|l| (display_path(&l.file), l.line, l.column))
+            };
+            key(a)
+                .cmp(&key(b))
+                .then(a.severity.cmp(&b.severity))
+                .then_with(|| a.problem.to_string().cmp(&b.problem.to_string()))
+        });
+        self.items.dedup();
+        self.items
+    }
+
+    /// Renders all, followed by a count line.
+    pub fn render_all(self) -> String {
+        let (errors, warnings) = (self.error_count(), self.warning_count());
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&d.render());
+            out.push('\n');
+        }
+        if errors > 0 {
+            let _ = writeln!(
+                out,
+                "error: the build failed with {errors} error{}{}",
+                plural_s(errors),
+                if warnings > 0 {
+                    format!(" and {warnings} warning{}", plural_s(warnings))
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out
+    }
+}
+
+fn plural_s(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The closest candidate to `wanted`, when one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(wanted, candidate);
+        let better = match best {
+            None => true,
+            Some((s, c)) => score > s || (score == s && candidate < c),
+        };
+        if better {
+            best = Some((score, candidate));
+        }
+    }
+    best.filter(|(score, _)| *score >= 0.8)
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_place_line_caret_and_help() {
+        let text = "---\ntitle: x\nby: lukaschenko\n---\n";
+        let d = Diagnostic::error(Problem::UnknownRef {
+            kind: "actor or source",
+            id: "lukaschenko".into(),
+        })
+        .at(Location::at_offset(
+            Path::new("content/digests/a.md"),
+            text,
+            text.find("luka").unwrap(),
+            11,
+        ))
+        .maybe_help(did_you_mean("lukaschenko", ["putin", "lukashenko"]));
+        assert_eq!(
+            d.render(),
+            "error: unknown actor or source `lukaschenko`\n \
+             --> content/digests/a.md:3:5\n  |\n3 | by: lukaschenko\n  |     ^^^^^^^^^^^\n  \
+             = help: did you mean `lukashenko`?\n"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "città: [x](actor:nope)";
+        let loc = Location::at_offset(Path::new("f.md"), text, text.find("nope").unwrap(), 4);
+        assert_eq!((loc.line, loc.column), (1, 18));
+    }
+
+    #[test]
+    fn no_suggestion_for_unrelated_ids() {
+        assert_eq!(did_you_mean("zelensky", ["isw", "nato"]), None);
+    }
+}

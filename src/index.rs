@@ -1,0 +1,1016 @@
+//! Resolve: ids → a cross-link index.
+//!
+//! Every reference of the loaded content is resolved here, once, into typed
+//! indices: who said what, who appears where, what links to what. Later
+//! stages hold indices, never strings, so a resolved reference cannot be
+//! unresolved. Unknown ids, duplicates and links to drafts are reported all
+//! together, each at its place with a "did you mean" when one is close.
+
+use crate::content::fields::DateValue;
+use crate::content::{Digest, Entry, Site};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location, Problem};
+use crate::markdown::{BodyRef, RefKind};
+use crate::yaml::Seg;
+use chrono::{DateTime, FixedOffset, Offset, TimeZone};
+use std::collections::{BTreeMap, HashMap};
+
+macro_rules! index_type {
+    ($($(#[$doc:meta])* $name:ident),*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// As a vector index.
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+index_type!(
+    /// A published digest, by position in [`Index::digests`] (newest first).
+    DigestIx,
+    /// An actor, by position in [`Index::actors`].
+    ActorIx,
+    /// A source, by position in [`Index::sources`].
+    SourceIx,
+    /// A story, by position in [`Index::stories`].
+    StoryIx,
+    /// A quote, by position in [`Index::quotes`].
+    QuoteIx,
+    /// A tag, by position in [`Index::tags`].
+    TagIx,
+    /// A plain page, by position in [`Index::pages`].
+    PageIx
+);
+
+/// Who said a quote: an actor, or a source quoted as such.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speaker {
+    /// An actor.
+    Actor(ActorIx),
+    /// A source.
+    Source(SourceIx),
+}
+
+/// A page of the site that can link to others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageRef {
+    /// A digest page.
+    Digest(DigestIx),
+    /// An actor page.
+    Actor(ActorIx),
+    /// A source page.
+    Source(SourceIx),
+    /// A story page.
+    Story(StoryIx),
+    /// A plain page.
+    Page(PageIx),
+}
+
+/// A digest with its references resolved.
+#[derive(Debug)]
+pub struct DigestNode {
+    /// Position in `site.content.digests`.
+    pub entry: usize,
+    /// Publication moment.
+    pub date: DateTime<FixedOffset>,
+    /// Last update.
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Its stories, as listed.
+    pub stories: Vec<StoryIx>,
+    /// Listed, quoted and mentioned actors, in that order, each once.
+    pub actors: Vec<ActorIx>,
+    /// Its quotes, in front-matter order.
+    pub quotes: Vec<QuoteIx>,
+    /// Outlets of its citations, in citation order (`None` when not given).
+    pub citation_sources: Vec<Option<SourceIx>>,
+    /// Tags, in front-matter order, each once.
+    pub tags: Vec<TagIx>,
+    /// Quotes its body embeds (its own or others').
+    pub embeds: Vec<QuoteIx>,
+    /// Related digests, best first.
+    pub related: Vec<DigestIx>,
+}
+
+/// A quote with its speaker resolved.
+#[derive(Debug)]
+pub struct QuoteNode {
+    /// The digest that carries it.
+    pub digest: DigestIx,
+    /// Position in the digest's `quotes:`.
+    pub position: usize,
+    /// The speaker.
+    pub speaker: Speaker,
+    /// When it was said (or its digest's date).
+    pub date: DateTime<FixedOffset>,
+    /// Position of its citation in the digest's `sources:`.
+    pub citation: Option<usize>,
+}
+
+/// An actor's cross-links.
+#[derive(Debug, Default)]
+pub struct ActorNode {
+    /// Position in `site.content.actors`.
+    pub entry: usize,
+    /// Quotes by the actor, newest first.
+    pub quotes: Vec<QuoteIx>,
+    /// Digests involving the actor, newest first.
+    pub digests: Vec<DigestIx>,
+    /// Actors most often in the same digests, with the count.
+    pub co_actors: Vec<(ActorIx, usize)>,
+}
+
+/// A source's cross-links.
+#[derive(Debug, Default)]
+pub struct SourceNode {
+    /// Position in `site.content.sources`.
+    pub entry: usize,
+    /// Quotes attributed to the source, newest first.
+    pub quotes: Vec<QuoteIx>,
+    /// Digests citing it, newest first.
+    pub digests: Vec<DigestIx>,
+}
+
+/// A story's cross-links.
+#[derive(Debug, Default)]
+pub struct StoryNode {
+    /// Position in `site.content.stories`.
+    pub entry: usize,
+    /// Its digests, newest first.
+    pub digests: Vec<DigestIx>,
+    /// Actors most present in its digests, with the count.
+    pub main_actors: Vec<(ActorIx, usize)>,
+}
+
+/// A tag: one page per slug.
+#[derive(Debug)]
+pub struct TagNode {
+    /// The URL slug.
+    pub slug: String,
+    /// The spelling used most.
+    pub name: String,
+    /// Its digests, newest first.
+    pub digests: Vec<DigestIx>,
+}
+
+/// A published plain page.
+#[derive(Debug)]
+pub struct PageNode {
+    /// Position in `site.content.pages`.
+    pub entry: usize,
+}
+
+/// The cross-link index of a site.
+#[derive(Debug)]
+pub struct Index<'s> {
+    /// The loaded site.
+    pub site: &'s Site,
+    /// Published digests (all, with `--drafts`), newest first, ties by id.
+    pub digests: Vec<DigestNode>,
+    /// Actors, by id.
+    pub actors: Vec<ActorNode>,
+    /// Sources, by id.
+    pub sources: Vec<SourceNode>,
+    /// Stories, by id.
+    pub stories: Vec<StoryNode>,
+    /// Tags, by slug.
+    pub tags: Vec<TagNode>,
+    /// Quotes of published digests.
+    pub quotes: Vec<QuoteNode>,
+    /// Published plain pages, by id.
+    pub pages: Vec<PageNode>,
+    /// What links to each page (body references only), in page order.
+    pub backlinks: HashMap<PageRef, Vec<PageRef>>,
+    digest_ids: HashMap<&'s str, DigestIx>,
+    actor_ids: HashMap<&'s str, ActorIx>,
+    source_ids: HashMap<&'s str, SourceIx>,
+    story_ids: HashMap<&'s str, StoryIx>,
+    quote_ids: HashMap<&'s str, QuoteIx>,
+}
+
+/// How many related digests a digest shows.
+pub const RELATED_MAX: usize = 5;
+/// How many co-actors an actor page shows.
+pub const CO_ACTORS_MAX: usize = 8;
+/// How many main actors a story page shows.
+pub const MAIN_ACTORS_MAX: usize = 10;
+
+impl<'s> Index<'s> {
+    /// The loaded digest of a node.
+    pub fn digest(&self, d: DigestIx) -> &'s Digest {
+        &self.site.content.digests[self.digests[d.ix()].entry]
+    }
+    /// The loaded actor.
+    pub fn actor(&self, a: ActorIx) -> &'s crate::content::Actor {
+        &self.site.content.actors[self.actors[a.ix()].entry]
+    }
+    /// The loaded source.
+    pub fn source(&self, s: SourceIx) -> &'s crate::content::Source {
+        &self.site.content.sources[self.sources[s.ix()].entry]
+    }
+    /// The loaded story.
+    pub fn story(&self, s: StoryIx) -> &'s crate::content::Story {
+        &self.site.content.stories[self.stories[s.ix()].entry]
+    }
+    /// The loaded page.
+    pub fn page(&self, p: PageIx) -> &'s crate::content::Page {
+        &self.site.content.pages[self.pages[p.ix()].entry]
+    }
+    /// A quote's front matter.
+    pub fn quote(&self, q: QuoteIx) -> &'s crate::content::frontmatter::QuoteMatter {
+        let node = &self.quotes[q.ix()];
+        &self.digest(node.digest).matter.quotes[node.position]
+    }
+    /// Looks up a published digest.
+    pub fn digest_id(&self, id: &str) -> Option<DigestIx> {
+        self.digest_ids.get(id).copied()
+    }
+    /// Looks up an actor.
+    pub fn actor_id(&self, id: &str) -> Option<ActorIx> {
+        self.actor_ids.get(id).copied()
+    }
+    /// Looks up a source.
+    pub fn source_id(&self, id: &str) -> Option<SourceIx> {
+        self.source_ids.get(id).copied()
+    }
+    /// Looks up a story.
+    pub fn story_id(&self, id: &str) -> Option<StoryIx> {
+        self.story_ids.get(id).copied()
+    }
+    /// Looks up a published quote.
+    pub fn quote_id(&self, id: &str) -> Option<QuoteIx> {
+        self.quote_ids.get(id).copied()
+    }
+    /// What links to `page`.
+    pub fn backlinks_of(&self, page: PageRef) -> &[PageRef] {
+        self.backlinks.get(&page).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The moment a date stands for: a day is midnight in the site's time zone.
+pub fn moment(date: DateValue, tz: chrono_tz::Tz) -> DateTime<FixedOffset> {
+    match date {
+        DateValue::Moment(m) => m,
+        DateValue::Day(day) => {
+            let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+            tz.from_local_datetime(&midnight)
+                .earliest()
+                .map(|d| d.fixed_offset())
+                // A day that starts in a DST gap: take the first moment that exists.
+                .unwrap_or_else(|| {
+                    tz.from_utc_datetime(&(midnight - tz.offset_from_utc_datetime(&midnight).fix()))
+                        .fixed_offset()
+                })
+        }
+    }
+}
+
+/// Builds the index; `drafts` includes draft digests and pages.
+pub fn resolve(site: &Site, drafts: bool) -> (Index<'_>, Diagnostics) {
+    Resolver::new(site, drafts).run()
+}
+
+struct Resolver<'s> {
+    site: &'s Site,
+    drafts: bool,
+    diags: Diagnostics,
+}
+
+/// Every id of a kind, drafts included, with the entry that defines it.
+struct AllIds<'s> {
+    digests: HashMap<&'s str, usize>,
+    quotes: HashMap<&'s str, (usize, usize)>,
+}
+
+impl<'s> Resolver<'s> {
+    fn new(site: &'s Site, drafts: bool) -> Self {
+        Resolver {
+            site,
+            drafts,
+            diags: Diagnostics::default(),
+        }
+    }
+
+    fn error(&mut self, problem: Problem, at: Location, help: Option<String>) {
+        self.diags
+            .push(Diagnostic::error(problem).at(at).maybe_help(help));
+    }
+
+    fn run(mut self) -> (Index<'s>, Diagnostics) {
+        let site = self.site;
+        let c = &site.content;
+        let tz = site.config.timezone;
+        let all = self.check_unique();
+        self.check_pages();
+
+        // Sorted lists of what gets published.
+        let drafts = self.drafts;
+        let published = move |draft: bool| drafts || !draft;
+        let mut digest_entries: Vec<(usize, DateTime<FixedOffset>)> = c
+            .digests
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| published(d.matter.draft))
+            .map(|(i, d)| (i, moment(d.matter.date, tz)))
+            .collect();
+        digest_entries.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| c.digests[a.0].id.cmp(&c.digests[b.0].id))
+        });
+        // Duplicate digest ids were reported; keep the first of each.
+        let mut digest_ids = HashMap::new();
+        digest_entries.retain(|(i, _)| all.digests.get(c.digests[*i].id.as_str()) == Some(i));
+        for (n, (i, _)) in digest_entries.iter().enumerate() {
+            digest_ids.insert(c.digests[*i].id.as_str(), DigestIx(n as u32));
+        }
+        let sorted_by_id = |ids: Vec<(&'s str, usize)>| {
+            let mut ids = ids;
+            ids.sort();
+            ids
+        };
+        let actor_list = sorted_by_id(
+            c.actors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
+        );
+        let source_list = sorted_by_id(
+            c.sources
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
+        );
+        let story_list = sorted_by_id(
+            c.stories
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
+        );
+        let page_list = sorted_by_id(
+            c.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| published(p.matter.draft))
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
+        );
+        let actor_ids: HashMap<_, _> = actor_list
+            .iter()
+            .enumerate()
+            .map(|(n, (id, _))| (*id, ActorIx(n as u32)))
+            .collect();
+        let source_ids: HashMap<_, _> = source_list
+            .iter()
+            .enumerate()
+            .map(|(n, (id, _))| (*id, SourceIx(n as u32)))
+            .collect();
+        let story_ids: HashMap<_, _> = story_list
+            .iter()
+            .enumerate()
+            .map(|(n, (id, _))| (*id, StoryIx(n as u32)))
+            .collect();
+
+        let mut index = Index {
+            site,
+            digests: Vec::with_capacity(digest_entries.len()),
+            actors: actor_list
+                .iter()
+                .map(|(_, e)| ActorNode {
+                    entry: *e,
+                    ..Default::default()
+                })
+                .collect(),
+            sources: source_list
+                .iter()
+                .map(|(_, e)| SourceNode {
+                    entry: *e,
+                    ..Default::default()
+                })
+                .collect(),
+            stories: story_list
+                .iter()
+                .map(|(_, e)| StoryNode {
+                    entry: *e,
+                    ..Default::default()
+                })
+                .collect(),
+            tags: Vec::new(),
+            quotes: Vec::new(),
+            pages: page_list
+                .iter()
+                .map(|(_, e)| PageNode { entry: *e })
+                .collect(),
+            backlinks: HashMap::new(),
+            digest_ids,
+            actor_ids,
+            source_ids,
+            story_ids,
+            quote_ids: HashMap::new(),
+        };
+
+        // Quotes of published digests, so references can resolve to them.
+        for (n, (entry, date)) in digest_entries.iter().enumerate() {
+            for (position, q) in c.digests[*entry].matter.quotes.iter().enumerate() {
+                if all.quotes.get(q.id.as_str()) != Some(&(*entry, position)) {
+                    continue; // a duplicate, reported
+                }
+                let qx = QuoteIx(index.quotes.len() as u32);
+                index.quote_ids.insert(q.id.as_str(), qx);
+                index.quotes.push(QuoteNode {
+                    digest: DigestIx(n as u32),
+                    position,
+                    speaker: Speaker::Actor(ActorIx(0)), // set below once resolved
+                    date: q.said.map_or(*date, |s| moment(s, tz)),
+                    citation: q.cite.as_ref().and_then(|cite| {
+                        c.digests[*entry]
+                            .matter
+                            .sources
+                            .iter()
+                            .position(|s| s.id == *cite)
+                    }),
+                });
+            }
+        }
+
+        // Check every digest, drafts included: drafts' mistakes show up while writing.
+        let mut tag_spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut digest_tags: Vec<Vec<String>> = Vec::new();
+        for (entry, d) in c.digests.iter().enumerate() {
+            let node_ix = index
+                .digest_ids
+                .get(d.id.as_str())
+                .copied()
+                .filter(|x| digest_entries[x.ix()].0 == entry);
+            let is_published = node_ix.is_some();
+            let m = &d.matter;
+            let mut stories = Vec::new();
+            for (i, s) in m.story.0.iter().enumerate() {
+                match index.story_ids.get(s.as_str()) {
+                    Some(&sx) if !stories.contains(&sx) => stories.push(sx),
+                    Some(_) => {}
+                    None => self.unknown(
+                        d,
+                        "story",
+                        s.as_str(),
+                        &[Seg::Key("story"), Seg::Index(i)],
+                        index.story_ids.keys().copied(),
+                    ),
+                }
+            }
+            let mut actors = Vec::new();
+            for (i, a) in m.actors.0.iter().enumerate() {
+                match index.actor_ids.get(a.as_str()) {
+                    Some(&ax) => push_unique(&mut actors, ax),
+                    None => {
+                        let help = if index.source_ids.contains_key(a.as_str()) {
+                            Some(format!("`{a}` is a source: sources are cited under `sources:`, not listed in `actors:`"))
+                        } else {
+                            did_you_mean(a.as_str(), index.actor_ids.keys().copied())
+                        };
+                        self.error(
+                            Problem::UnknownRef {
+                                kind: "actor",
+                                id: a.0.clone(),
+                            },
+                            d.locate(&[Seg::Key("actors"), Seg::Index(i)]),
+                            help,
+                        );
+                    }
+                }
+            }
+            let mut quotes = Vec::new();
+            for (i, q) in m.quotes.iter().enumerate() {
+                let speaker = if let Some(&ax) = index.actor_ids.get(q.by.as_str()) {
+                    push_unique(&mut actors, ax);
+                    Some(Speaker::Actor(ax))
+                } else if let Some(&sx) = index.source_ids.get(q.by.as_str()) {
+                    Some(Speaker::Source(sx))
+                } else {
+                    let ids = index
+                        .actor_ids
+                        .keys()
+                        .chain(index.source_ids.keys())
+                        .copied();
+                    self.unknown(
+                        d,
+                        "actor or source",
+                        q.by.as_str(),
+                        &[Seg::Key("quotes"), Seg::Index(i), Seg::Key("by")],
+                        ids,
+                    );
+                    None
+                };
+                if let (Some(speaker), true) = (speaker, is_published) {
+                    if let Some(&qx) = index.quote_ids.get(q.id.as_str()) {
+                        index.quotes[qx.ix()].speaker = speaker;
+                        quotes.push(qx);
+                    }
+                }
+            }
+            let mut citation_sources = Vec::new();
+            for (i, cit) in m.sources.iter().enumerate() {
+                citation_sources.push(match &cit.source {
+                    None => None,
+                    Some(s) => match index.source_ids.get(s.as_str()) {
+                        Some(&sx) => Some(sx),
+                        None => {
+                            let help = if index.actor_ids.contains_key(s.as_str()) {
+                                Some(format!("`{s}` is an actor: a citation's `source` names an outlet under `content/sources/`"))
+                            } else {
+                                did_you_mean(s.as_str(), index.source_ids.keys().copied())
+                            };
+                            self.error(
+                                Problem::UnknownRef { kind: "source", id: s.0.clone() },
+                                d.locate(&[Seg::Key("sources"), Seg::Index(i), Seg::Key("source")]),
+                                help,
+                            );
+                            None
+                        }
+                    },
+                });
+            }
+            let from = node_ix.map(PageRef::Digest);
+            let mut embeds = Vec::new();
+            for r in &d.refs {
+                let target = self.resolve_ref(&index, &all, d, r, is_published || !m.draft);
+                match target {
+                    Some(Target::Page(PageRef::Actor(ax))) if !r.embed => {
+                        push_unique(&mut actors, ax)
+                    }
+                    Some(Target::Quote(qx)) if r.embed => embeds.push(qx),
+                    _ => {}
+                }
+                if let (Some(from), Some(t)) = (from, target) {
+                    let to = match t {
+                        Target::Page(p) => p,
+                        Target::Quote(qx) => PageRef::Digest(index.quotes[qx.ix()].digest),
+                    };
+                    if to != from {
+                        let list = index.backlinks.entry(to).or_default();
+                        if !list.contains(&from) {
+                            list.push(from);
+                        }
+                    }
+                }
+            }
+            if is_published {
+                let mut tags = Vec::new();
+                for t in &m.tags.0 {
+                    let slug = crate::slug::slugify(&t.0);
+                    if slug.is_empty() || tags.contains(&slug) {
+                        continue;
+                    }
+                    *tag_spellings
+                        .entry(slug.clone())
+                        .or_default()
+                        .entry(t.0.clone())
+                        .or_default() += 1;
+                    tags.push(slug);
+                }
+                digest_tags.push(tags);
+                index.digests.push(DigestNode {
+                    entry,
+                    date: moment(m.date, tz),
+                    updated: m.updated.map(|u| moment(u, tz)),
+                    stories,
+                    actors,
+                    quotes,
+                    citation_sources,
+                    tags: Vec::new(),
+                    embeds,
+                    related: Vec::new(),
+                });
+            }
+        }
+        // Digests were pushed in content order; put them in published order.
+        let order: HashMap<usize, usize> = digest_entries
+            .iter()
+            .enumerate()
+            .map(|(n, (e, _))| (*e, n))
+            .collect();
+        let mut paired: Vec<(DigestNode, Vec<String>)> =
+            index.digests.drain(..).zip(digest_tags).collect();
+        paired.sort_by_key(|(d, _)| order[&d.entry]);
+        let (nodes, tags_per_digest): (Vec<_>, Vec<_>) = paired.into_iter().unzip();
+        index.digests = nodes;
+
+        // Other bodies: actors, sources, stories, pages.
+        let mut sink = BacklinkSink::default();
+        for (n, a) in index.actors.iter().enumerate() {
+            let e = &c.actors[a.entry];
+            self.body_refs(
+                &mut sink,
+                &index,
+                &all,
+                &e.refs,
+                e,
+                PageRef::Actor(ActorIx(n as u32)),
+            );
+        }
+        for (n, s) in index.sources.iter().enumerate() {
+            let e = &c.sources[s.entry];
+            self.body_refs(
+                &mut sink,
+                &index,
+                &all,
+                &e.refs,
+                e,
+                PageRef::Source(SourceIx(n as u32)),
+            );
+        }
+        for (n, s) in index.stories.iter().enumerate() {
+            let e = &c.stories[s.entry];
+            self.body_refs(
+                &mut sink,
+                &index,
+                &all,
+                &e.refs,
+                e,
+                PageRef::Story(StoryIx(n as u32)),
+            );
+        }
+        for (n, p) in index.pages.iter().enumerate() {
+            let e = &c.pages[p.entry];
+            self.body_refs(
+                &mut sink,
+                &index,
+                &all,
+                &e.refs,
+                e,
+                PageRef::Page(PageIx(n as u32)),
+            );
+        }
+        for p in c.pages.iter().filter(|p| !published(p.matter.draft)) {
+            self.body_refs(
+                &mut BacklinkSink::default(),
+                &index,
+                &all,
+                &p.refs,
+                p,
+                PageRef::Page(PageIx(u32::MAX)),
+            );
+        }
+        for (to, from) in sink.0 {
+            let list = index.backlinks.entry(to).or_default();
+            if !list.contains(&from) {
+                list.push(from);
+            }
+        }
+        for list in index.backlinks.values_mut() {
+            list.sort();
+        }
+
+        // Tags: one per slug, named by the spelling used most (ties: lowest in byte order).
+        let mut tag_ix = HashMap::new();
+        for (slug, spellings) in tag_spellings {
+            let name = spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default();
+            tag_ix.insert(slug.clone(), TagIx(index.tags.len() as u32));
+            index.tags.push(TagNode {
+                slug,
+                name,
+                digests: Vec::new(),
+            });
+        }
+        for (n, slugs) in tags_per_digest.iter().enumerate() {
+            let dx = DigestIx(n as u32);
+            for slug in slugs {
+                let tx = tag_ix[slug];
+                index.digests[n].tags.push(tx);
+                index.tags[tx.ix()].digests.push(dx);
+            }
+        }
+
+        // Per actor, source and story, in digest order (newest first).
+        let mut pair_counts: HashMap<(ActorIx, ActorIx), usize> = HashMap::new();
+        for (n, d) in index.digests.iter().enumerate() {
+            let dx = DigestIx(n as u32);
+            for &ax in &d.actors {
+                index.actors[ax.ix()].digests.push(dx);
+            }
+            for &sx in &d.stories {
+                index.stories[sx.ix()].digests.push(dx);
+            }
+            let mut cited = Vec::new();
+            for sx in d.citation_sources.iter().flatten() {
+                push_unique(&mut cited, *sx);
+            }
+            for sx in cited {
+                index.sources[sx.ix()].digests.push(dx);
+            }
+            for (i, &a) in d.actors.iter().enumerate() {
+                for &b in &d.actors[i + 1..] {
+                    *pair_counts.entry((a, b)).or_default() += 1;
+                    *pair_counts.entry((b, a)).or_default() += 1;
+                }
+            }
+        }
+        let mut by_date: Vec<QuoteIx> = (0..index.quotes.len() as u32).map(QuoteIx).collect();
+        by_date.sort_by(|a, b| {
+            let (qa, qb) = (&index.quotes[a.ix()], &index.quotes[b.ix()]);
+            qb.date
+                .cmp(&qa.date)
+                .then_with(|| index.quote(*a).id.cmp(&index.quote(*b).id))
+        });
+        for qx in by_date {
+            match index.quotes[qx.ix()].speaker {
+                Speaker::Actor(ax) => index.actors[ax.ix()].quotes.push(qx),
+                Speaker::Source(sx) => index.sources[sx.ix()].quotes.push(qx),
+            }
+        }
+        let mut co: Vec<Vec<(ActorIx, usize)>> = vec![Vec::new(); index.actors.len()];
+        for ((a, b), n) in pair_counts {
+            co[a.ix()].push((b, n));
+        }
+        for (a, mut list) in co.into_iter().enumerate() {
+            list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            list.truncate(CO_ACTORS_MAX);
+            index.actors[a].co_actors = list;
+        }
+        for s in 0..index.stories.len() {
+            let mut counts: HashMap<ActorIx, usize> = HashMap::new();
+            for dx in &index.stories[s].digests {
+                for &ax in &index.digests[dx.ix()].actors {
+                    *counts.entry(ax).or_default() += 1;
+                }
+            }
+            let mut list: Vec<_> = counts.into_iter().collect();
+            list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            list.truncate(MAIN_ACTORS_MAX);
+            index.stories[s].main_actors = list;
+        }
+        compute_related(&mut index);
+        (index, self.diags)
+    }
+
+    fn unknown<'i>(
+        &mut self,
+        d: &Digest,
+        kind: &'static str,
+        id: &str,
+        path: &[Seg<'_>],
+        candidates: impl Iterator<Item = &'i str>,
+    ) {
+        let help = did_you_mean(id, candidates);
+        self.error(
+            Problem::UnknownRef {
+                kind,
+                id: id.to_string(),
+            },
+            d.locate(path),
+            help,
+        );
+    }
+
+    /// Duplicate ids of every kind (drafts count), actor/source clashes.
+    fn check_unique(&mut self) -> AllIds<'s> {
+        let c = &self.site.content;
+        let mut digests: HashMap<&'s str, usize> = HashMap::new();
+        let mut order: Vec<usize> = (0..c.digests.len()).collect();
+        order.sort_by(|a, b| c.digests[*a].file.path.cmp(&c.digests[*b].file.path));
+        for i in order {
+            let d = &c.digests[i];
+            if let Some(&first) = digests.get(d.id.as_str()) {
+                let other = crate::diagnostics::display_path(&c.digests[first].file.path);
+                self.error(
+                    Problem::DuplicateId {
+                        kind: "digest",
+                        id: d.id.0.clone(),
+                        other,
+                    },
+                    Location::file(&d.file.path),
+                    Some(
+                        "digest ids are unique across all sub-folders: rename one of the files"
+                            .into(),
+                    ),
+                );
+            } else {
+                digests.insert(d.id.as_str(), i);
+            }
+        }
+        let actors: HashMap<&str, &crate::content::Actor> =
+            c.actors.iter().map(|a| (a.id.as_str(), a)).collect();
+        for s in &c.sources {
+            if let Some(a) = actors.get(s.id.as_str()) {
+                self.error(
+                    Problem::ActorSourceClash {
+                        id: s.id.0.clone(),
+                        other: crate::diagnostics::display_path(&a.file.path),
+                    },
+                    Location::file(&s.file.path),
+                    Some("rename one of the two files (and the references to it)".into()),
+                );
+            }
+        }
+        let mut quotes: HashMap<&'s str, (usize, usize)> = HashMap::new();
+        let mut order: Vec<usize> = (0..c.digests.len()).collect();
+        order.sort_by(|a, b| c.digests[*a].file.path.cmp(&c.digests[*b].file.path));
+        for i in order {
+            let d = &c.digests[i];
+            for (position, q) in d.matter.quotes.iter().enumerate() {
+                if let Some(&(first, _)) = quotes.get(q.id.as_str()) {
+                    let other = crate::diagnostics::display_path(&c.digests[first].file.path);
+                    self.error(
+                        Problem::DuplicateId {
+                            kind: "quote",
+                            id: q.id.0.clone(),
+                            other,
+                        },
+                        d.locate(&[Seg::Key("quotes"), Seg::Index(position), Seg::Key("id")]),
+                        Some("quote ids are unique across the whole site".into()),
+                    );
+                } else {
+                    quotes.insert(q.id.as_str(), (i, position));
+                }
+            }
+        }
+        AllIds { digests, quotes }
+    }
+
+    /// Page ids may not take a section's or the site's own top-level names.
+    fn check_pages(&mut self) {
+        let site = self.site;
+        let words: Vec<&str> = site.config.paths.all().iter().map(|(_, w)| *w).collect();
+        for p in &site.content.pages {
+            let id = p.id.as_str();
+            if words.contains(&id) || crate::config::RESERVED_WORDS.contains(&id) {
+                self.error(
+                    Problem::ReservedPageId { id: id.to_string() },
+                    Location::file(&p.file.path),
+                    Some(format!("rename the file, e.g. `{id}-page.md`")),
+                );
+            }
+        }
+    }
+
+    fn resolve_ref<M>(
+        &mut self,
+        index: &Index<'s>,
+        all: &AllIds<'s>,
+        e: &Entry<M>,
+        r: &BodyRef,
+        published: bool,
+    ) -> Option<Target> {
+        let id = r.id.as_str();
+        let (found, draft_exists, candidates): (Option<Target>, bool, Vec<&str>) = match r.kind {
+            RefKind::Actor => (
+                index.actor_id(id).map(|x| Target::Page(PageRef::Actor(x))),
+                false,
+                index.actor_ids.keys().copied().collect(),
+            ),
+            RefKind::Source => (
+                index
+                    .source_id(id)
+                    .map(|x| Target::Page(PageRef::Source(x))),
+                false,
+                index.source_ids.keys().copied().collect(),
+            ),
+            RefKind::Story => (
+                index.story_id(id).map(|x| Target::Page(PageRef::Story(x))),
+                false,
+                index.story_ids.keys().copied().collect(),
+            ),
+            RefKind::Digest => (
+                index
+                    .digest_id(id)
+                    .map(|x| Target::Page(PageRef::Digest(x))),
+                all.digests.contains_key(id),
+                all.digests.keys().copied().collect(),
+            ),
+            RefKind::Quote => (
+                index.quote_id(id).map(Target::Quote),
+                all.quotes.contains_key(id),
+                all.quotes.keys().copied().collect(),
+            ),
+            RefKind::Cite => return None, // checked while loading
+        };
+        if found.is_some() {
+            return found;
+        }
+        if draft_exists {
+            if published {
+                self.error(
+                    Problem::RefToDraft { kind: kind_name_of(r.kind), id: id.to_string() },
+                    e.ref_location(r),
+                    Some("publish it (remove `draft: true`), remove the link, or build with `--drafts`".into()),
+                );
+            }
+            return None;
+        }
+        self.error(
+            Problem::UnknownRef {
+                kind: kind_name_of(r.kind),
+                id: id.to_string(),
+            },
+            e.ref_location(r),
+            did_you_mean(id, candidates.iter().copied()),
+        );
+        None
+    }
+
+    fn body_refs<M>(
+        &mut self,
+        sink: &mut BacklinkSink,
+        index: &Index<'s>,
+        all: &AllIds<'s>,
+        refs: &[BodyRef],
+        e: &Entry<M>,
+        from: PageRef,
+    ) {
+        let published = from != PageRef::Page(PageIx(u32::MAX));
+        for r in refs {
+            if let Some(t) = self.resolve_ref(index, all, e, r, published) {
+                let to = match t {
+                    Target::Page(p) => p,
+                    Target::Quote(qx) => PageRef::Digest(index.quotes[qx.ix()].digest),
+                };
+                if published && to != from {
+                    sink.0.push((to, from));
+                }
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct BacklinkSink(Vec<(PageRef, PageRef)>);
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Page(PageRef),
+    Quote(QuoteIx),
+}
+
+fn kind_name_of(kind: RefKind) -> &'static str {
+    match kind {
+        RefKind::Actor => "actor",
+        RefKind::Source => "source",
+        RefKind::Story => "story",
+        RefKind::Digest => "digest",
+        RefKind::Quote => "quote",
+        RefKind::Cite => "citation",
+    }
+}
+
+fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// Related digests from inverted indexes (actor → digests, tag → digests):
+/// scored by shared actors plus shared tags, then nearest date, then id.
+fn compute_related(index: &mut Index<'_>) {
+    let n = index.digests.len();
+    let mut related = Vec::with_capacity(n);
+    let mut scores: HashMap<DigestIx, usize> = HashMap::new();
+    for (i, d) in index.digests.iter().enumerate() {
+        scores.clear();
+        let me = DigestIx(i as u32);
+        for &ax in &d.actors {
+            for &other in &index.actors[ax.ix()].digests {
+                if other != me {
+                    *scores.entry(other).or_default() += 1;
+                }
+            }
+        }
+        for &tx in &d.tags {
+            for &other in &index.tags[tx.ix()].digests {
+                if other != me {
+                    *scores.entry(other).or_default() += 1;
+                }
+            }
+        }
+        let mut best: Vec<(usize, i64, &str, DigestIx)> = scores
+            .iter()
+            .map(|(&o, &score)| {
+                let od = &index.digests[o.ix()];
+                let distance = (od.date - d.date).num_seconds().abs();
+                (
+                    score,
+                    distance,
+                    index.site.content.digests[od.entry].id.as_str(),
+                    o,
+                )
+            })
+            .collect();
+        best.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
+        related.push(
+            best.into_iter()
+                .take(RELATED_MAX)
+                .map(|t| t.3)
+                .collect::<Vec<_>>(),
+        );
+    }
+    for (d, r) in index.digests.iter_mut().zip(related) {
+        d.related = r;
+    }
+}

@@ -1,0 +1,23 @@
+//! storia: a static-site generator for curated news story digests.
+//!
+//! One pipeline, one direction:
+//! [`content`] (load files into typed content with source spans) →
+//! [`index`] (resolve ids into a cross-link index) →
+//! [`render`] (Markdown and Tera, pure functions of the index) →
+//! [`output`] (write the output folder atomically).
+//! [`build`] runs them in order; [`diagnostics`] holds and renders every
+//! problem they find; [`cli`] is the command line.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod index;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod slug;
+pub mod theme;
+pub mod yaml;

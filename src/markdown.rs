@@ -1,0 +1,659 @@
+//! Markdown: finding the references in a body (load stage) and turning a body
+//! into HTML with those references resolved (render stage).
+//!
+//! Both passes use the same parser options, so what the scan sees is what
+//! the renderer renders. Fenced code is highlighted by syntect with CSS
+//! classes; its syntaxes are loaded once, on the first code block.
+
+use crate::diagnostics::Problem;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// The kinds of reference a body can make, by link scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RefKind {
+    /// `actor:`
+    Actor,
+    /// `source:`
+    Source,
+    /// `story:`
+    Story,
+    /// `digest:`
+    Digest,
+    /// `quote:`
+    Quote,
+    /// `cite:`
+    Cite,
+}
+
+impl RefKind {
+    const ALL: [(&'static str, RefKind); 6] = [
+        ("actor", RefKind::Actor),
+        ("source", RefKind::Source),
+        ("story", RefKind::Story),
+        ("digest", RefKind::Digest),
+        ("quote", RefKind::Quote),
+        ("cite", RefKind::Cite),
+    ];
+
+    /// The scheme word.
+    pub fn scheme(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |(s, _)| s)
+    }
+
+    /// Splits `actor:putin` into its kind and id.
+    pub fn parse(dest: &str) -> Option<(RefKind, &str)> {
+        let (scheme, id) = dest.split_once(':')?;
+        Self::ALL
+            .iter()
+            .find(|(s, _)| *s == scheme)
+            .map(|(_, k)| (*k, id))
+    }
+}
+
+/// A reference found in a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyRef {
+    /// What it refers to.
+    pub kind: RefKind,
+    /// The id as written.
+    pub id: String,
+    /// Byte offset of the id in the body.
+    pub offset: usize,
+    /// Length of the id in bytes.
+    pub len: usize,
+    /// `![](quote:…)`: the quote is embedded as a card.
+    pub embed: bool,
+}
+
+/// A problem found while scanning, placed in the body.
+#[derive(Debug, Clone)]
+pub struct ScanProblem {
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// What.
+    pub problem: Problem,
+    /// A suggestion.
+    pub help: Option<String>,
+}
+
+/// What the load stage learns from a body.
+#[derive(Debug, Default)]
+pub struct BodyScan {
+    /// Every reference, in order.
+    pub refs: Vec<BodyRef>,
+    /// The first paragraph of text, plain.
+    pub first_paragraph: Option<String>,
+    /// Misplaced embeds and the like.
+    pub problems: Vec<ScanProblem>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Schemes of ordinary links, never mistaken for a misspelt reference kind.
+const WEB_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "tel", "ftp", "data", "sms", "geo",
+];
+
+/// Finds where the id of link destination `dest` is written inside `range` of `body`.
+fn id_position(body: &str, range: std::ops::Range<usize>, dest: &str, id: &str) -> (usize, usize) {
+    let id_start = dest.len() - id.len();
+    let within = &body[range.clone()];
+    let found = within
+        .rfind(dest)
+        .map(|i| range.start + i)
+        .or_else(|| body.find(dest));
+    match found {
+        Some(at) => (at + id_start, id.len()),
+        None => (range.start, range.len().min(body.len() - range.start)),
+    }
+}
+
+/// Scans a body for references, embed placement and its first paragraph.
+pub fn scan(body: &str) -> BodyScan {
+    let mut out = BodyScan::default();
+    let mut embedded = HashSet::new();
+    // Per open paragraph: embeds found and whether anything else is in it.
+    let mut para: Option<(Vec<usize>, bool, String)> = None;
+    let mut image_depth = 0usize;
+    let mut skip_depth = 0usize; // headings, code, footnote definitions: not summary text
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            // A tight list item has no paragraph events: its text is one.
+            Event::Start(Tag::Paragraph | Tag::Item)
+            | Event::End(TagEnd::Paragraph | TagEnd::Item)
+            | Event::Start(Tag::List(_)) => {
+                if let Some(open) = para.take() {
+                    finish_paragraph(open, skip_depth, &mut out);
+                }
+                if matches!(event, Event::Start(Tag::Paragraph | Tag::Item)) {
+                    para = Some((Vec::new(), false, String::new()));
+                }
+            }
+            Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::FootnoteDefinition(_)) => {
+                skip_depth += 1
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::FootnoteDefinition) => {
+                skip_depth = skip_depth.saturating_sub(1)
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(p) = para.as_mut() {
+                    if image_depth == 0 {
+                        p.1 = true;
+                    }
+                }
+                record_link(body, range.clone(), dest_url, false, &mut out);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image_depth += 1;
+                let before = out.refs.len();
+                record_link(body, range.clone(), dest_url, true, &mut out);
+                if out.refs.len() > before {
+                    let i = before;
+                    let r = out.refs[i].clone();
+                    if r.kind != RefKind::Quote {
+                        out.refs[i].embed = false;
+                        out.problems.push(ScanProblem {
+                            offset: r.offset - r.kind.scheme().len() - 1,
+                            len: r.len + r.kind.scheme().len() + 1,
+                            problem: Problem::EmbedNotQuote {
+                                kind: r.kind.scheme().into(),
+                            },
+                            help: Some(format!(
+                                "link it instead: `[text]({}:{})`",
+                                r.kind.scheme(),
+                                r.id
+                            )),
+                        });
+                    } else if !embedded.insert(r.id.clone()) {
+                        out.problems.push(ScanProblem {
+                            offset: r.offset,
+                            len: r.len,
+                            problem: Problem::EmbedTwice { id: r.id.clone() },
+                            help: Some(format!("link to it instead: `[text](quote:{})`", r.id)),
+                        });
+                    } else {
+                        match para.as_mut() {
+                            Some(p) if image_depth == 1 => p.0.push(i),
+                            _ => out.problems.push(ScanProblem {
+                                offset: r.offset,
+                                len: r.len,
+                                problem: Problem::EmbedNotAlone { id: r.id.clone() },
+                                help: Some("put the embed on its own line, with a blank line before and after".into()),
+                            }),
+                        }
+                    }
+                } else if let Some(p) = para.as_mut() {
+                    p.1 = true;
+                }
+            }
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(p) = para.as_mut() {
+                    if image_depth == 0 {
+                        if !t.trim().is_empty() {
+                            p.1 = true;
+                        }
+                        p.2.push_str(t);
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(p) = para.as_mut() {
+                    p.2.push(' ');
+                }
+            }
+            Event::InlineHtml(_) | Event::InlineMath(_) | Event::FootnoteReference(_) => {
+                if let Some(p) = para.as_mut() {
+                    p.1 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Closes a paragraph: embeds must have been alone in it; its text may be the summary.
+fn finish_paragraph(
+    (embeds, other, text): (Vec<usize>, bool, String),
+    skip_depth: usize,
+    out: &mut BodyScan,
+) {
+    if !embeds.is_empty() && (embeds.len() > 1 || other) {
+        for i in embeds {
+            let r = &out.refs[i];
+            out.problems.push(ScanProblem {
+                offset: r.offset,
+                len: r.len,
+                problem: Problem::EmbedNotAlone { id: r.id.clone() },
+                help: Some(
+                    "put the embed on its own line, with a blank line before and after".into(),
+                ),
+            });
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.first_paragraph.is_none() && skip_depth == 0 && !text.is_empty() {
+        out.first_paragraph = Some(text);
+    }
+}
+
+fn record_link(
+    body: &str,
+    range: std::ops::Range<usize>,
+    dest: &str,
+    embed: bool,
+    out: &mut BodyScan,
+) {
+    if let Some((kind, id)) = RefKind::parse(dest) {
+        let (offset, len) = id_position(body, range, dest, id);
+        if id.is_empty() {
+            out.problems.push(ScanProblem {
+                offset: offset.saturating_sub(kind.scheme().len() + 1),
+                len: kind.scheme().len() + 1,
+                problem: Problem::FrontMatter(format!(
+                    "`{}:` needs an id after the colon",
+                    kind.scheme()
+                )),
+                help: Some(format!("write `{}:ID`", kind.scheme())),
+            });
+            return;
+        }
+        out.refs.push(BodyRef {
+            kind,
+            id: id.to_string(),
+            offset,
+            len,
+            embed,
+        });
+    } else if let Some((scheme, _)) = dest.split_once(':') {
+        let lower = scheme.to_ascii_lowercase();
+        if !scheme.is_empty()
+            && scheme.chars().all(|c| c.is_ascii_alphabetic())
+            && !WEB_SCHEMES.contains(&lower.as_str())
+        {
+            let kinds = RefKind::ALL.iter().map(|(s, _)| *s);
+            if let Some(help) = crate::diagnostics::did_you_mean(&lower, kinds) {
+                let (offset, _) = id_position(body, range, dest, dest);
+                out.problems.push(ScanProblem {
+                    offset,
+                    len: scheme.len() + 1,
+                    problem: Problem::UnknownRefKind {
+                        scheme: scheme.to_string(),
+                    },
+                    help: Some(help.replace("`?", ":`?").replace("mean `", "mean `")),
+                });
+            }
+        }
+    }
+}
+
+/// What the renderer needs to know about the targets of references.
+pub trait Resolver {
+    /// The URL of an actor, source, story, digest or quote.
+    fn url(&self, kind: RefKind, id: &str) -> Option<String>;
+    /// The number and URL of a citation of the body's digest.
+    fn citation(&self, id: &str) -> Option<(usize, String)>;
+    /// The HTML card of an embedded quote.
+    fn embed(&self, quote_id: &str) -> Option<String>;
+}
+
+/// Renders a body to HTML.
+pub fn render(body: &str, resolver: &dyn Resolver) -> String {
+    let events: Vec<Event> = Parser::new_ext(body, options()).collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut heading_ids = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Paragraph) => {
+                if let Some((quote, next)) = lone_embed(&events, i) {
+                    if let Some(card) = resolver.embed(quote) {
+                        out.push(Event::Html(CowStr::from(card)));
+                    }
+                    i = next;
+                    continue;
+                }
+                out.push(events[i].clone());
+            }
+            Event::Start(Tag::Item) => {
+                out.push(events[i].clone());
+                if let Some((quote, next)) = lone_embed(&events, i) {
+                    if let Some(card) = resolver.embed(quote) {
+                        out.push(Event::Html(CowStr::from(card)));
+                    }
+                    out.push(Event::End(TagEnd::Item));
+                    i = next;
+                    continue;
+                }
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let end = find_end(&events, i);
+                let text: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let base = match id {
+                    Some(id) => id.to_string(),
+                    None => {
+                        let s = crate::slug::slugify(&text);
+                        if s.is_empty() {
+                            "section".into()
+                        } else {
+                            s
+                        }
+                    }
+                };
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !heading_ids.insert(unique.clone()) {
+                    unique = format!("{base}-{n}");
+                    n += 1;
+                }
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(unique)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let end = find_end(&events, i);
+                let code: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+                    CodeBlockKind::Indented => "",
+                };
+                out.push(Event::Html(CowStr::from(highlight(&code, lang))));
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if let Some((kind, target)) = RefKind::parse(dest_url) {
+                    let end = find_end(&events, i);
+                    let inner = events[i + 1..end].to_vec();
+                    let resolved = match kind {
+                        RefKind::Cite => resolver.citation(target).map(|(n, url)| (url, Some(n))),
+                        _ => resolver.url(kind, target).map(|u| (u, None)),
+                    };
+                    match resolved {
+                        Some((url, number)) => {
+                            let class = format!("ref ref-{}", kind.scheme());
+                            out.push(Event::InlineHtml(CowStr::from(format!(
+                                "<a class=\"{class}\" href=\"{}\"{}>",
+                                escape_attr(&url),
+                                if title.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" title=\"{}\"", escape_attr(title))
+                                }
+                            ))));
+                            out.extend(inner);
+                            out.push(Event::InlineHtml(CowStr::from("</a>")));
+                            if let Some(n) = number {
+                                out.push(Event::InlineHtml(CowStr::from(format!(
+                                    "<sup class=\"cite-number\"><a href=\"#citation-{n}\">[{n}]</a></sup>"
+                                ))));
+                            }
+                        }
+                        None => out.extend(inner),
+                    }
+                    i = end + 1;
+                    continue;
+                }
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest_url.clone(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+/// If the paragraph starting at `start` holds only `![…](quote:ID)`, the id
+/// and the index after the paragraph's end.
+fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usize)> {
+    let end = find_end(events, start);
+    let mut quote = None;
+    let mut depth = 0;
+    for e in &events[start + 1..end] {
+        match e {
+            Event::Start(Tag::Image {
+                dest_url,
+                link_type:
+                    LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut,
+                ..
+            }) if depth == 0 => match RefKind::parse(dest_url) {
+                Some((RefKind::Quote, id)) if quote.is_none() => {
+                    quote = Some(id);
+                    depth += 1;
+                }
+                _ => return None,
+            },
+            Event::Start(_) => depth += 1,
+            Event::End(TagEnd::Image) if depth == 1 => depth -= 1,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) if depth == 0 && !t.trim().is_empty() => return None,
+            Event::Text(_) | Event::SoftBreak => {}
+            _ if depth > 0 => {}
+            _ => return None,
+        }
+    }
+    quote.map(|q| (q, end + 1))
+}
+
+/// The index of the `End` matching the `Start` at `start`.
+fn find_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+/// Escapes text for an HTML attribute value (double-quoted).
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+/// Escapes text for HTML content.
+pub fn escape_html(s: &str) -> String {
+    escape_attr(s)
+}
+
+fn syntaxes() -> &'static syntect::parsing::SyntaxSet {
+    static SET: OnceLock<syntect::parsing::SyntaxSet> = OnceLock::new();
+    SET.get_or_init(syntect::parsing::SyntaxSet::load_defaults_newlines)
+}
+
+/// The CSS class prefix of highlighted code, so syntect's scope names never
+/// collide with the theme's own classes.
+pub const HIGHLIGHT_PREFIX: &str = "hl-";
+
+fn highlight(code: &str, lang: &str) -> String {
+    let lang_attr = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", escape_attr(lang))
+    };
+    if !lang.is_empty() {
+        let set = syntaxes();
+        if let Some(syntax) = set.find_syntax_by_token(lang) {
+            let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                set,
+                syntect::html::ClassStyle::SpacedPrefixed {
+                    prefix: HIGHLIGHT_PREFIX,
+                },
+            );
+            let ok = syntect::util::LinesWithEndings::from(code)
+                .all(|line| gen.parse_html_for_line_which_includes_newline(line).is_ok());
+            if ok {
+                return format!(
+                    "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+                    gen.finalize()
+                );
+            }
+        }
+    }
+    format!(
+        "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+        escape_html(code)
+    )
+}
+
+/// The stylesheet for highlighted code in `theme`, or `None` if syntect has no such theme.
+pub fn highlight_css(theme: &str) -> Option<String> {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let theme = themes.themes.get(theme)?;
+    syntect::html::css_for_theme_with_class_style(
+        theme,
+        syntect::html::ClassStyle::SpacedPrefixed {
+            prefix: HIGHLIGHT_PREFIX,
+        },
+    )
+    .ok()
+}
+
+/// The names of syntect's bundled themes.
+pub fn highlight_theme_names() -> Vec<String> {
+    let mut names: Vec<String> = syntect::highlighting::ThemeSet::load_defaults()
+        .themes
+        .into_keys()
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct R;
+    impl Resolver for R {
+        fn url(&self, kind: RefKind, id: &str) -> Option<String> {
+            Some(format!("/{}/{id}/", kind.scheme()))
+        }
+        fn citation(&self, id: &str) -> Option<(usize, String)> {
+            (id == "isw").then(|| (1, "https://isw.example/".into()))
+        }
+        fn embed(&self, q: &str) -> Option<String> {
+            Some(format!("<figure id=\"q-{q}\"></figure>"))
+        }
+    }
+
+    #[test]
+    fn scan_finds_refs_with_the_id_position() {
+        let body = "Intro [Putin](actor:putin) and [x](https://e.org).\n\n![](quote:q1)\n";
+        let s = scan(body);
+        assert_eq!(s.refs.len(), 2);
+        assert_eq!(
+            &body[s.refs[0].offset..s.refs[0].offset + s.refs[0].len],
+            "putin"
+        );
+        assert!(s.refs[1].embed);
+        assert_eq!(s.first_paragraph.as_deref(), Some("Intro Putin and x."));
+        assert!(s.problems.is_empty());
+    }
+
+    #[test]
+    fn embeds_must_stand_alone() {
+        let s = scan("Text ![](quote:q1) more\n");
+        assert!(matches!(
+            s.problems[0].problem,
+            Problem::EmbedNotAlone { .. }
+        ));
+        let s = scan("- ![](quote:q1)\n\n> ![](quote:q2)\n");
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let s = scan("![](quote:q1)\n\n![](quote:q1)\n");
+        assert!(matches!(s.problems[0].problem, Problem::EmbedTwice { .. }));
+    }
+
+    #[test]
+    fn misspelt_kinds_are_caught_and_web_links_are_not() {
+        let s = scan("[a](actr:putin) [b](mailto:x@y.z) [c](https://x.y)");
+        assert_eq!(s.problems.len(), 1);
+        assert!(matches!(
+            s.problems[0].problem,
+            Problem::UnknownRefKind { .. }
+        ));
+    }
+
+    #[test]
+    fn summary_skips_headings_embeds_and_code() {
+        let s = scan("## Title\n\n![](quote:q)\n\n```\ncode\n```\n\nFirst *real* text.\n");
+        assert_eq!(s.first_paragraph.as_deref(), Some("First real text."));
+    }
+
+    #[test]
+    fn render_resolves_links_cites_embeds_and_heading_ids() {
+        let html = render(
+            "## Minsk\n\n## Minsk\n\n[P](actor:putin) [ISW](cite:isw)\n\n![](quote:q1)\n",
+            &R,
+        );
+        assert!(html.contains("<h2 id=\"minsk\">"), "{html}");
+        assert!(html.contains("<h2 id=\"minsk-1\">"), "{html}");
+        assert!(html.contains("href=\"/actor/putin/\""), "{html}");
+        assert!(html.contains("href=\"https://isw.example/\""), "{html}");
+        assert!(html.contains("#citation-1"), "{html}");
+        assert!(html.contains("<figure id=\"q-q1\">"), "{html}");
+        assert!(!html.contains("<p><figure"), "{html}");
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_with_classes() {
+        let html = render("```rust\nfn main() {}\n```\n", &R);
+        assert!(html.contains("class=\"hl-"), "{html}");
+    }
+}

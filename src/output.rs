@@ -1,0 +1,222 @@
+//! Write: the rendered files → the output folder, atomically.
+//!
+//! The new site is built in a folder beside the output. A file whose bytes
+//! did not change is hard-linked from the previous output, so it keeps its
+//! bytes and modification time (sync tools upload only what changed). Then
+//! the two folders are swapped in one step (`renameat2` with
+//! `RENAME_EXCHANGE` on Linux), so there is never a moment without a
+//! complete output, and a failed or killed build leaves the old one as it was.
+
+use crate::diagnostics::{display_path, Diagnostic, Problem};
+use crate::render::OutputFile;
+use rayon::prelude::*;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files in the new output.
+    pub files: usize,
+    /// Files whose bytes were written (new or changed).
+    pub written: usize,
+}
+
+fn io_error(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(Problem::Io {
+        action,
+        path: display_path(path),
+        reason: e.to_string(),
+    })
+}
+
+/// The staging folder beside `out`: `.<name>.storia-new`.
+fn staging_path(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.storia-{suffix}"))
+}
+
+/// Checks that `out` may be replaced: never the site itself or a folder
+/// holding a site.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Normalise `.` and `..` without touching the file system (out may not exist yet).
+        let mut norm = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    norm.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => norm.push(other),
+            }
+        }
+        norm
+    };
+    let (root_abs, out_abs) = (abs(root), abs(out));
+    let refuse = |reason| {
+        Err(Diagnostic::error(Problem::BadOutput {
+            path: display_path(out),
+            reason,
+        })
+        .help("choose an output folder of its own, such as `public`"))
+    };
+    if out_abs == root_abs {
+        return refuse("it is the site root");
+    }
+    if root_abs.starts_with(&out_abs) {
+        return refuse("it contains the site");
+    }
+    if out_abs.join("site.yaml").exists() || out_abs.join("content").is_dir() {
+        return refuse("it holds a site (`site.yaml` or `content/`)");
+    }
+    Ok(())
+}
+
+/// Replaces `out` with `files`.
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+    let staging = staging_path(out, "new");
+    let old = staging_path(out, "old");
+    // Leftovers of a killed build.
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(|e| io_error("remove", leftover, e))?;
+        }
+    }
+    fs::create_dir_all(&staging).map_err(|e| io_error("create", &staging, e))?;
+    let previous = out.is_dir().then_some(out);
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        let p = staging.join(d);
+        fs::create_dir_all(&p).map_err(|e| io_error("create", &p, e))?;
+    }
+    let written: Vec<bool> = files
+        .par_iter()
+        .map(|f| place(&staging, previous, f))
+        .collect::<Result<_, _>>()
+        .inspect_err(|_| {
+            let _ = fs::remove_dir_all(&staging);
+        })?;
+    swap(&staging, out, &old)?;
+    Ok(WriteStats {
+        files: files.len(),
+        written: written.into_iter().filter(|w| *w).count(),
+    })
+}
+
+/// Puts one file in the staging folder: a hard link to the previous output's
+/// copy when the bytes are the same, else a new file. Returns whether bytes were written.
+fn place(staging: &Path, previous: Option<&Path>, f: &OutputFile) -> Result<bool, Diagnostic> {
+    let target = staging.join(&f.path);
+    if let Some(prev) = previous {
+        let old = prev.join(&f.path);
+        if let Ok(meta) = fs::symlink_metadata(&old) {
+            if meta.is_file()
+                && meta.len() == f.bytes.len() as u64
+                && fs::read(&old).is_ok_and(|b| b == f.bytes)
+                && fs::hard_link(&old, &target).is_ok()
+            {
+                return Ok(false);
+            }
+        }
+    }
+    let mut file = fs::File::create(&target).map_err(|e| io_error("write", &target, e))?;
+    file.write_all(&f.bytes)
+        .map_err(|e| io_error("write", &target, e))?;
+    Ok(true)
+}
+
+/// Swaps the staging folder into place and removes the old output.
+fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), Diagnostic> {
+    if !out.exists() {
+        return fs::rename(staging, out).map_err(|e| io_error("create", out, e));
+    }
+    match rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        staging,
+        rustix::fs::CWD,
+        out,
+        rustix::fs::RenameFlags::EXCHANGE,
+    ) {
+        Ok(()) => {
+            // `staging` now holds the previous output.
+            fs::remove_dir_all(staging).map_err(|e| io_error("remove", staging, e))
+        }
+        Err(_) => {
+            // No atomic exchange on this file system: two renames, a moment apart.
+            fs::rename(out, old).map_err(|e| io_error("move", out, e))?;
+            fs::rename(staging, out).map_err(|e| io_error("create", out, e))?;
+            fs::remove_dir_all(old).map_err(|e| io_error("remove", old, e))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn file(path: &str, bytes: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_stale_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(
+            &out,
+            &[
+                file("a/index.html", "A"),
+                file("b.txt", "B"),
+                file("stale.txt", "S"),
+            ],
+        )
+        .unwrap();
+        let before = fs::metadata(out.join("a/index.html")).unwrap();
+        let stats = write(&out, &[file("a/index.html", "A"), file("b.txt", "B2")]).unwrap();
+        assert_eq!(
+            stats,
+            WriteStats {
+                files: 2,
+                written: 1
+            }
+        );
+        let after = fs::metadata(out.join("a/index.html")).unwrap();
+        assert_eq!(before.ino(), after.ino());
+        assert_eq!(fs::read_to_string(out.join("b.txt")).unwrap(), "B2");
+        assert!(!out.join("stale.txt").exists());
+        assert!(!staging_path(&out, "new").exists());
+    }
+
+    #[test]
+    fn refuses_to_replace_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("site.yaml"), "title: x").unwrap();
+        assert!(check_output_dir(dir.path(), dir.path()).is_err());
+        assert!(check_output_dir(&dir.path().join("sub"), dir.path()).is_err());
+        assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
+    }
+}

@@ -1,0 +1,1054 @@
+//! Template values: each entity becomes a value once, and each page's context
+//! is assembled from those values, holding only what the page shows.
+
+use super::i18n::Labels;
+use super::{Engine, OutputFile};
+use crate::config::Paths;
+use crate::content::Entry;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::index::{
+    ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
+};
+use crate::markdown::{self, RefKind};
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use serde_json::{json, Value as Json};
+use std::collections::HashSet;
+use tera::Context;
+
+/// The site's URLs: root-relative links that carry the base path, and
+/// absolute permalinks.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// Absolute, ending in `/`.
+    pub base_url: String,
+    /// `/`, or `/sub/path/` for a site deployed under a path.
+    pub base_path: String,
+    paths: Paths,
+}
+
+impl Urls {
+    /// URLs for a site at `base_url`.
+    pub fn new(base_url: &str, paths: &Paths) -> Urls {
+        let base_path = url::Url::parse(base_url)
+            .map(|u| u.path().to_string())
+            .unwrap_or_else(|_| "/".into());
+        let base_path = if base_path.ends_with('/') {
+            base_path
+        } else {
+            format!("{base_path}/")
+        };
+        Urls {
+            base_url: base_url.to_string(),
+            base_path,
+            paths: paths.clone(),
+        }
+    }
+    /// The home page.
+    pub fn home(&self) -> String {
+        self.base_path.clone()
+    }
+    /// A list page: `/<word>/`.
+    pub fn section(&self, word: &str) -> String {
+        format!("{}{word}/", self.base_path)
+    }
+    /// An item page: `/<word>/<id>/`.
+    pub fn item(&self, word: &str, id: &str) -> String {
+        format!("{}{word}/{id}/", self.base_path)
+    }
+    /// Page `n` of a paginated list.
+    pub fn paginated(list: &str, n: usize) -> String {
+        if n <= 1 {
+            list.to_string()
+        } else {
+            format!("{list}page/{n}/")
+        }
+    }
+    /// The absolute URL of a root-relative one.
+    pub fn absolute(&self, url: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_url,
+            url.strip_prefix(&self.base_path)
+                .unwrap_or(url.trim_start_matches('/'))
+        )
+    }
+    /// The output file of a page URL.
+    pub fn file_of(&self, url: &str) -> String {
+        let rel = url
+            .strip_prefix(&self.base_path)
+            .unwrap_or(url.trim_start_matches('/'));
+        if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        }
+    }
+    fn digest(&self, id: &str) -> String {
+        self.item(&self.paths.digests, id)
+    }
+    fn actor(&self, id: &str) -> String {
+        self.item(&self.paths.actors, id)
+    }
+    fn source(&self, id: &str) -> String {
+        self.item(&self.paths.sources, id)
+    }
+    fn story(&self, id: &str) -> String {
+        self.item(&self.paths.stories, id)
+    }
+    fn tag(&self, slug: &str) -> String {
+        self.item(&self.paths.tags, slug)
+    }
+    /// An image path of the site, with the base path; URLs stay as they are.
+    fn image(&self, image: &str) -> String {
+        match image.strip_prefix('/') {
+            Some(rel) => format!("{}{rel}", self.base_path),
+            None => image.to_string(),
+        }
+    }
+}
+
+/// Each entity's template value, built once.
+pub struct Values {
+    /// `site`.
+    pub site: Json,
+    /// Actor links.
+    pub actors: Vec<Json>,
+    /// Source links.
+    pub sources: Vec<Json>,
+    /// Story links.
+    pub stories: Vec<Json>,
+    /// Tags.
+    pub tags: Vec<Json>,
+    /// Digest links (`id`, `title`, `url`).
+    pub digest_links: Vec<Json>,
+    /// Digest cards.
+    pub cards: Vec<Json>,
+    /// Quotes.
+    pub quotes: Vec<Json>,
+    /// Page links.
+    pub pages: Vec<Json>,
+}
+
+fn date(labels: &Labels, d: &DateTime<FixedOffset>) -> Json {
+    json!({
+        "iso": d.to_rfc3339(),
+        "day": d.format("%Y-%m-%d").to_string(),
+        "text": labels.date(d),
+    })
+}
+
+impl Values {
+    /// Builds every entity's value.
+    pub fn build(index: &Index<'_>, urls: &Urls, labels: &Labels) -> Values {
+        let site = index.site;
+        let config = &site.config;
+        let actors: Vec<Json> = (0..index.actors.len())
+            .map(|i| {
+                let a = index.actor(ActorIx(i as u32));
+                json!({
+                    "id": a.id.as_str(),
+                    "title": a.matter.name.0,
+                    "url": urls.actor(a.id.as_str()),
+                    "kind": a.matter.kind.as_str(),
+                    "role": a.matter.role,
+                    "image": a.matter.image.as_ref().map(|i| urls.image(&i.0)),
+                    "page_kind": "actor",
+                })
+            })
+            .collect();
+        let sources: Vec<Json> = (0..index.sources.len())
+            .map(|i| {
+                let s = index.source(SourceIx(i as u32));
+                json!({
+                    "id": s.id.as_str(),
+                    "title": s.matter.name.0,
+                    "url": urls.source(s.id.as_str()),
+                    "kind": s.matter.kind.as_str(),
+                    "page_kind": "source",
+                })
+            })
+            .collect();
+        let stories: Vec<Json> = (0..index.stories.len())
+            .map(|i| {
+                let s = index.story(StoryIx(i as u32));
+                json!({
+                    "id": s.id.as_str(),
+                    "title": s.matter.title.0,
+                    "url": urls.story(s.id.as_str()),
+                    "page_kind": "story",
+                })
+            })
+            .collect();
+        let tags: Vec<Json> = index
+            .tags
+            .iter()
+            .map(|t| json!({"name": t.name, "slug": t.slug, "url": urls.tag(&t.slug), "count": t.digests.len()}))
+            .collect();
+        let digest_links: Vec<Json> = (0..index.digests.len())
+            .map(|i| {
+                let d = index.digest(DigestIx(i as u32));
+                json!({
+                    "id": d.id.as_str(),
+                    "title": d.matter.title.0,
+                    "url": urls.digest(d.id.as_str()),
+                    "page_kind": "digest",
+                })
+            })
+            .collect();
+        let cards: Vec<Json> = index
+            .digests
+            .par_iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let d = index.digest(DigestIx(i as u32));
+                let m = &d.matter;
+                json!({
+                    "id": d.id.as_str(),
+                    "title": m.title.0,
+                    "url": urls.digest(d.id.as_str()),
+                    "date": date(labels, &node.date),
+                    "updated": node.updated.map(|u| date(labels, &u)),
+                    "summary": summary(d),
+                    "authors": m.authors.0.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(),
+                    "stories": node.stories.iter().map(|s| stories[s.ix()].clone()).collect::<Vec<_>>(),
+                    "tags": node.tags.iter().map(|t| tags[t.ix()].clone()).collect::<Vec<_>>(),
+                    "image": m.image.as_ref().map(|i| urls.image(&i.0)),
+                    "quote_count": node.quotes.len(),
+                    "draft": m.draft,
+                })
+            })
+            .collect();
+        let quotes: Vec<Json> = (0..index.quotes.len())
+            .map(|i| {
+                let qx = QuoteIx(i as u32);
+                let node = &index.quotes[i];
+                let q = index.quote(qx);
+                let d = index.digest(node.digest);
+                let speaker = match node.speaker {
+                    Speaker::Actor(a) => actors[a.ix()].clone(),
+                    Speaker::Source(s) => sources[s.ix()].clone(),
+                };
+                let citation = node.citation.map(|n| {
+                    let c = &d.matter.sources[n];
+                    json!({"number": n + 1, "title": citation_title(index, node.digest, n), "url": c.url.0})
+                });
+                let digest_url = urls.digest(d.id.as_str());
+                json!({
+                    "id": q.id.as_str(),
+                    "anchor": format!("q-{}", q.id),
+                    "text": q.text.0,
+                    "original": q.original,
+                    "original_lang": q.original_lang,
+                    "lang": d.matter.lang.clone().unwrap_or_else(|| config.language.clone()),
+                    "said": q.said.map(|s| date(labels, &crate::index::moment(s, config.timezone))),
+                    "date": date(labels, &node.date),
+                    "context": q.context,
+                    "speaker": speaker,
+                    "digest": digest_links[node.digest.ix()].clone(),
+                    "url": format!("{digest_url}#q-{}", q.id),
+                    "citation": citation,
+                })
+            })
+            .collect();
+        let pages: Vec<Json> = (0..index.pages.len())
+            .map(|i| {
+                let p = index.page(PageIx(i as u32));
+                json!({"id": p.id.as_str(), "title": p.matter.title.0, "url": urls.section(p.id.as_str()), "page_kind": "page"})
+            })
+            .collect();
+        let p = &config.paths;
+        let site_value = json!({
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "base_url": urls.base_url,
+            "base_path": urls.base_path,
+            "extra": config.extra,
+            "urls": {
+                "home": urls.home(),
+                "digests": urls.section(&p.digests),
+                "actors": urls.section(&p.actors),
+                "sources": urls.section(&p.sources),
+                "stories": urls.section(&p.stories),
+                "tags": urls.section(&p.tags),
+                "search": urls.section("search"),
+                "feed": urls.absolute(&format!("{}atom.xml", urls.base_path)),
+            },
+            "style_css": format!("{}style.css", urls.base_path),
+            "highlight_css": format!("{}highlight.css", urls.base_path),
+            "pages": pages,
+        });
+        Values {
+            site: site_value,
+            actors,
+            sources,
+            stories,
+            tags,
+            digest_links,
+            cards,
+            quotes,
+            pages,
+        }
+    }
+}
+
+/// A digest's summary: its own, or its body's first paragraph.
+pub fn summary(d: &crate::content::Digest) -> String {
+    d.matter
+        .summary
+        .clone()
+        .or_else(|| d.first_paragraph.clone())
+        .unwrap_or_default()
+}
+
+/// A citation's title: its own, else its outlet's name, else its URL's host.
+fn citation_title(index: &Index<'_>, dx: DigestIx, n: usize) -> String {
+    let d = index.digest(dx);
+    let c = &d.matter.sources[n];
+    c.title
+        .clone()
+        .or_else(|| {
+            index.digests[dx.ix()].citation_sources[n]
+                .map(|s| index.source(s).matter.name.0.clone())
+        })
+        .unwrap_or_else(|| {
+            url::Url::parse(&c.url.0)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_else(|| c.url.0.clone())
+        })
+}
+
+/// Renders pages: holds the index, engine and values, and the rendered bodies.
+pub struct PageRenderer<'a, 's> {
+    index: &'a Index<'s>,
+    engine: &'a Engine,
+    values: &'a Values,
+    urls: &'a Urls,
+    labels: &'a Labels,
+    /// Rendered digest bodies, by digest index.
+    pub bodies: Vec<String>,
+    errors: Vec<Diagnostic>,
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    NotFound,
+    Digests(usize),
+    Digest(DigestIx),
+    Actors,
+    Actor(ActorIx),
+    Sources,
+    Source(SourceIx),
+    Stories,
+    Story(StoryIx, usize),
+    Tags,
+    Tag(TagIx, usize),
+    Page(PageIx),
+    Search,
+}
+
+struct BodyResolver<'r, 'a, 's> {
+    r: &'r PageRenderer<'a, 's>,
+    /// The digest whose body this is (for `cite:` and quote anchors).
+    digest: Option<DigestIx>,
+    errors: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+impl markdown::Resolver for BodyResolver<'_, '_, '_> {
+    fn url(&self, kind: RefKind, id: &str) -> Option<String> {
+        let ix = self.r.index;
+        let u = self.r.urls;
+        match kind {
+            RefKind::Actor => ix.actor_id(id).map(|_| u.actor(id)),
+            RefKind::Source => ix.source_id(id).map(|_| u.source(id)),
+            RefKind::Story => ix.story_id(id).map(|_| u.story(id)),
+            RefKind::Digest => ix.digest_id(id).map(|_| u.digest(id)),
+            RefKind::Quote => ix.quote_id(id).map(|q| {
+                self.r.values.quotes[q.ix()]["url"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            }),
+            RefKind::Cite => None,
+        }
+    }
+    fn citation(&self, id: &str) -> Option<(usize, String)> {
+        let d = self.r.index.digest(self.digest?);
+        d.matter
+            .sources
+            .iter()
+            .position(|c| c.id.as_str() == id)
+            .map(|n| (n + 1, d.matter.sources[n].url.0.clone()))
+    }
+    fn embed(&self, quote_id: &str) -> Option<String> {
+        let qx = self.r.index.quote_id(quote_id)?;
+        let own = Some(self.r.index.quotes[qx.ix()].digest) == self.digest;
+        match self.r.quote_card(qx, own) {
+            Ok(html) => Some(html),
+            Err(d) => {
+                self.errors.borrow_mut().push(d);
+                None
+            }
+        }
+    }
+}
+
+impl<'a, 's> PageRenderer<'a, 's> {
+    /// Prepares rendering; digest bodies are rendered here, once, in parallel.
+    pub fn new(
+        index: &'a Index<'s>,
+        engine: &'a Engine,
+        values: &'a Values,
+        urls: &'a Urls,
+        labels: &'a Labels,
+    ) -> Self {
+        let mut r = PageRenderer {
+            index,
+            engine,
+            values,
+            urls,
+            labels,
+            bodies: Vec::new(),
+            errors: Vec::new(),
+        };
+        let results: Vec<(String, Vec<Diagnostic>)> = (0..index.digests.len())
+            .into_par_iter()
+            .map(|i| {
+                let dx = DigestIx(i as u32);
+                r.body(index.digest(dx), Some(dx))
+            })
+            .collect();
+        for (html, errors) in results {
+            r.bodies.push(html);
+            r.errors.extend(errors);
+        }
+        r
+    }
+
+    fn body<M>(&self, e: &Entry<M>, digest: Option<DigestIx>) -> (String, Vec<Diagnostic>) {
+        let resolver = BodyResolver {
+            r: self,
+            digest,
+            errors: Default::default(),
+        };
+        let html = markdown::render(e.body(), &resolver);
+        (html, resolver.errors.into_inner())
+    }
+
+    fn quote_card(&self, qx: QuoteIx, with_anchor: bool) -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert("quote", &self.values.quotes[qx.ix()]);
+        ctx.insert("with_anchor", &with_anchor);
+        self.engine.render("partials/quote.html", &ctx)
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let ix = self.index;
+        let per_page = ix.site.config.per_page;
+        let pages_of = |n: usize| n.div_ceil(per_page).max(1);
+        let mut jobs = vec![
+            Job::Home,
+            Job::NotFound,
+            Job::Actors,
+            Job::Sources,
+            Job::Stories,
+            Job::Tags,
+            Job::Search,
+        ];
+        jobs.extend((1..=pages_of(ix.digests.len())).map(Job::Digests));
+        jobs.extend((0..ix.digests.len() as u32).map(|i| Job::Digest(DigestIx(i))));
+        jobs.extend((0..ix.actors.len() as u32).map(|i| Job::Actor(ActorIx(i))));
+        jobs.extend((0..ix.sources.len() as u32).map(|i| Job::Source(SourceIx(i))));
+        for (i, s) in ix.stories.iter().enumerate() {
+            jobs.extend((1..=pages_of(s.digests.len())).map(|p| Job::Story(StoryIx(i as u32), p)));
+        }
+        for (i, t) in ix.tags.iter().enumerate() {
+            jobs.extend((1..=pages_of(t.digests.len())).map(|p| Job::Tag(TagIx(i as u32), p)));
+        }
+        jobs.extend((0..ix.pages.len() as u32).map(|i| Job::Page(PageIx(i))));
+        jobs
+    }
+
+    /// Renders every page, in parallel; all errors are collected.
+    pub fn render_all(&self) -> (Vec<OutputFile>, Diagnostics) {
+        let results: Vec<Result<OutputFile, Diagnostic>> = self
+            .jobs()
+            .into_par_iter()
+            .map(|j| self.render_job(j))
+            .collect();
+        let mut diags = Diagnostics::default();
+        diags.extend(self.errors.iter().cloned());
+        let mut files = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        (files, diags)
+    }
+
+    fn page_value(
+        &self,
+        kind: &str,
+        title: &str,
+        description: &str,
+        url: &str,
+        feed: Option<String>,
+        lang: Option<&str>,
+    ) -> Json {
+        let site_title = &self.index.site.config.title;
+        json!({
+            "kind": kind,
+            "title": if title.is_empty() || title == site_title { site_title.clone() } else { format!("{title} – {site_title}") },
+            "description": if description.is_empty() { self.index.site.config.description.clone().unwrap_or_default() } else { description.to_string() },
+            "url": url,
+            "permalink": self.urls.absolute(url),
+            "feed": feed,
+            "lang": lang.unwrap_or(&self.index.site.config.language),
+        })
+    }
+
+    fn backlinks(&self, page: PageRef) -> Json {
+        Json::Array(
+            self.index
+                .backlinks_of(page)
+                .iter()
+                .map(|p| self.link_of(*p))
+                .collect(),
+        )
+    }
+
+    fn link_of(&self, p: PageRef) -> Json {
+        let v = self.values;
+        match p {
+            PageRef::Digest(d) => v.digest_links[d.ix()].clone(),
+            PageRef::Actor(a) => v.actors[a.ix()].clone(),
+            PageRef::Source(s) => v.sources[s.ix()].clone(),
+            PageRef::Story(s) => v.stories[s.ix()].clone(),
+            PageRef::Page(p) => v.pages[p.ix()].clone(),
+        }
+    }
+
+    fn pagination(&self, list_url: &str, current: usize, total_items: usize) -> Json {
+        let total = total_items.div_ceil(self.index.site.config.per_page).max(1);
+        let url = |n: usize| Urls::paginated(list_url, n);
+        json!({
+            "current": current,
+            "total": total,
+            "prev_url": (current > 1).then(|| url(current - 1)),
+            "next_url": (current < total).then(|| url(current + 1)),
+            "pages": (1..=total).map(|n| json!({"number": n, "url": url(n)})).collect::<Vec<_>>(),
+        })
+    }
+
+    fn page_of_cards(&self, digests: &[DigestIx], page: usize) -> Json {
+        let per = self.index.site.config.per_page;
+        Json::Array(
+            digests
+                .iter()
+                .skip((page - 1) * per)
+                .take(per)
+                .map(|d| self.values.cards[d.ix()].clone())
+                .collect(),
+        )
+    }
+
+    fn cards(&self, digests: &[DigestIx]) -> Json {
+        Json::Array(
+            digests
+                .iter()
+                .map(|d| self.values.cards[d.ix()].clone())
+                .collect(),
+        )
+    }
+
+    fn quotes(&self, quotes: &[QuoteIx]) -> Json {
+        Json::Array(
+            quotes
+                .iter()
+                .map(|q| self.values.quotes[q.ix()].clone())
+                .collect(),
+        )
+    }
+
+    fn entity_body<M>(&self, e: &Entry<M>) -> Result<String, Diagnostic> {
+        let (html, mut errors) = self.body(e, None);
+        match errors.pop() {
+            Some(d) => Err(d),
+            None => Ok(html),
+        }
+    }
+
+    fn render_job(&self, job: Job) -> Result<OutputFile, Diagnostic> {
+        let ix = self.index;
+        let v = self.values;
+        let u = self.urls;
+        let config = &ix.site.config;
+        let mut ctx = Context::new();
+        let (template, url): (&str, String) = match job {
+            Job::Home => {
+                let latest: Vec<DigestIx> = (0..ix.digests.len().min(config.per_page) as u32)
+                    .map(DigestIx)
+                    .collect();
+                ctx.insert("digests", &self.cards(&latest));
+                let mut stories: Vec<(usize, Json)> = ix
+                    .stories
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let mut link = v.stories[i].clone();
+                        link["count"] = json!(s.digests.len());
+                        link["latest"] = s
+                            .digests
+                            .first()
+                            .map_or(Json::Null, |d| v.cards[d.ix()]["date"].clone());
+                        (s.digests.first().map_or(usize::MAX, |d| d.ix()), link)
+                    })
+                    .collect();
+                stories.sort_by_key(|(newest, _)| *newest);
+                ctx.insert(
+                    "stories",
+                    &stories.into_iter().map(|(_, l)| l).collect::<Vec<_>>(),
+                );
+                let mut actors: Vec<(usize, usize)> = ix
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| !a.quotes.is_empty())
+                    .map(|(i, a)| (i, a.quotes.len()))
+                    .collect();
+                actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                let top: Vec<Json> = actors
+                    .into_iter()
+                    .take(10)
+                    .map(|(i, n)| {
+                        let mut link = v.actors[i].clone();
+                        link["quote_count"] = json!(n);
+                        link
+                    })
+                    .collect();
+                ctx.insert("top_actors", &top);
+                ctx.insert(
+                    "page",
+                    &self.page_value("index", "", "", &u.home(), None, None),
+                );
+                ("index.html", u.home())
+            }
+            Job::NotFound => {
+                let url = format!("{}404.html", u.base_path);
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "404",
+                        &self.labels_text("page_not_found"),
+                        "",
+                        &url,
+                        None,
+                        None,
+                    ),
+                );
+                ("404.html", url)
+            }
+            Job::Search => {
+                let url = u.section("search");
+                ctx.insert("index_url", &format!("{url}index.json"));
+                ctx.insert("script_url", &format!("{}search.js", u.base_path));
+                ctx.insert(
+                    "page",
+                    &self.page_value("search", &self.labels_text("search"), "", &url, None, None),
+                );
+                ("search.html", url)
+            }
+            Job::Digests(page) => {
+                let list = u.section(&config.paths.digests);
+                let all: Vec<DigestIx> = (0..ix.digests.len() as u32).map(DigestIx).collect();
+                ctx.insert("digests", &self.page_of_cards(&all, page));
+                ctx.insert("pagination", &self.pagination(&list, page, all.len()));
+                let url = Urls::paginated(&list, page);
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "digests",
+                        &self.labels_text("digests"),
+                        "",
+                        &url,
+                        None,
+                        None,
+                    ),
+                );
+                ("digests.html", url)
+            }
+            Job::Digest(dx) => {
+                let node = &ix.digests[dx.ix()];
+                let d = ix.digest(dx);
+                let m = &d.matter;
+                let mut digest = v.cards[dx.ix()].clone();
+                digest["content"] = json!(self.bodies[dx.ix()]);
+                digest["lang"] = json!(m.lang.clone().unwrap_or_else(|| config.language.clone()));
+                digest["extra"] = crate::content::extra_to_json(m.extra.clone());
+                digest["actors"] = Json::Array(
+                    node.actors
+                        .iter()
+                        .map(|a| v.actors[a.ix()].clone())
+                        .collect(),
+                );
+                let embedded: HashSet<QuoteIx> = node.embeds.iter().copied().collect();
+                digest["quotes"] = Json::Array(
+                    node.quotes
+                        .iter()
+                        .map(|q| {
+                            let mut value = v.quotes[q.ix()].clone();
+                            value["embedded"] = json!(embedded.contains(q));
+                            value
+                        })
+                        .collect(),
+                );
+                digest["citations"] = Json::Array(
+                    m.sources
+                        .iter()
+                        .enumerate()
+                        .map(|(n, c)| {
+                            json!({
+                                "number": n + 1,
+                                "id": c.id.as_str(),
+                                "title": citation_title(ix, dx, n),
+                                "url": c.url.0,
+                                "source": node.citation_sources[n].map(|s| v.sources[s.ix()].clone()),
+                                "published": c.published.map(|p| date(self.labels, &crate::index::moment(p, config.timezone))),
+                                "archived": c.archived.as_ref().map(|a| a.0.clone()),
+                            })
+                        })
+                        .collect(),
+                );
+                digest["related"] = self.cards(&node.related);
+                let url = u.digest(d.id.as_str());
+                let desc = v.cards[dx.ix()]["summary"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                ctx.insert(
+                    "page",
+                    &self.page_value("digest", &m.title.0, &desc, &url, None, m.lang.as_deref()),
+                );
+                ctx.insert("digest", &digest);
+                ctx.insert("backlinks", &self.backlinks(PageRef::Digest(dx)));
+                ("digest.html", url)
+            }
+            Job::Actors => {
+                let actors: Vec<Json> = ix
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let mut link = v.actors[i].clone();
+                        link["quote_count"] = json!(a.quotes.len());
+                        link["digest_count"] = json!(a.digests.len());
+                        link
+                    })
+                    .collect();
+                ctx.insert("actors", &actors);
+                let url = u.section(&config.paths.actors);
+                ctx.insert(
+                    "page",
+                    &self.page_value("actors", &self.labels_text("actors"), "", &url, None, None),
+                );
+                ("actors.html", url)
+            }
+            Job::Actor(ax) => {
+                let node = &ix.actors[ax.ix()];
+                let a = ix.actor(ax);
+                let mut actor = v.actors[ax.ix()].clone();
+                actor["aliases"] = json!(a
+                    .matter
+                    .aliases
+                    .0
+                    .iter()
+                    .map(|t| t.0.as_str())
+                    .collect::<Vec<_>>());
+                actor["wikidata"] = json!(a.matter.wikidata);
+                actor["links"] = Json::Array(
+                    a.matter
+                        .links
+                        .iter()
+                        .map(|(k, l)| json!({"name": k, "url": l.0}))
+                        .collect(),
+                );
+                actor["content"] = json!(self.entity_body(a)?);
+                actor["extra"] = crate::content::extra_to_json(a.matter.extra.clone());
+                actor["quote_count"] = json!(node.quotes.len());
+                actor["digest_count"] = json!(node.digests.len());
+                // Group by the quote's digest's first story, groups in order of their newest quote.
+                let mut groups: Vec<(Option<StoryIx>, Vec<QuoteIx>)> = Vec::new();
+                for &qx in &node.quotes {
+                    let story = ix.digests[ix.quotes[qx.ix()].digest.ix()]
+                        .stories
+                        .first()
+                        .copied();
+                    match groups.iter_mut().find(|(s, _)| *s == story) {
+                        Some((_, list)) => list.push(qx),
+                        None => groups.push((story, vec![qx])),
+                    }
+                }
+                if let Some(pos) = groups.iter().position(|(s, _)| s.is_none()) {
+                    let ungrouped = groups.remove(pos);
+                    groups.push(ungrouped);
+                }
+                let groups: Vec<Json> = groups
+                    .into_iter()
+                    .map(|(s, qs)| json!({"story": s.map(|s| v.stories[s.ix()].clone()), "quotes": self.quotes(&qs)}))
+                    .collect();
+                ctx.insert("quote_groups", &groups);
+                ctx.insert("digests", &self.cards(&node.digests));
+                ctx.insert(
+                    "co_actors",
+                    &node
+                        .co_actors
+                        .iter()
+                        .map(|(o, n)| {
+                            let mut link = v.actors[o.ix()].clone();
+                            link["count"] = json!(n);
+                            link
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert("backlinks", &self.backlinks(PageRef::Actor(ax)));
+                let url = u.actor(a.id.as_str());
+                let desc = a.matter.role.clone().unwrap_or_default();
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "actor",
+                        &a.matter.name.0,
+                        &desc,
+                        &url,
+                        Some(u.absolute(&format!("{url}atom.xml"))),
+                        None,
+                    ),
+                );
+                ctx.insert("actor", &actor);
+                ("actor.html", url)
+            }
+            Job::Sources => {
+                let sources: Vec<Json> = ix
+                    .sources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let mut link = v.sources[i].clone();
+                        link["quote_count"] = json!(s.quotes.len());
+                        link["digest_count"] = json!(s.digests.len());
+                        link
+                    })
+                    .collect();
+                ctx.insert("sources", &sources);
+                let url = u.section(&config.paths.sources);
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "sources",
+                        &self.labels_text("sources"),
+                        "",
+                        &url,
+                        None,
+                        None,
+                    ),
+                );
+                ("sources.html", url)
+            }
+            Job::Source(sx) => {
+                let node = &ix.sources[sx.ix()];
+                let s = ix.source(sx);
+                let mut source = v.sources[sx.ix()].clone();
+                source["site_url"] = json!(s.matter.url.as_ref().map(|u| u.0.clone()));
+                source["lang"] = json!(s.matter.lang);
+                source["content"] = json!(self.entity_body(s)?);
+                source["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
+                ctx.insert("source", &source);
+                ctx.insert("quotes", &self.quotes(&node.quotes));
+                ctx.insert("digests", &self.cards(&node.digests));
+                ctx.insert("backlinks", &self.backlinks(PageRef::Source(sx)));
+                let url = u.source(s.id.as_str());
+                ctx.insert(
+                    "page",
+                    &self.page_value("source", &s.matter.name.0, "", &url, None, None),
+                );
+                ("source.html", url)
+            }
+            Job::Stories => {
+                let stories: Vec<Json> = ix
+                    .stories
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let mut link = v.stories[i].clone();
+                        link["summary"] = json!(ix.story(StoryIx(i as u32)).matter.summary);
+                        link["count"] = json!(s.digests.len());
+                        link["latest"] = s
+                            .digests
+                            .first()
+                            .map_or(Json::Null, |d| v.cards[d.ix()]["date"].clone());
+                        link
+                    })
+                    .collect();
+                ctx.insert("stories", &stories);
+                let url = u.section(&config.paths.stories);
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "stories",
+                        &self.labels_text("stories"),
+                        "",
+                        &url,
+                        None,
+                        None,
+                    ),
+                );
+                ("stories.html", url)
+            }
+            Job::Story(sx, page) => {
+                let node = &ix.stories[sx.ix()];
+                let s = ix.story(sx);
+                let mut story = v.stories[sx.ix()].clone();
+                story["summary"] = json!(s.matter.summary);
+                story["started"] = json!(s
+                    .matter
+                    .started
+                    .map(|d| date(self.labels, &crate::index::moment(d, config.timezone))));
+                story["image"] = json!(s.matter.image.as_ref().map(|i| u.image(&i.0)));
+                story["content"] = json!(self.entity_body(s)?);
+                story["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
+                story["count"] = json!(node.digests.len());
+                let list = u.story(s.id.as_str());
+                ctx.insert("digests", &self.page_of_cards(&node.digests, page));
+                ctx.insert(
+                    "pagination",
+                    &self.pagination(&list, page, node.digests.len()),
+                );
+                ctx.insert(
+                    "main_actors",
+                    &node
+                        .main_actors
+                        .iter()
+                        .map(|(a, n)| {
+                            let mut link = v.actors[a.ix()].clone();
+                            link["count"] = json!(n);
+                            link
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                ctx.insert("timeline", &self.timeline(&node.digests));
+                ctx.insert("backlinks", &self.backlinks(PageRef::Story(sx)));
+                let url = Urls::paginated(&list, page);
+                let feed = u.absolute(&format!("{list}atom.xml"));
+                ctx.insert("feed", &feed);
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "story",
+                        &s.matter.title.0,
+                        s.matter.summary.as_deref().unwrap_or(""),
+                        &url,
+                        Some(feed.clone()),
+                        None,
+                    ),
+                );
+                ctx.insert("story", &story);
+                ("story.html", url)
+            }
+            Job::Tags => {
+                let mut tags: Vec<Json> = v.tags.clone();
+                tags.sort_by_key(|t| crate::slug::fold(t["name"].as_str().unwrap_or_default()));
+                ctx.insert("tags", &tags);
+                let url = u.section(&config.paths.tags);
+                ctx.insert(
+                    "page",
+                    &self.page_value("tags", &self.labels_text("tags"), "", &url, None, None),
+                );
+                ("tags.html", url)
+            }
+            Job::Tag(tx, page) => {
+                let node = &ix.tags[tx.ix()];
+                let list = u.tag(&node.slug);
+                ctx.insert("tag", &v.tags[tx.ix()]);
+                ctx.insert("digests", &self.page_of_cards(&node.digests, page));
+                ctx.insert(
+                    "pagination",
+                    &self.pagination(&list, page, node.digests.len()),
+                );
+                let url = Urls::paginated(&list, page);
+                ctx.insert(
+                    "page",
+                    &self.page_value("tag", &node.name, "", &url, None, None),
+                );
+                ("tag.html", url)
+            }
+            Job::Page(px) => {
+                let p = ix.page(px);
+                let content = json!({
+                    "title": p.matter.title.0,
+                    "summary": p.matter.summary,
+                    "content": self.entity_body(p)?,
+                    "extra": crate::content::extra_to_json(p.matter.extra.clone()),
+                });
+                ctx.insert("page_content", &content);
+                ctx.insert("backlinks", &self.backlinks(PageRef::Page(px)));
+                let url = u.section(p.id.as_str());
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "page",
+                        &p.matter.title.0,
+                        p.matter.summary.as_deref().unwrap_or(""),
+                        &url,
+                        None,
+                        None,
+                    ),
+                );
+                ("page.html", url)
+            }
+        };
+        let html = self.engine.render(template, &ctx)?;
+        Ok(OutputFile {
+            path: u.file_of(&url),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// A story's digests, oldest first, grouped by month.
+    fn timeline(&self, digests: &[DigestIx]) -> Json {
+        let mut months: Vec<(String, Vec<Json>)> = Vec::new();
+        for &dx in digests.iter().rev() {
+            let node = &self.index.digests[dx.ix()];
+            let month = self.labels.month(&node.date);
+            let card = &self.values.cards[dx.ix()];
+            let item = json!({
+                "date": card["date"],
+                "title": card["title"],
+                "url": card["url"],
+                "quote": node.quotes.first().map(|q| self.values.quotes[q.ix()].clone()),
+            });
+            match months.last_mut() {
+                Some((m, items)) if *m == month => items.push(item),
+                _ => months.push((month, vec![item])),
+            }
+        }
+        Json::Array(
+            months
+                .into_iter()
+                .map(|(m, items)| json!({"month": m, "items": items}))
+                .collect(),
+        )
+    }
+
+    fn labels_text(&self, key: &str) -> String {
+        self.labels.to_json()[key]
+            .as_str()
+            .unwrap_or(key)
+            .to_string()
+    }
+}

@@ -1,0 +1,262 @@
+//! Machine-readable outputs: Atom feeds (site, each actor, each story), the
+//! sitemap, robots.txt and the search index. Drafts never appear in any of
+//! them, even when `--drafts` gives them pages.
+
+use super::context::{summary, PageRenderer, Urls, Values};
+use super::OutputFile;
+use crate::index::{DigestIx, Index};
+use crate::markdown::escape_html;
+use serde_json::json;
+use std::fmt::Write as _;
+
+/// How many entries a feed carries (newest first).
+pub const FEED_ENTRIES: usize = 20;
+
+/// Every feed, the sitemap, robots.txt and the search index.
+pub fn feeds(
+    index: &Index<'_>,
+    values: &Values,
+    urls: &Urls,
+    renderer: &PageRenderer<'_, '_>,
+) -> Vec<OutputFile> {
+    let published = |list: &[DigestIx]| -> Vec<DigestIx> {
+        list.iter()
+            .copied()
+            .filter(|d| !index.digest(*d).matter.draft)
+            .collect()
+    };
+    let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
+    let config = &index.site.config;
+    let mut files = Vec::new();
+    files.push(OutputFile {
+        path: "atom.xml".into(),
+        bytes: atom(
+            index,
+            urls,
+            renderer,
+            &config.title,
+            &urls.home(),
+            &published(&all),
+        )
+        .into_bytes(),
+    });
+    for (i, a) in index.actors.iter().enumerate() {
+        let url = values.actors[i]["url"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let title = format!(
+            "{} – {}",
+            values.actors[i]["title"].as_str().unwrap_or_default(),
+            config.title
+        );
+        files.push(OutputFile {
+            path: urls.file_of(&format!("{url}atom.xml")),
+            bytes: atom(index, urls, renderer, &title, &url, &published(&a.digests)).into_bytes(),
+        });
+    }
+    for (i, s) in index.stories.iter().enumerate() {
+        let url = values.stories[i]["url"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let title = format!(
+            "{} – {}",
+            values.stories[i]["title"].as_str().unwrap_or_default(),
+            config.title
+        );
+        files.push(OutputFile {
+            path: urls.file_of(&format!("{url}atom.xml")),
+            bytes: atom(index, urls, renderer, &title, &url, &published(&s.digests)).into_bytes(),
+        });
+    }
+    files.push(sitemap(index, values, urls));
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            urls.absolute(&format!("{}sitemap.xml", urls.base_path))
+        )
+        .into_bytes(),
+    });
+    files.push(search_index(index, values, urls));
+    files
+}
+
+fn atom(
+    index: &Index<'_>,
+    urls: &Urls,
+    renderer: &PageRenderer<'_, '_>,
+    title: &str,
+    page_url: &str,
+    digests: &[DigestIx],
+) -> String {
+    let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
+    let updated = digests
+        .iter()
+        .map(|d| {
+            let n = &index.digests[d.ix()];
+            n.updated.unwrap_or(n.date).max(n.date)
+        })
+        .max();
+    let mut x = String::new();
+    let _ = write!(
+        x,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>storia</generator>\n",
+        escape_html(&index.site.config.language),
+        escape_html(title),
+        escape_html(&feed_url),
+        escape_html(&feed_url),
+        escape_html(&urls.absolute(page_url)),
+        updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
+        escape_html(&index.site.config.title),
+    );
+    for &dx in digests.iter().take(FEED_ENTRIES) {
+        let node = &index.digests[dx.ix()];
+        let d = index.digest(dx);
+        let permalink = urls.absolute(&urls.item(&index.site.config.paths.digests, d.id.as_str()));
+        let _ = write!(
+            x,
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n",
+            escape_html(&d.matter.title.0),
+            escape_html(&permalink),
+            escape_html(&permalink),
+            rfc3339(&node.date),
+            rfc3339(&node.updated.unwrap_or(node.date).max(node.date)),
+        );
+        for a in &d.matter.authors.0 {
+            let _ = writeln!(x, "    <author><name>{}</name></author>", escape_html(&a.0));
+        }
+        for t in &node.tags {
+            let _ = writeln!(
+                x,
+                "    <category term=\"{}\"/>",
+                escape_html(&index.tags[t.ix()].name)
+            );
+        }
+        let summary = summary(d);
+        if !summary.is_empty() {
+            let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
+        }
+        let _ = write!(
+            x,
+            "    <content type=\"html\" xml:base=\"{}\">{}</content>\n  </entry>\n",
+            escape_html(&permalink),
+            escape_html(&renderer.bodies[dx.ix()]),
+        );
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    let site = values.site.get("urls").cloned().unwrap_or_default();
+    for key in ["home", "digests", "actors", "sources", "stories", "tags"] {
+        entries.push((site[key].as_str().unwrap_or_default().to_string(), None));
+    }
+    for (i, node) in index.digests.iter().enumerate() {
+        if index.digest(DigestIx(i as u32)).matter.draft {
+            continue;
+        }
+        let lastmod = rfc3339(&node.updated.unwrap_or(node.date).max(node.date));
+        entries.push((
+            values.digest_links[i]["url"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            Some(lastmod),
+        ));
+    }
+    for list in [
+        &values.actors,
+        &values.sources,
+        &values.stories,
+        &values.pages,
+    ] {
+        for v in list {
+            entries.push((v["url"].as_str().unwrap_or_default().to_string(), None));
+        }
+    }
+    for t in &values.tags {
+        entries.push((t["url"].as_str().unwrap_or_default().to_string(), None));
+    }
+    entries.sort();
+    entries.dedup();
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (url, lastmod) in entries {
+        let _ = write!(x, "  <url><loc>{}</loc>", escape_html(&urls.absolute(&url)));
+        if let Some(l) = lastmod {
+            let _ = write!(x, "<lastmod>{l}</lastmod>");
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: x.into_bytes(),
+    }
+}
+
+fn search_index(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
+    let fold = crate::slug::fold;
+    let mut items = Vec::new();
+    for (i, card) in values.cards.iter().enumerate() {
+        let d = index.digest(DigestIx(i as u32));
+        if d.matter.draft {
+            continue;
+        }
+        let tags: Vec<&str> = d.matter.tags.0.iter().map(|t| t.0.as_str()).collect();
+        let text = format!(
+            "{} {} {}",
+            d.matter.title.0,
+            card["summary"].as_str().unwrap_or_default(),
+            tags.join(" ")
+        );
+        items.push(
+            json!({"t": d.matter.title.0, "u": card["url"], "k": "digest", "x": fold(&text)}),
+        );
+    }
+    for (i, a) in values.actors.iter().enumerate() {
+        let actor = index.actor(crate::index::ActorIx(i as u32));
+        let aliases: Vec<&str> = actor
+            .matter
+            .aliases
+            .0
+            .iter()
+            .map(|t| t.0.as_str())
+            .collect();
+        let text = format!(
+            "{} {} {}",
+            actor.matter.name.0,
+            actor.matter.role.clone().unwrap_or_default(),
+            aliases.join(" ")
+        );
+        items.push(json!({"t": a["title"], "u": a["url"], "k": "actor", "x": fold(&text)}));
+    }
+    for s in &values.sources {
+        items.push(json!({"t": s["title"], "u": s["url"], "k": "source", "x": fold(s["title"].as_str().unwrap_or_default())}));
+    }
+    for (i, q) in values.quotes.iter().enumerate() {
+        let node = &index.quotes[i];
+        if index.digest(node.digest).matter.draft {
+            continue;
+        }
+        let text = q["text"].as_str().unwrap_or_default();
+        let speaker = q["speaker"]["title"].as_str().unwrap_or_default();
+        items.push(json!({
+            "t": format!("{speaker}: «{text}»"),
+            "u": q["url"],
+            "k": "quote",
+            "x": fold(&format!("{text} {speaker}")),
+        }));
+    }
+    OutputFile {
+        path: urls.file_of(&format!("{}index.json", urls.section("search"))),
+        bytes: serde_json::to_vec(&items).unwrap_or_default(),
+    }
+}

@@ -1,0 +1,273 @@
+//! Render: the index → every output file, as bytes, in parallel.
+//!
+//! Rendering is a pure function of the index and the theme: Markdown bodies
+//! are rendered once and reused on every page that shows them, each entity
+//! becomes a template value once, and the templates are compiled once. Only
+//! [`crate::output`] touches the output folder.
+
+mod context;
+mod feeds;
+pub mod i18n;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::index::Index;
+use crate::theme::{Layer, Theme};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+pub use context::Urls;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output folder, with `/` separators.
+    pub path: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What changes between builds of the same site.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The absolute base URL (ends in `/`).
+    pub base_url: String,
+}
+
+/// The templates every theme must be able to render (the default theme
+/// provides them all, so a site only overrides some).
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "base.html",
+    "index.html",
+    "404.html",
+    "digest.html",
+    "digests.html",
+    "actor.html",
+    "actors.html",
+    "source.html",
+    "sources.html",
+    "story.html",
+    "stories.html",
+    "tag.html",
+    "tags.html",
+    "page.html",
+    "search.html",
+];
+
+/// Tera with the layered templates loaded, and where each came from.
+pub struct Engine {
+    tera: tera::Tera,
+    /// Tera name → (path to report, source text).
+    origins: HashMap<String, (String, String)>,
+}
+
+impl Engine {
+    /// Loads the theme's templates; template syntax errors are all reported.
+    pub fn new(theme: &Theme) -> Result<Engine, Vec<Diagnostic>> {
+        let layers = theme.layers("templates").map_err(|d| vec![d])?;
+        let mut tera = tera::Tera::new();
+        let theme_prefix = format!("themes/{}/templates/", theme.name);
+        let mut prefixes = vec![theme_prefix.clone()];
+        if theme.name != "default" {
+            prefixes.push("themes/default/templates/".into());
+        }
+        tera.set_fallback_prefixes(prefixes).map_err(|e| {
+            vec![Diagnostic::error(Problem::Template {
+                message: e.to_string(),
+            })]
+        })?;
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        let mut origins = HashMap::new();
+        let mut sources = Vec::new();
+        for (name, list) in &layers.files {
+            for (layer, file) in list {
+                let tera_name = match layer {
+                    Layer::Site => name.clone(),
+                    Layer::Theme => format!("{theme_prefix}{name}"),
+                    Layer::Builtin => format!("themes/default/templates/{name}"),
+                };
+                let text = String::from_utf8_lossy(&file.bytes)
+                    .trim_start_matches('\u{feff}')
+                    .replace("\r\n", "\n");
+                origins.insert(tera_name.clone(), (file.origin.clone(), text.clone()));
+                sources.push((tera_name, text));
+            }
+        }
+        let mut engine = Engine { tera, origins };
+        if let Err(e) = engine.tera.add_raw_templates(sources) {
+            return Err(vec![engine.diagnostic(&e)]);
+        }
+        Ok(engine)
+    }
+
+    /// Renders `template` with `context`.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| self.diagnostic(&e))
+    }
+
+    /// A Tera error as a placed diagnostic naming the template file and line.
+    fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
+        match e.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                let (origin, source) = self
+                    .origins
+                    .get(report.filename())
+                    .cloned()
+                    .unwrap_or_else(|| (report.filename().to_string(), String::new()));
+                let span = report.span();
+                let width = if span.start_line == span.end_line {
+                    span.end_col.saturating_sub(span.start_col).max(1)
+                } else {
+                    1
+                };
+                let location = Location::at(
+                    std::path::Path::new(&origin),
+                    &source,
+                    span.start_line,
+                    span.start_col + 1,
+                    width,
+                );
+                let help = if report.message().contains("not found in context")
+                    || report.message().contains("undefined")
+                {
+                    Some("docs/templates.md lists the variables of each template; guard optional ones with `{% if x %}`".to_string())
+                } else {
+                    None
+                };
+                Diagnostic::error(Problem::Template {
+                    message: report.message().to_string(),
+                })
+                .at(location)
+                .maybe_help(help)
+            }
+            _ => {
+                let mut message = e.to_string();
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    message.push_str(": ");
+                    message.push_str(&s.to_string());
+                    source = s.source();
+                }
+                Diagnostic::error(Problem::Template { message })
+            }
+        }
+    }
+
+    fn global(&mut self) -> &mut tera::Context {
+        self.tera.global_context()
+    }
+
+    fn register(&mut self, labels: &i18n::Labels) {
+        let labels = labels.clone();
+        self.tera.register_filter(
+            "plural",
+            move |n: i64, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+                let key: &str = kwargs.must_get("key")?;
+                labels.plural(key, n).ok_or_else(|| {
+                    tera::Error::message(format!("no label `{key}` in the label file"))
+                })
+            },
+        );
+    }
+}
+
+/// Renders every file of the site. Errors of all pages are collected.
+pub fn render(
+    index: &Index<'_>,
+    theme: &Theme,
+    options: &RenderOptions,
+) -> (Vec<OutputFile>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let site = index.site;
+    let (labels, warning) = match i18n::Labels::load(theme, &site.config.language) {
+        Ok(l) => l,
+        Err(d) => {
+            diags.push(d);
+            return (Vec::new(), diags);
+        }
+    };
+    diags.extend(warning);
+    let mut engine = match Engine::new(theme) {
+        Ok(e) => e,
+        Err(errors) => {
+            diags.extend(errors);
+            return (Vec::new(), diags);
+        }
+    };
+    engine.register(&labels);
+    let urls = Urls::new(&options.base_url, &site.config.paths);
+    let highlight_css = match crate::markdown::highlight_css(&site.config.highlight_theme) {
+        Some(css) => css,
+        None => {
+            let names = crate::markdown::highlight_theme_names();
+            diags.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "unknown highlight theme `{}`",
+                    site.config.highlight_theme
+                )))
+                .at(site.config.locate("highlight_theme"))
+                .help(
+                    crate::diagnostics::did_you_mean(
+                        &site.config.highlight_theme,
+                        names.iter().map(String::as_str),
+                    )
+                    .unwrap_or_else(|| format!("available: {}", names.join(", "))),
+                ),
+            );
+            return (Vec::new(), diags);
+        }
+    };
+    let statics = match theme.layers("static") {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return (Vec::new(), diags);
+        }
+    };
+    let values = context::Values::build(index, &urls, &labels);
+    {
+        let global = engine.global();
+        global.insert("site", &values.site);
+        global.insert("t", &labels.to_json());
+    }
+    let renderer = context::PageRenderer::new(index, &engine, &values, &urls, &labels);
+    let (mut files, page_diags) = renderer.render_all();
+    diags.extend(page_diags.sorted());
+    if diags.has_errors() {
+        return (Vec::new(), diags);
+    }
+    files.extend(feeds::feeds(index, &values, &urls, &renderer));
+    files.push(OutputFile {
+        path: "highlight.css".into(),
+        bytes: highlight_css.into_bytes(),
+    });
+    files.push(OutputFile {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    // Static files: the highest layer of each; the site's own win over generated files.
+    let mut by_path: HashMap<String, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.clone(), i))
+        .collect();
+    for (name, list) in statics.files {
+        let Some((layer, file)) = list.into_iter().next() else {
+            continue;
+        };
+        match by_path.get(&name) {
+            Some(&i) if layer == Layer::Site => files[i].bytes = file.bytes,
+            Some(_) => {}
+            None => {
+                by_path.insert(name.clone(), files.len());
+                files.push(OutputFile {
+                    path: name,
+                    bytes: file.bytes,
+                });
+            }
+        }
+    }
+    files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    (files, diags)
+}
