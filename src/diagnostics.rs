@@ -266,7 +266,7 @@ pub struct Diagnostic {
     /// What went wrong.
     pub problem: Problem,
     /// Where, when the problem has a place.
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// What to do about it.
     pub help: Option<String>,
 }
@@ -294,7 +294,7 @@ impl Diagnostic {
 
     /// Places the diagnostic.
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

@@ -295,7 +295,7 @@ fn record_link(
                     problem: Problem::UnknownRefKind {
                         scheme: scheme.to_string(),
                     },
-                    help: Some(help.replace("`?", ":`?").replace("mean `", "mean `")),
+                    help: Some(help.replace("`?", ":`?")),
                 });
             }
         }

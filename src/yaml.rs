@@ -98,6 +98,12 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
                 .trim_start_matches("invalid type: ")
                 .split(", expected")
                 .next()
+                .map(|kind| match kind {
+                    "sequence" => "a list",
+                    "map" => "a mapping",
+                    "unit value" => "empty",
+                    _ => "a single value",
+                })
                 .unwrap_or("something else")
         ))
     } else if message.contains("duplicate entry with key") {
@@ -108,7 +114,7 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
     } else if is_libyaml {
         YamlErrorKind::Syntax(message)
     } else {
-        YamlErrorKind::Invalid(message)
+        YamlErrorKind::Invalid(plain_words(&message))
     };
     YamlError {
         kind,
@@ -116,6 +122,16 @@ fn convert(error: &serde_yaml::Error, text: &str) -> YamlError {
         column,
         help,
     }
+}
+
+/// serde's type words, as an editor says them.
+fn plain_words(message: &str) -> String {
+    message
+        .replace("expected a sequence", "expected a list")
+        .replace("invalid type: sequence", "invalid type: a list")
+        .replace("invalid type: map", "invalid type: a mapping")
+        .replace("expected a boolean", "expected `true` or `false`")
+        .replace("invalid type: string", "invalid type: text")
 }
 
 fn looks_syntactic(message: &str) -> bool {
@@ -414,6 +430,7 @@ pub fn scalar_width(line: &str, column: usize) -> usize {
                 .find([',', ']', '}'])
                 .into_iter()
                 .chain(rest.find(" #"))
+                .chain(rest.find(": "))
                 .min()
                 .unwrap_or(rest.len());
             rest[..end].trim_end().chars().count().max(1)

@@ -288,6 +288,7 @@ mod tests {
     use crate::yaml;
 
     #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // fields are parsed to check their rules, not read
     struct Probe {
         id: Option<Id>,
         date: Option<DateValue>,

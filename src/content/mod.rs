@@ -146,6 +146,12 @@ impl SourceFile {
                                 expected.join(", ")
                             )
                         });
+                // Nested maps have their own keys: name the one the key was found in.
+                let what = match expected.first().map(String::as_str) {
+                    Some("id") if expected.iter().any(|k| k == "by") => "a quote",
+                    Some("id") if expected.iter().any(|k| k == "url") => "a citation",
+                    _ => what,
+                };
                 Diagnostic::error(Problem::UnknownKey { key, what }).help(help)
             }
             YamlErrorKind::MissingKey(key) => Diagnostic::error(Problem::MissingKey { key, what }),
@@ -399,7 +405,12 @@ fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagno
     let file = match SourceFile::read(root, rel) {
         Ok(f) => f,
         Err(d) => {
-            diags.push(d.at(Location::file(rel)));
+            let placed = if d.location.is_some() {
+                d
+            } else {
+                d.at(Location::file(rel))
+            };
+            diags.push(placed);
             return (None, diags);
         }
     };

@@ -62,9 +62,11 @@ pub struct Engine {
 
 impl Engine {
     /// Loads the theme's templates; template syntax errors are all reported.
-    pub fn new(theme: &Theme) -> Result<Engine, Vec<Diagnostic>> {
+    pub fn new(theme: &Theme, labels: &i18n::Labels) -> Result<Engine, Vec<Diagnostic>> {
         let layers = theme.layers("templates").map_err(|d| vec![d])?;
         let mut tera = tera::Tera::new();
+        // Filters first: Tera checks them when templates are added.
+        register(&mut tera, labels);
         let theme_prefix = format!("themes/{}/templates/", theme.name);
         let mut prefixes = vec![theme_prefix.clone()];
         if theme.name != "default" {
@@ -157,19 +159,20 @@ impl Engine {
     fn global(&mut self) -> &mut tera::Context {
         self.tera.global_context()
     }
+}
 
-    fn register(&mut self, labels: &i18n::Labels) {
-        let labels = labels.clone();
-        self.tera.register_filter(
-            "plural",
-            move |n: i64, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
-                let key: &str = kwargs.must_get("key")?;
-                labels.plural(key, n).ok_or_else(|| {
-                    tera::Error::message(format!("no label `{key}` in the label file"))
-                })
-            },
-        );
-    }
+/// Our filters: labels in the site's language.
+fn register(tera: &mut tera::Tera, labels: &i18n::Labels) {
+    let labels = labels.clone();
+    tera.register_filter(
+        "plural",
+        move |n: i64, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let key: &str = kwargs.must_get("key")?;
+            labels
+                .plural(key, n)
+                .ok_or_else(|| tera::Error::message(format!("no label `{key}` in the label file")))
+        },
+    );
 }
 
 /// Renders every file of the site. Errors of all pages are collected.
@@ -188,14 +191,13 @@ pub fn render(
         }
     };
     diags.extend(warning);
-    let mut engine = match Engine::new(theme) {
+    let mut engine = match Engine::new(theme, &labels) {
         Ok(e) => e,
         Err(errors) => {
             diags.extend(errors);
             return (Vec::new(), diags);
         }
     };
-    engine.register(&labels);
     let urls = Urls::new(&options.base_url, &site.config.paths);
     let highlight_css = match crate::markdown::highlight_css(&site.config.highlight_theme) {
         Some(css) => css,

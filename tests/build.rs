@@ -1,0 +1,269 @@
+//! The basic fixture builds into every page kind, cross-linked, deterministic.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_page_kind_exists_at_its_url() {
+    let b = build("basic", &[]).ok();
+    for page in [
+        "index.html",
+        "404.html",
+        "digests/index.html",
+        "digests/page/2/index.html",
+        "digests/2022-12-20-minsk/index.html",
+        "attori/index.html",
+        "attori/putin/index.html",
+        "fonti/index.html",
+        "fonti/isw/index.html",
+        "storie/index.html",
+        "storie/guerra/index.html",
+        "storie/guerra/page/2/index.html",
+        "tags/index.html",
+        "tags/unione-europea/index.html",
+        "tags/sovranita/index.html",
+        "chi-siamo/index.html",
+        "search/index.html",
+        "search/index.json",
+        "atom.xml",
+        "attori/putin/atom.xml",
+        "storie/guerra/atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "highlight.css",
+    ] {
+        assert!(b.exists(page), "missing {page}");
+    }
+}
+
+#[test]
+fn every_internal_link_and_quote_anchor_resolves() {
+    let b = build("basic", &[]).ok();
+    let broken = broken_links(&b.out, "/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn every_link_resolves_under_a_sub_path_base_url() {
+    let b = build("basic", &["--base-url", "https://user.github.io/project/"]).ok();
+    let broken = broken_links(&b.out, "/project/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    assert!(b
+        .read("sitemap.xml")
+        .contains("<loc>https://user.github.io/project/digests/2022-12-20-minsk/</loc>"));
+}
+
+#[test]
+fn quotes_appear_on_digest_and_speaker_pages_with_one_anchor_each() {
+    let b = build("basic", &[]).ok();
+    let count = |page: &str, needle: &str| b.read(page).matches(needle).count();
+    // Embedded in its own digest: the anchor is on the card in the body.
+    assert_eq!(
+        count(
+            "digests/2022-12-20-minsk/index.html",
+            "id=\"q-lukashenko-cuneo\""
+        ),
+        1
+    );
+    assert_eq!(
+        count("attori/lukashenko/index.html", "id=\"q-lukashenko-cuneo\""),
+        1
+    );
+    // Embedded in another digest: no anchor there, a link to it instead.
+    assert_eq!(
+        count(
+            "digests/2022-12-21-peskov/index.html",
+            "id=\"q-lukashenko-cuneo\""
+        ),
+        0
+    );
+    assert!(b
+        .read("digests/2022-12-21-peskov/index.html")
+        .contains("/digests/2022-12-20-minsk/#q-lukashenko-cuneo"));
+    // A quote by a source shows on the source's page.
+    assert_eq!(count("fonti/isw/index.html", "id=\"q-isw-improbabile\""), 1);
+    // Listed, not embedded: anchored in the digest's quote list.
+    assert_eq!(
+        count(
+            "digests/2022-12-20-minsk/index.html",
+            "id=\"q-putin-settori\""
+        ),
+        1
+    );
+}
+
+#[test]
+fn drafts_are_built_only_with_the_flag() {
+    let b = build("basic", &[]).ok();
+    assert!(!b.exists("digests/2023-01-05-bozza/index.html"));
+    assert!(!b.read("attori/putin/index.html").contains("putin-bozza"));
+    let b = build("basic", &["--drafts"]).ok();
+    assert!(b.exists("digests/2023-01-05-bozza/index.html"));
+    assert!(b.read("attori/putin/index.html").contains("q-putin-bozza"));
+    // Never in feeds, sitemap or search, even with --drafts.
+    for file in [
+        "atom.xml",
+        "sitemap.xml",
+        "search/index.json",
+        "attori/putin/atom.xml",
+    ] {
+        assert!(!b.read(file).contains("bozza"), "draft in {file}");
+    }
+}
+
+#[test]
+fn values_from_yaml_are_escaped() {
+    let b = build("basic", &[]).ok();
+    let page = b.read("digests/2022-12-20-minsk/index.html");
+    assert!(!page.contains("<script>alert(1)"), "title not escaped");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!page.contains("<b>mai</b>"), "quote text not escaped");
+    assert!(!b.read("atom.xml").contains("<script>"));
+    assert!(!b.read("index.html").contains("<Site>"));
+}
+
+#[test]
+fn cross_links_are_derived() {
+    let b = build("basic", &[]).ok();
+    let putin = b.read("attori/putin/index.html");
+    // Mentioned in a body and listed: both digests involve Putin.
+    assert!(putin.contains("/digests/2022-12-20-minsk/"));
+    assert!(putin.contains("/digests/2022-12-01-vecchio/"));
+    // Backlinks: the story page is linked from the plain page.
+    assert!(b.read("storie/guerra/index.html").contains("/chi-siamo/"));
+    // Citations are numbered and the body links to the citation's URL.
+    let minsk = b.read("digests/2022-12-20-minsk/index.html");
+    assert!(minsk.contains("id=\"citation-1\""));
+    assert!(minsk.contains("href=\"https://www.understandingwar.org/backgrounder/x\""));
+    // Related digests share actors or tags.
+    assert!(minsk.contains("/digests/2022-12-21-peskov/"));
+    // Italian dates and heading anchors.
+    assert!(minsk.contains("20 dicembre 2022"));
+    assert!(minsk.contains("id=\"analisi\""));
+    // The tag is spelled as written most often.
+    assert!(b
+        .read("tags/bielorussia/index.html")
+        .contains("Bielorussia"));
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    let a = build("basic", &[]).ok();
+    let b = build("basic", &[]).ok();
+    assert_eq!(a.files(), b.files());
+}
+
+#[test]
+fn a_rebuild_without_changes_writes_no_file() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let run = || {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_storia"))
+            .args(["build", "--quiet", "--root"])
+            .arg(fixture("basic"))
+            .arg("--output")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    run();
+    let before = std::fs::metadata(out.join("index.html")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    run();
+    let after = std::fs::metadata(out.join("index.html")).unwrap();
+    assert_eq!(
+        (before.ino(), before.mtime_nsec()),
+        (after.ino(), after.mtime_nsec())
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    let out = site.path().join("public");
+    let build_it = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_storia"))
+            .args(["build", "--quiet", "--root"])
+            .arg(site.path())
+            .output()
+            .unwrap()
+    };
+    assert!(build_it().status.success());
+    let before = Build {
+        dir: tempfile::tempdir().unwrap(),
+        out: out.clone(),
+        code: 0,
+        stderr: String::new(),
+    }
+    .files();
+    std::fs::write(
+        site.path().join("content/actors/broken.md"),
+        "---\nname: [\n---\n",
+    )
+    .unwrap();
+    let failed = build_it();
+    assert_eq!(failed.status.code(), Some(1));
+    let after = Build {
+        dir: tempfile::tempdir().unwrap(),
+        out,
+        code: 0,
+        stderr: String::new(),
+    }
+    .files();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn the_example_site_builds_cleanly() {
+    let b = build_site(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &[]).ok();
+    assert!(!b.stderr.contains("warning"), "{}", b.stderr);
+    let broken = broken_links(&b.out, "/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn init_scaffolds_a_site_that_builds_anywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("new-site");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_storia"))
+        .arg("init")
+        .arg(&site)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    build_site(&site, &[]).ok();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_storia"))
+        .args([
+            "new",
+            "digest",
+            "second",
+            "--date",
+            "2024-02-01",
+            "--title",
+            "Second",
+        ])
+        .arg("--root")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "content/digests/2024/02/2024-02-01-second.md"
+    );
+    build_site(&site, &["--drafts"]).ok();
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(to.join(rel)).unwrap();
+        } else {
+            std::fs::copy(e.path(), to.join(rel)).unwrap();
+        }
+    }
+}
