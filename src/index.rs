@@ -466,6 +466,7 @@ impl<'s> Resolver<'s> {
             for (i, a) in m.actors.0.iter().enumerate() {
                 match index.actor_ids.get(a.as_str()) {
                     Some(&ax) => push_unique(&mut actors, ax),
+                    None if c.is_broken(RefKind::Actor, a.as_str()) => {}
                     None => {
                         let help = if index.source_ids.contains_key(a.as_str()) {
                             Some(format!("`{a}` is a source: sources are cited under `sources:`, not listed in `actors:`"))
@@ -518,6 +519,7 @@ impl<'s> Resolver<'s> {
                     None => None,
                     Some(s) => match index.source_ids.get(s.as_str()) {
                         Some(&sx) => Some(sx),
+                        None if c.is_broken(RefKind::Source, s.as_str()) => None,
                         None => {
                             let help = if index.actor_ids.contains_key(s.as_str()) {
                                 Some(format!("`{s}` is an actor: a citation's `source` names an outlet under `content/sources/`"))
@@ -894,6 +896,9 @@ impl<'s> Resolver<'s> {
         };
         if found.is_some() {
             return found;
+        }
+        if self.site.content.is_broken(r.kind, id) {
+            return None; // its own load error was reported
         }
         if draft_exists {
             if published {

@@ -541,14 +541,14 @@ fn highlight(code: &str, lang: &str) -> String {
                 .all(|line| gen.parse_html_for_line_which_includes_newline(line).is_ok());
             if ok {
                 return format!(
-                    "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+                    "<pre class=\"code hl-code\" tabindex=\"0\"{lang_attr}><code>{}</code></pre>\n",
                     gen.finalize()
                 );
             }
         }
     }
     format!(
-        "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+        "<pre class=\"code hl-code\" tabindex=\"0\"{lang_attr}><code>{}</code></pre>\n",
         escape_html(code)
     )
 }

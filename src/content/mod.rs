@@ -10,7 +10,7 @@ pub mod frontmatter;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
-use crate::markdown::{self, BodyRef};
+use crate::markdown::{self, BodyRef, RefKind};
 use crate::yaml::{self, Seg, YamlError, YamlErrorKind};
 use fields::{is_valid_id, suggest_id, Id};
 use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
@@ -223,6 +223,20 @@ pub struct Content {
     pub stories: Vec<Story>,
     /// Plain pages, drafts included.
     pub pages: Vec<Page>,
+    /// Files that exist but failed to load, by the reference kind that
+    /// names them and their id: references to them are not reported again.
+    pub broken: std::collections::HashSet<(RefKind, String)>,
+}
+
+impl Content {
+    /// Whether `id` of `kind` names a file that failed to load (a quote:
+    /// whether any digest did, since its quotes are unknown).
+    pub fn is_broken(&self, kind: RefKind, id: &str) -> bool {
+        match kind {
+            RefKind::Quote => self.broken.iter().any(|(k, _)| *k == RefKind::Digest),
+            _ => self.broken.contains(&(kind, id.to_string())),
+        }
+    }
 }
 
 /// A loaded site.
@@ -366,8 +380,21 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> (Option<Site>, Diag
         .map(|(kind, rel)| load_file(root, *kind, rel))
         .collect();
     let mut content = Content::default();
-    for (parsed, file_diags) in results {
+    for ((kind, rel), (parsed, file_diags)) in files.iter().zip(results) {
         diags.extend(file_diags);
+        if parsed.is_none() {
+            let ref_kind = match kind {
+                Kind::Digest => Some(RefKind::Digest),
+                Kind::Actor => Some(RefKind::Actor),
+                Kind::Source => Some(RefKind::Source),
+                Kind::Story => Some(RefKind::Story),
+                Kind::Page => None,
+            };
+            let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned());
+            if let (Some(k), Some(stem)) = (ref_kind, stem) {
+                content.broken.insert((k, stem));
+            }
+        }
         match parsed {
             Some(Parsed::Digest(d)) => content.digests.push(d),
             Some(Parsed::Actor(a)) => content.actors.push(a),
@@ -471,7 +498,7 @@ fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagno
             Parsed::Digest(_) => Vec::new(),
         };
         for (r, loc) in entry_refs {
-            if r.kind == markdown::RefKind::Cite {
+            if r.kind == RefKind::Cite {
                 diags.push(
                     Diagnostic::error(Problem::CiteOutsideDigest)
                         .at(loc)
@@ -581,7 +608,7 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
         }
     }
     for r in &d.refs {
-        if r.kind == markdown::RefKind::Cite && !citation_ids().any(|c| c == r.id) {
+        if r.kind == RefKind::Cite && !citation_ids().any(|c| c == r.id) {
             diags.push(
                 Diagnostic::error(Problem::UnknownRef {
                     kind: "citation",

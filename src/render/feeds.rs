@@ -249,7 +249,7 @@ fn search_index(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
         let text = q["text"].as_str().unwrap_or_default();
         let speaker = q["speaker"]["title"].as_str().unwrap_or_default();
         items.push(json!({
-            "t": format!("{speaker}: «{text}»"),
+            "t": format!("{speaker}: {text}"),
             "u": q["url"],
             "k": "quote",
             "x": fold(&format!("{text} {speaker}")),

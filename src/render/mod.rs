@@ -130,7 +130,8 @@ impl Engine {
                     span.start_col + 1,
                     width,
                 );
-                let help = if report.message().contains("not found in context")
+                let help = if report.message().contains("is not defined")
+                    || report.message().contains("not found in context")
                     || report.message().contains("undefined")
                 {
                     Some("docs/templates.md lists the variables of each template; guard optional ones with `{% if x %}`".to_string())
