@@ -267,3 +267,38 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn every_list_page_exists_even_when_the_site_is_empty() {
+    let b = build("empty", &[]).ok();
+    for page in [
+        "index.html",
+        "404.html",
+        "digests/index.html",
+        "actors/index.html",
+        "sources/index.html",
+        "stories/index.html",
+        "tags/index.html",
+        "search/index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ] {
+        assert!(b.exists(page), "missing {page}");
+    }
+    assert!(b.read("index.html").contains("href=\"/blog/digests/\""));
+    let broken = broken_links(&b.out, "/blog/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn bom_and_crlf_do_not_leak_into_the_output() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    let p = site.path().join("content/actors/lukashenko.md");
+    std::fs::write(&p, "\u{feff}---\r\nname: \"Alexander Lukashenko\"\r\nrole: \"Presidente\"\r\n---\r\nBio\r\nsu due righe.\r\n").unwrap();
+    let b = build_site(site.path(), &[]).ok();
+    let page = b.read("attori/lukashenko/index.html");
+    assert!(!page.contains('\r') && !page.contains('\u{feff}'));
+    assert!(page.contains("Presidente"));
+}
