@@ -419,12 +419,22 @@ impl<'s> Resolver<'s> {
                 if all.quotes.get(q.id.as_str()) != Some(&(*entry, position)) {
                     continue; // a duplicate, reported
                 }
+                // An unknown speaker is reported with the digest below; the
+                // quote gets no node, so every node has a real speaker.
+                let speaker = match (
+                    index.actor_ids.get(q.by.as_str()),
+                    index.source_ids.get(q.by.as_str()),
+                ) {
+                    (Some(&ax), _) => Speaker::Actor(ax),
+                    (None, Some(&sx)) => Speaker::Source(sx),
+                    (None, None) => continue,
+                };
                 let qx = QuoteIx(index.quotes.len() as u32);
                 index.quote_ids.insert(q.id.as_str(), qx);
                 index.quotes.push(QuoteNode {
                     digest: DigestIx(n as u32),
                     position,
-                    speaker: Speaker::Actor(ActorIx(0)), // set below once resolved
+                    speaker,
                     date: q.said.map_or(*date, |s| moment(s, tz)),
                     citation: q.cite.as_ref().and_then(|cite| {
                         c.digests[*entry]
@@ -506,9 +516,8 @@ impl<'s> Resolver<'s> {
                     );
                     None
                 };
-                if let (Some(speaker), true) = (speaker, is_published) {
+                if speaker.is_some() && is_published {
                     if let Some(&qx) = index.quote_ids.get(q.id.as_str()) {
-                        index.quotes[qx.ix()].speaker = speaker;
                         quotes.push(qx);
                     }
                 }
@@ -761,6 +770,14 @@ impl<'s> Resolver<'s> {
         path: &[Seg<'_>],
         candidates: impl Iterator<Item = &'i str>,
     ) {
+        let content = &self.site.content;
+        let broken = match kind {
+            "story" => content.is_broken(RefKind::Story, id),
+            _ => content.is_broken(RefKind::Actor, id) || content.is_broken(RefKind::Source, id),
+        };
+        if broken {
+            return; // the file's own load error was reported
+        }
         let help = did_you_mean(id, candidates);
         self.error(
             Problem::UnknownRef {
@@ -862,46 +879,50 @@ impl<'s> Resolver<'s> {
         published: bool,
     ) -> Option<Target> {
         let id = r.id.as_str();
-        let (found, draft_exists, candidates): (Option<Target>, bool, Vec<&str>) = match r.kind {
-            RefKind::Actor => (
-                index.actor_id(id).map(|x| Target::Page(PageRef::Actor(x))),
-                false,
-                index.actor_ids.keys().copied().collect(),
-            ),
-            RefKind::Source => (
-                index
-                    .source_id(id)
-                    .map(|x| Target::Page(PageRef::Source(x))),
-                false,
-                index.source_ids.keys().copied().collect(),
-            ),
-            RefKind::Story => (
-                index.story_id(id).map(|x| Target::Page(PageRef::Story(x))),
-                false,
-                index.story_ids.keys().copied().collect(),
-            ),
-            RefKind::Digest => (
-                index
-                    .digest_id(id)
-                    .map(|x| Target::Page(PageRef::Digest(x))),
-                all.digests.contains_key(id),
-                all.digests.keys().copied().collect(),
-            ),
-            RefKind::Quote => (
-                index.quote_id(id).map(Target::Quote),
-                all.quotes.contains_key(id),
-                all.quotes.keys().copied().collect(),
-            ),
-            RefKind::Cite => return None, // checked while loading
-        };
+        let (found, draft_exists, candidates): (Option<Target>, Option<usize>, Vec<&str>) =
+            match r.kind {
+                RefKind::Actor => (
+                    index.actor_id(id).map(|x| Target::Page(PageRef::Actor(x))),
+                    None,
+                    index.actor_ids.keys().copied().collect(),
+                ),
+                RefKind::Source => (
+                    index
+                        .source_id(id)
+                        .map(|x| Target::Page(PageRef::Source(x))),
+                    None,
+                    index.source_ids.keys().copied().collect(),
+                ),
+                RefKind::Story => (
+                    index.story_id(id).map(|x| Target::Page(PageRef::Story(x))),
+                    None,
+                    index.story_ids.keys().copied().collect(),
+                ),
+                RefKind::Digest => (
+                    index
+                        .digest_id(id)
+                        .map(|x| Target::Page(PageRef::Digest(x))),
+                    all.digests.get(id).copied(),
+                    all.digests.keys().copied().collect(),
+                ),
+                RefKind::Quote => (
+                    index.quote_id(id).map(Target::Quote),
+                    all.quotes.get(id).map(|(entry, _)| *entry),
+                    all.quotes.keys().copied().collect(),
+                ),
+                RefKind::Cite => return None, // checked while loading
+            };
         if found.is_some() {
             return found;
         }
         if self.site.content.is_broken(r.kind, id) {
             return None; // its own load error was reported
         }
-        if draft_exists {
-            if published {
+        if let Some(entry) = draft_exists {
+            // Defined but not in the index: a draft (an error from a published
+            // page), or a quote whose own problem was already reported.
+            let is_draft = self.site.content.digests[entry].matter.draft && !self.drafts;
+            if published && is_draft {
                 self.error(
                     Problem::RefToDraft { kind: kind_name_of(r.kind), id: id.to_string() },
                     e.ref_location(r),
