@@ -16,6 +16,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build drafts too.
     pub drafts: bool,
+    /// Fail on warnings too (for CI).
+    pub deny_warnings: bool,
 }
 
 /// How long each stage took.
@@ -101,6 +103,10 @@ pub fn render_site(options: &BuildOptions) -> Built {
     let (files, render_diags) = crate::render::render(&index, &theme, &RenderOptions { base_url });
     diagnostics.extend(render_diags.sorted());
     timings.render = started.elapsed();
+    // Likely mistakes are worth a word only once the site has no errors.
+    if !diagnostics.has_errors() {
+        diagnostics.extend(crate::index::likely_mistakes(&index));
+    }
     Built {
         files,
         diagnostics,
@@ -141,6 +147,9 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
         return Err(diags);
     }
     let mut built = render_site(options);
+    if options.deny_warnings {
+        built.diagnostics.deny_warnings();
+    }
     if built.diagnostics.has_errors() {
         return Err(built.diagnostics);
     }

@@ -42,6 +42,9 @@ enum Command {
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Treat warnings (likely mistakes) as errors: for CI.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Create a new site in DIR, ready to build.
     Init {
@@ -90,6 +93,7 @@ fn run(cli: Cli) -> i32 {
             quiet,
             verbose,
             timings,
+            deny_warnings,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -97,6 +101,7 @@ fn run(cli: Cli) -> i32 {
                 output,
                 base_url,
                 drafts,
+                deny_warnings,
             };
             match build(&options) {
                 Ok(report) => {

@@ -27,6 +27,8 @@ struct RawConfig {
     #[serde(default, deserialize_with = "opt_text")]
     timezone: Option<String>,
     #[serde(default)]
+    safe_html: bool,
+    #[serde(default)]
     extra: Extra,
 }
 
@@ -89,6 +91,8 @@ pub struct Config {
     pub highlight_theme: String,
     /// Time zone for dates without a time.
     pub timezone: chrono_tz::Tz,
+    /// Sanitise raw HTML in Markdown bodies (editors are trusted by default).
+    pub safe_html: bool,
     /// Free map for templates.
     pub extra: serde_json::Value,
     /// The file, kept to point at values found wrong later (unknown theme).
@@ -232,6 +236,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             .highlight_theme
             .unwrap_or_else(|| "base16-ocean.dark".into()),
         timezone,
+        safe_html: raw.safe_html,
         extra: crate::content::extra_to_json(raw.extra),
         file,
     })

@@ -379,6 +379,13 @@ impl Diagnostics {
         self.items.extend(more);
     }
 
+    /// Turns every warning into an error (`--deny-warnings`).
+    pub fn deny_warnings(&mut self) {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+    }
+
     /// Whether any diagnostic fails the build.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)

@@ -312,10 +312,16 @@ pub trait Resolver {
     fn embed(&self, quote_id: &str) -> Option<String>;
 }
 
-/// Renders a body to HTML.
-pub fn render(body: &str, resolver: &dyn Resolver) -> String {
+/// Renders a body to HTML. With `sanitize` (`safe_html: true`), raw HTML
+/// written in the body goes through a sanitiser; the HTML storia itself
+/// generates (reference links, quote cards, highlighted code) is trusted and
+/// kept whole.
+pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
     let events: Vec<Event> = Parser::new_ext(body, options()).collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut out = Out {
+        events: Vec::with_capacity(events.len()),
+        trusted: sanitize.then(Vec::new),
+    };
     let mut heading_ids = HashSet::new();
     let mut i = 0;
     while i < events.len() {
@@ -323,20 +329,20 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
             Event::Start(Tag::Paragraph) => {
                 if let Some((quote, next)) = lone_embed(&events, i) {
                     if let Some(card) = resolver.embed(quote) {
-                        out.push(Event::Html(CowStr::from(card)));
+                        out.html(card, true);
                     }
                     i = next;
                     continue;
                 }
-                out.push(events[i].clone());
+                out.events.push(events[i].clone());
             }
             Event::Start(Tag::Item) => {
-                out.push(events[i].clone());
+                out.events.push(events[i].clone());
                 if let Some((quote, next)) = lone_embed(&events, i) {
                     if let Some(card) = resolver.embed(quote) {
-                        out.push(Event::Html(CowStr::from(card)));
+                        out.html(card, true);
                     }
-                    out.push(Event::End(TagEnd::Item));
+                    out.events.push(Event::End(TagEnd::Item));
                     i = next;
                     continue;
                 }
@@ -372,7 +378,7 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                     unique = format!("{base}-{n}");
                     n += 1;
                 }
-                out.push(Event::Start(Tag::Heading {
+                out.events.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(unique)),
                     classes: classes.clone(),
@@ -392,7 +398,7 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
                     CodeBlockKind::Indented => "",
                 };
-                out.push(Event::Html(CowStr::from(highlight(&code, lang))));
+                out.html(highlight(&code, lang), true);
                 i = end + 1;
                 continue;
             }
@@ -412,42 +418,112 @@ pub fn render(body: &str, resolver: &dyn Resolver) -> String {
                     match resolved {
                         Some((url, number)) => {
                             let class = format!("ref ref-{}", kind.scheme());
-                            out.push(Event::InlineHtml(CowStr::from(format!(
-                                "<a class=\"{class}\" href=\"{}\"{}>",
-                                escape_attr(&url),
-                                if title.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(" title=\"{}\"", escape_attr(title))
-                                }
-                            ))));
-                            out.extend(inner);
-                            out.push(Event::InlineHtml(CowStr::from("</a>")));
+                            out.html(
+                                format!(
+                                    "<a class=\"{class}\" href=\"{}\"{}>",
+                                    escape_attr(&url),
+                                    if title.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!(" title=\"{}\"", escape_attr(title))
+                                    }
+                                ),
+                                false,
+                            );
+                            out.events.extend(inner);
+                            out.html("</a>".to_string(), false);
                             if let Some(n) = number {
-                                out.push(Event::InlineHtml(CowStr::from(format!(
+                                out.html(format!(
                                     "<sup class=\"cite-number\"><a href=\"#citation-{n}\">[{n}]</a></sup>"
-                                ))));
+                                ), false);
                             }
                         }
-                        None => out.extend(inner),
+                        None => out.events.extend(inner),
                     }
                     i = end + 1;
                     continue;
                 }
-                out.push(Event::Start(Tag::Link {
+                out.events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: dest_url.clone(),
                     title: title.clone(),
                     id: id.clone(),
                 }));
             }
-            other => out.push(other.clone()),
+            other => out.events.push(other.clone()),
         }
         i += 1;
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    html
+    out.finish(body.len())
+}
+
+/// The events of a rendered body, and (when sanitising) the trusted HTML
+/// that stands in them as placeholders until the sanitiser has run.
+struct Out<'e> {
+    events: Vec<Event<'e>>,
+    trusted: Option<Vec<String>>,
+}
+
+/// Placeholders use private-use characters, which Markdown text never
+/// produces by accident and the sanitiser keeps as text.
+const TRUSTED_OPEN: char = '\u{E000}';
+const TRUSTED_CLOSE: char = '\u{E001}';
+
+impl Out<'_> {
+    /// HTML that storia generated itself.
+    fn html(&mut self, html: String, block: bool) {
+        match &mut self.trusted {
+            Some(trusted) => {
+                let placeholder = format!("{TRUSTED_OPEN}{}{TRUSTED_CLOSE}", trusted.len());
+                trusted.push(html);
+                self.events.push(Event::Text(CowStr::from(placeholder)));
+            }
+            None if block => self.events.push(Event::Html(CowStr::from(html))),
+            None => self.events.push(Event::InlineHtml(CowStr::from(html))),
+        }
+    }
+
+    fn finish(self, size_hint: usize) -> String {
+        let mut html = String::with_capacity(size_hint * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        let Some(trusted) = self.trusted else {
+            return html;
+        };
+        let clean = sanitizer().clean(&html).to_string();
+        let mut out = String::with_capacity(clean.len());
+        let mut rest = clean.as_str();
+        while let Some(open) = rest.find(TRUSTED_OPEN) {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + TRUSTED_OPEN.len_utf8()..];
+            let Some(close) = after.find(TRUSTED_CLOSE) else {
+                break;
+            };
+            if let Some(piece) = after[..close]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| trusted.get(n))
+            {
+                out.push_str(piece);
+            }
+            rest = &after[close + TRUSTED_CLOSE.len_utf8()..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// The sanitiser for `safe_html: true`: ammonia's safe defaults, plus what
+/// Markdown itself produces (heading ids, footnotes, task-list boxes).
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id", "class"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .link_rel(None);
+        b
+    })
 }
 
 /// If the paragraph starting at `start` holds only `![…](quote:ID)`, the id
@@ -641,6 +717,7 @@ mod tests {
         let html = render(
             "## Minsk\n\n## Minsk\n\n[P](actor:putin) [ISW](cite:isw)\n\n![](quote:q1)\n",
             &R,
+            false,
         );
         assert!(html.contains("<h2 id=\"minsk\">"), "{html}");
         assert!(html.contains("<h2 id=\"minsk-1\">"), "{html}");
@@ -652,8 +729,28 @@ mod tests {
     }
 
     #[test]
+    fn safe_html_sanitises_raw_html_and_keeps_our_own() {
+        let body = "Hi <script>alert(1)</script><img src=x onerror=alert(1)> [P](actor:putin)\n\n<div onclick=\"x()\">ok</div>\n\n![](quote:q1)\n\n## Head\n";
+        let html = render(body, &R, true);
+        assert!(
+            !html.contains("<script") && !html.contains("onerror") && !html.contains("onclick"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a class=\"ref ref-actor\" href=\"/actor/putin/\">P</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<figure id=\"q-q1\"></figure>"), "{html}");
+        assert!(html.contains("<h2 id=\"head\">"), "{html}");
+        assert!(
+            render(body, &R, false).contains("<script>"),
+            "raw HTML is kept by default"
+        );
+    }
+
+    #[test]
     fn fenced_code_is_highlighted_with_classes() {
-        let html = render("```rust\nfn main() {}\n```\n", &R);
+        let html = render("```rust\nfn main() {}\n```\n", &R, false);
         assert!(html.contains("class=\"hl-"), "{html}");
     }
 }

@@ -302,3 +302,55 @@ fn bom_and_crlf_do_not_leak_into_the_output() {
     assert!(!page.contains('\r') && !page.contains('\u{feff}'));
     assert!(page.contains("Presidente"));
 }
+
+#[test]
+fn likely_mistakes_warn_and_deny_warnings_makes_them_fatal() {
+    let b = build("basic", &[]).ok();
+    assert!(
+        b.stderr
+            .contains("warning: quote `isw-improbabile` has no citation"),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        b.stderr
+            .contains("--> content/digests/2022/12/2022-12-20-minsk.md:19:9"),
+        "{}",
+        b.stderr
+    );
+    assert!(
+        !b.stderr.contains("actor `lukashenko` is never mentioned"),
+        "quoted actors are involved"
+    );
+    let denied = build("basic", &["--deny-warnings"]);
+    assert_eq!(denied.code, 1);
+    assert!(
+        denied
+            .stderr
+            .contains("error: quote `isw-improbabile` has no citation"),
+        "{}",
+        denied.stderr
+    );
+    assert!(!denied.out.exists(), "a denied build writes nothing");
+}
+
+#[test]
+fn safe_html_sanitises_raw_html_in_bodies() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    let config = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap() + "safe_html: true\n";
+    std::fs::write(&config, yaml).unwrap();
+    let page = site.path().join("content/pages/chi-siamo.md");
+    std::fs::write(&page, "---\ntitle: \"Chi siamo\"\n---\nCiao <script>alert(1)</script> <img src=x onerror=alert(2)> [la guerra](story:guerra).\n").unwrap();
+    let b = build_site(site.path(), &[]).ok();
+    let html = b.read("chi-siamo/index.html");
+    assert!(
+        !html.contains("alert(1)</script>") && !html.contains("onerror"),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"/storie/guerra/\""),
+        "references survive sanitising"
+    );
+}

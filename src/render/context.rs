@@ -435,7 +435,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             digest,
             errors: Default::default(),
         };
-        let html = markdown::render(e.body(), &resolver);
+        let html = markdown::render(e.body(), &resolver, self.index.site.config.safe_html);
         (html, resolver.errors.into_inner())
     }
 
