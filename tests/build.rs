@@ -354,3 +354,69 @@ fn safe_html_sanitises_raw_html_in_bodies() {
         "references survive sanitising"
     );
 }
+
+fn json_ld(b: &Build, page: &str) -> serde_json::Value {
+    let html = scraper::Html::parse_document(&b.read(page));
+    let sel = scraper::Selector::parse("script[type=\"application/ld+json\"]").unwrap();
+    let blocks: Vec<_> = html.select(&sel).collect();
+    assert_eq!(blocks.len(), 1, "{page}: one JSON-LD block");
+    serde_json::from_str(&blocks[0].text().collect::<String>())
+        .unwrap_or_else(|e| panic!("{page}: {e}"))
+}
+
+#[test]
+fn structured_data_parses_and_carries_the_expected_types() {
+    let b = build("basic", &[]).ok();
+    let digest = json_ld(&b, "digests/2022-12-20-minsk/index.html");
+    let graph = digest["@graph"].as_array().unwrap();
+    assert_eq!(graph[0]["@type"], "NewsArticle");
+    assert_eq!(
+        graph[0]["headline"],
+        "Perché Lukashenko <script>alert(1)</script> non aiuterà Putin"
+    );
+    assert_eq!(
+        graph[0]["citation"][0]["url"],
+        "https://www.understandingwar.org/backgrounder/x"
+    );
+    let quote = graph.iter().find(|n| n["@type"] == "Quotation").unwrap();
+    assert_eq!(quote["spokenByCharacter"]["name"], "Alexander Lukashenko");
+    assert_eq!(
+        quote["isBasedOn"],
+        "https://www.understandingwar.org/backgrounder/x"
+    );
+    let actor = json_ld(&b, "attori/putin/index.html");
+    assert_eq!(actor["@type"], "Person");
+    assert_eq!(
+        actor["sameAs"][0],
+        "https://it.wikipedia.org/wiki/Vladimir_Putin"
+    );
+    assert_eq!(
+        json_ld(&b, "storie/guerra/index.html")["@type"],
+        "CollectionPage"
+    );
+    assert_eq!(json_ld(&b, "fonti/isw/index.html")["@type"], "Organization");
+}
+
+#[test]
+fn the_search_index_folds_accents() {
+    let b = build("basic", &[]).ok();
+    let index: serde_json::Value = serde_json::from_str(&b.read("search/index.json")).unwrap();
+    let hits: Vec<&serde_json::Value> = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["x"].as_str().unwrap().contains("sovranita"))
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "an accent-less query finds the digest tagged `sovranità`"
+    );
+    assert_eq!(hits[0]["u"], "/digests/2022-12-20-minsk/");
+    let quote = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["k"] == "quote" && e["x"].as_str().unwrap().contains("riuscira"));
+    assert!(quote.is_some(), "quotes are searchable, accents folded");
+}

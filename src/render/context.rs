@@ -100,7 +100,7 @@ impl Urls {
         self.item(&self.paths.tags, slug)
     }
     /// An image path of the site, with the base path; URLs stay as they are.
-    fn image(&self, image: &str) -> String {
+    pub(super) fn image(&self, image: &str) -> String {
         match image.strip_prefix('/') {
             Some(rel) => format!("{}{rel}", self.base_path),
             None => image.to_string(),
@@ -510,7 +510,18 @@ impl<'a, 's> PageRenderer<'a, 's> {
             "permalink": self.urls.absolute(url),
             "feed": feed,
             "lang": lang.unwrap_or(&self.index.site.config.language),
+            "jsonld": null,
+            "image": null,
+            "og_type": "website",
         })
+    }
+
+    /// Adds structured data and the social-card image to a page value.
+    fn with_metadata(mut page: Json, jsonld: &Json, image: Option<&str>, og_type: &str) -> Json {
+        page["jsonld"] = json!(super::structured::script_text(jsonld));
+        page["image"] = json!(image);
+        page["og_type"] = json!(og_type);
+        page
     }
 
     fn backlinks(&self, page: PageRef) -> Json {
@@ -731,9 +742,16 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .as_str()
                     .unwrap_or_default()
                     .to_string();
+                let page =
+                    self.page_value("digest", &m.title.0, &desc, &url, None, m.lang.as_deref());
+                let image = m
+                    .image
+                    .as_ref()
+                    .map(|i| super::structured::absolute_image(u, &u.image(&i.0)));
+                let ld = super::structured::digest(ix, v, u, dx);
                 ctx.insert(
                     "page",
-                    &self.page_value("digest", &m.title.0, &desc, &url, None, m.lang.as_deref()),
+                    &Self::with_metadata(page, &ld, image.as_deref(), "article"),
                 );
                 ctx.insert("digest", &digest);
                 ctx.insert("backlinks", &self.backlinks(PageRef::Digest(dx)));
@@ -819,16 +837,23 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 ctx.insert("backlinks", &self.backlinks(PageRef::Actor(ax)));
                 let url = u.actor(a.id.as_str());
                 let desc = a.matter.role.clone().unwrap_or_default();
+                let page = self.page_value(
+                    "actor",
+                    &a.matter.name.0,
+                    &desc,
+                    &url,
+                    Some(u.absolute(&format!("{url}atom.xml"))),
+                    None,
+                );
+                let image = a
+                    .matter
+                    .image
+                    .as_ref()
+                    .map(|i| super::structured::absolute_image(u, &u.image(&i.0)));
+                let ld = super::structured::actor(ix, v, u, ax);
                 ctx.insert(
                     "page",
-                    &self.page_value(
-                        "actor",
-                        &a.matter.name.0,
-                        &desc,
-                        &url,
-                        Some(u.absolute(&format!("{url}atom.xml"))),
-                        None,
-                    ),
+                    &Self::with_metadata(page, &ld, image.as_deref(), "profile"),
                 );
                 ctx.insert("actor", &actor);
                 ("actor.html", url)
@@ -873,10 +898,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 ctx.insert("digests", &self.cards(&node.digests));
                 ctx.insert("backlinks", &self.backlinks(PageRef::Source(sx)));
                 let url = u.source(s.id.as_str());
-                ctx.insert(
-                    "page",
-                    &self.page_value("source", &s.matter.name.0, "", &url, None, None),
-                );
+                let page = self.page_value("source", &s.matter.name.0, "", &url, None, None);
+                let ld = super::structured::source(ix, v, u, sx);
+                ctx.insert("page", &Self::with_metadata(page, &ld, None, "website"));
                 ("source.html", url)
             }
             Job::Stories => {
@@ -946,16 +970,31 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let url = Urls::paginated(&list, page);
                 let feed = u.absolute(&format!("{list}atom.xml"));
                 ctx.insert("feed", &feed);
+                let per = config.per_page;
+                let shown: Vec<DigestIx> = node
+                    .digests
+                    .iter()
+                    .skip((page - 1) * per)
+                    .take(per)
+                    .copied()
+                    .collect();
+                let ld = super::structured::story(ix, v, u, sx, &shown, &url);
+                let image = s
+                    .matter
+                    .image
+                    .as_ref()
+                    .map(|i| super::structured::absolute_image(u, &u.image(&i.0)));
+                let value = self.page_value(
+                    "story",
+                    &s.matter.title.0,
+                    s.matter.summary.as_deref().unwrap_or(""),
+                    &url,
+                    Some(feed.clone()),
+                    None,
+                );
                 ctx.insert(
                     "page",
-                    &self.page_value(
-                        "story",
-                        &s.matter.title.0,
-                        s.matter.summary.as_deref().unwrap_or(""),
-                        &url,
-                        Some(feed.clone()),
-                        None,
-                    ),
+                    &Self::with_metadata(value, &ld, image.as_deref(), "website"),
                 );
                 ctx.insert("story", &story);
                 ("story.html", url)

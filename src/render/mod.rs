@@ -8,6 +8,7 @@
 mod context;
 mod feeds;
 pub mod i18n;
+mod structured;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::index::Index;
