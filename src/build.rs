@@ -100,7 +100,14 @@ pub fn render_site(options: &BuildOptions) -> Built {
         };
     };
     let started = Instant::now();
-    let (files, render_diags) = crate::render::render(&index, &theme, &RenderOptions { base_url });
+    let (files, render_diags) = crate::render::render(
+        &index,
+        &theme,
+        &RenderOptions {
+            base_url,
+            fingerprint: true,
+        },
+    );
     diagnostics.extend(render_diags.sorted());
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.

@@ -29,6 +29,8 @@ struct RawConfig {
     #[serde(default)]
     safe_html: bool,
     #[serde(default)]
+    feeds: Feeds,
+    #[serde(default)]
     extra: Extra,
 }
 
@@ -40,6 +42,42 @@ struct RawPaths {
     sources: Option<crate::content::fields::Id>,
     stories: Option<crate::content::fields::Id>,
     tags: Option<crate::content::fields::Id>,
+}
+
+/// What feeds carry: `feeds: { content: full | summary, entries: 20 }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feeds {
+    /// Whole bodies, or only summaries.
+    #[serde(default)]
+    pub content: FeedContent,
+    /// How many entries (newest first) each feed carries.
+    #[serde(default = "default_feed_entries")]
+    pub entries: usize,
+}
+
+impl Default for Feeds {
+    fn default() -> Self {
+        Feeds {
+            content: FeedContent::Full,
+            entries: default_feed_entries(),
+        }
+    }
+}
+
+fn default_feed_entries() -> usize {
+    20
+}
+
+/// Whether feed entries carry the whole digest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The rendered body (the default).
+    #[default]
+    Full,
+    /// The summary only.
+    Summary,
 }
 
 /// The URL words of each section (`/attori/putin/` on an Italian site).
@@ -93,6 +131,8 @@ pub struct Config {
     pub timezone: chrono_tz::Tz,
     /// Sanitise raw HTML in Markdown bodies (editors are trusted by default).
     pub safe_html: bool,
+    /// What feeds carry.
+    pub feeds: Feeds,
     /// Free map for templates.
     pub extra: serde_json::Value,
     /// The file, kept to point at values found wrong later (unknown theme).
@@ -237,6 +277,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             .unwrap_or_else(|| "base16-ocean.dark".into()),
         timezone,
         safe_html: raw.safe_html,
+        feeds: raw.feeds,
         extra: crate::content::extra_to_json(raw.extra),
         file,
     })

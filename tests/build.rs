@@ -420,3 +420,51 @@ fn the_search_index_folds_accents() {
         .find(|e| e["k"] == "quote" && e["x"].as_str().unwrap().contains("riuscira"));
     assert!(quote.is_some(), "quotes are searchable, accents folded");
 }
+
+#[test]
+fn theme_assets_are_fingerprinted_and_site_static_files_keep_their_names() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::fs::write(site.path().join("static/CNAME"), "news.example.org\n").unwrap();
+    std::fs::write(
+        site.path().join("static/robots.txt"),
+        "User-agent: *\nDisallow: /\n",
+    )
+    .unwrap();
+    let b = build_site(site.path(), &[]).ok();
+    let home = b.read("index.html");
+    let css = home
+        .split("href=\"/style.")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("fingerprinted stylesheet");
+    assert!(
+        css.len() == "0123456789.css".len() && css.ends_with(".css"),
+        "{css}"
+    );
+    assert!(b.exists(&format!("style.{css}")));
+    assert_eq!(b.read("CNAME"), "news.example.org\n");
+    assert_eq!(
+        b.read("robots.txt"),
+        "User-agent: *\nDisallow: /\n",
+        "the site's static file wins"
+    );
+}
+
+#[test]
+fn feeds_can_carry_summaries_only() {
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    let config = site.path().join("site.yaml");
+    let yaml =
+        std::fs::read_to_string(&config).unwrap() + "feeds: { content: summary, entries: 1 }\n";
+    std::fs::write(&config, yaml).unwrap();
+    let b = build_site(site.path(), &[]).ok();
+    let feed = b.read("atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 1);
+    assert!(
+        feed.contains("<summary>") && !feed.contains("<content"),
+        "{feed}"
+    );
+}

@@ -140,7 +140,12 @@ fn date(labels: &Labels, d: &DateTime<FixedOffset>) -> Json {
 
 impl Values {
     /// Builds every entity's value.
-    pub fn build(index: &Index<'_>, urls: &Urls, labels: &Labels) -> Values {
+    pub fn build(
+        index: &Index<'_>,
+        urls: &Urls,
+        labels: &Labels,
+        assets: &super::assets::Assets,
+    ) -> Values {
         let site = index.site;
         let config = &site.config;
         let actors: Vec<Json> = (0..index.actors.len())
@@ -275,8 +280,9 @@ impl Values {
                 "search": urls.section("search"),
                 "feed": urls.absolute(&format!("{}atom.xml", urls.base_path)),
             },
-            "style_css": format!("{}style.css", urls.base_path),
-            "highlight_css": format!("{}highlight.css", urls.base_path),
+            "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.base_path)),
+            "highlight_css": assets.url("highlight.css").unwrap_or_else(|| format!("{}highlight.css", urls.base_path)),
+            "search_js": assets.url("search.js").unwrap_or_else(|| format!("{}search.js", urls.base_path)),
             "pages": pages,
         });
         Values {
@@ -668,7 +674,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             Job::Search => {
                 let url = u.section("search");
                 ctx.insert("index_url", &format!("{url}index.json"));
-                ctx.insert("script_url", &format!("{}search.js", u.base_path));
+                ctx.insert("script_url", &v.site["search_js"]);
                 ctx.insert(
                     "page",
                     &self.page_value("search", &self.labels_text("search"), "", &url, None, None),

@@ -9,9 +9,6 @@ use crate::markdown::escape_html;
 use serde_json::json;
 use std::fmt::Write as _;
 
-/// How many entries a feed carries (newest first).
-pub const FEED_ENTRIES: usize = 20;
-
 /// Every feed, the sitemap, robots.txt and the search index.
 pub fn feeds(
     index: &Index<'_>,
@@ -70,7 +67,7 @@ pub fn feeds(
             bytes: atom(index, urls, renderer, &title, &url, &published(&s.digests)).into_bytes(),
         });
     }
-    files.push(sitemap(index, values, urls));
+    files.extend(sitemap(index, values, urls));
     files.push(OutputFile {
         path: "robots.txt".into(),
         bytes: format!(
@@ -111,7 +108,8 @@ fn atom(
         updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
         escape_html(&index.site.config.title),
     );
-    for &dx in digests.iter().take(FEED_ENTRIES) {
+    let feeds = index.site.config.feeds;
+    for &dx in digests.iter().take(feeds.entries) {
         let node = &index.digests[dx.ix()];
         let d = index.digest(dx);
         let permalink = urls.absolute(&urls.item(&index.site.config.paths.digests, d.id.as_str()));
@@ -138,12 +136,15 @@ fn atom(
         if !summary.is_empty() {
             let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
         }
-        let _ = write!(
-            x,
-            "    <content type=\"html\" xml:base=\"{}\">{}</content>\n  </entry>\n",
-            escape_html(&permalink),
-            escape_html(&renderer.bodies[dx.ix()]),
-        );
+        if feeds.content == crate::config::FeedContent::Full {
+            let _ = writeln!(
+                x,
+                "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+                escape_html(&permalink),
+                escape_html(&renderer.bodies[dx.ix()]),
+            );
+        }
+        x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
     x
@@ -153,7 +154,7 @@ fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
+fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile> {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     let site = values.site.get("urls").cloned().unwrap_or_default();
     for key in ["home", "digests", "actors", "sources", "stories", "tags"] {
@@ -187,19 +188,57 @@ fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
     }
     entries.sort();
     entries.dedup();
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (url, lastmod) in entries {
-        let _ = write!(x, "  <url><loc>{}</loc>", escape_html(&urls.absolute(&url)));
-        if let Some(l) = lastmod {
-            let _ = write!(x, "<lastmod>{l}</lastmod>");
+    let entries: Vec<(String, Option<String>)> = entries
+        .into_iter()
+        .map(|(u, l)| (urls.absolute(&u), l))
+        .collect();
+    sitemap_files(&entries, &urls.absolute(&urls.base_path))
+}
+
+/// The most URLs one sitemap file may list (sitemaps.org).
+const SITEMAP_MAX: usize = 50_000;
+
+/// `sitemap.xml`, or past [`SITEMAP_MAX`] URLs a sitemap index pointing at
+/// `sitemap-1.xml`, `sitemap-2.xml`, ….
+fn sitemap_files(entries: &[(String, Option<String>)], base_url: &str) -> Vec<OutputFile> {
+    let urlset = |chunk: &[(String, Option<String>)]| {
+        let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (url, lastmod) in chunk {
+            let _ = write!(x, "  <url><loc>{}</loc>", escape_html(url));
+            if let Some(l) = lastmod {
+                let _ = write!(x, "<lastmod>{l}</lastmod>");
+            }
+            x.push_str("</url>\n");
         }
-        x.push_str("</url>\n");
+        x.push_str("</urlset>\n");
+        x.into_bytes()
+    };
+    if entries.len() <= SITEMAP_MAX {
+        return vec![OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: urlset(entries),
+        }];
     }
-    x.push_str("</urlset>\n");
-    OutputFile {
+    let mut files = Vec::new();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (n, chunk) in entries.chunks(SITEMAP_MAX).enumerate() {
+        let path = format!("sitemap-{}.xml", n + 1);
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            escape_html(&format!("{base_url}{path}"))
+        );
+        files.push(OutputFile {
+            path,
+            bytes: urlset(chunk),
+        });
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(OutputFile {
         path: "sitemap.xml".into(),
-        bytes: x.into_bytes(),
-    }
+        bytes: index.into_bytes(),
+    });
+    files
 }
 
 fn search_index(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
@@ -258,5 +297,34 @@ fn search_index(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
     OutputFile {
         path: urls.file_of(&format!("{}index.json", urls.section("search"))),
         bytes: serde_json::to_vec(&items).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_fifty_thousand_urls_the_sitemap_becomes_an_index() {
+        let entries: Vec<(String, Option<String>)> = (0..120_001)
+            .map(|i| (format!("https://e.org/d/{i}/"), None))
+            .collect();
+        let files = sitemap_files(&entries, "https://e.org/");
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let index = String::from_utf8(files[3].bytes.clone()).unwrap();
+        assert!(
+            index.contains("<sitemapindex")
+                && index.contains("<loc>https://e.org/sitemap-3.xml</loc>")
+        );
+        assert_eq!(sitemap_files(&entries[..10], "https://e.org/").len(), 1);
     }
 }

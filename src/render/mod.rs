@@ -5,6 +5,7 @@
 //! becomes a template value once, and the templates are compiled once. Only
 //! [`crate::output`] touches the output folder.
 
+mod assets;
 mod context;
 mod feeds;
 pub mod i18n;
@@ -32,6 +33,8 @@ pub struct OutputFile {
 pub struct RenderOptions {
     /// The absolute base URL (ends in `/`).
     pub base_url: String,
+    /// Fingerprint the theme's assets (off while serving, so CSS can be swapped in place).
+    pub fingerprint: bool,
 }
 
 /// The templates every theme must be able to render (the default theme
@@ -63,11 +66,15 @@ pub struct Engine {
 
 impl Engine {
     /// Loads the theme's templates; template syntax errors are all reported.
-    pub fn new(theme: &Theme, labels: &i18n::Labels) -> Result<Engine, Vec<Diagnostic>> {
+    pub fn new(
+        theme: &Theme,
+        labels: &i18n::Labels,
+        assets: std::collections::BTreeMap<String, String>,
+    ) -> Result<Engine, Vec<Diagnostic>> {
         let layers = theme.layers("templates").map_err(|d| vec![d])?;
         let mut tera = tera::Tera::new();
-        // Filters first: Tera checks them when templates are added.
-        register(&mut tera, labels);
+        // Filters and functions first: Tera checks them when templates are added.
+        register(&mut tera, labels, assets);
         let theme_prefix = format!("themes/{}/templates/", theme.name);
         let mut prefixes = vec![theme_prefix.clone()];
         if theme.name != "default" {
@@ -164,7 +171,25 @@ impl Engine {
 }
 
 /// Our filters: labels in the site's language.
-fn register(tera: &mut tera::Tera, labels: &i18n::Labels) {
+fn register(
+    tera: &mut tera::Tera,
+    labels: &i18n::Labels,
+    assets: std::collections::BTreeMap<String, String>,
+) {
+    tera.register_function(
+        "asset",
+        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            assets
+                .get(path.trim_start_matches('/'))
+                .cloned()
+                .ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "no static file `{path}` in the theme's or the site's `static/`"
+                    ))
+                })
+        },
+    );
     let labels = labels.clone();
     tera.register_filter(
         "plural",
@@ -193,13 +218,6 @@ pub fn render(
         }
     };
     diags.extend(warning);
-    let mut engine = match Engine::new(theme, &labels) {
-        Ok(e) => e,
-        Err(errors) => {
-            diags.extend(errors);
-            return (Vec::new(), diags);
-        }
-    };
     let urls = Urls::new(&options.base_url, &site.config.paths);
     let highlight_css = match crate::markdown::highlight_css(&site.config.highlight_theme) {
         Some(css) => css,
@@ -229,7 +247,23 @@ pub fn render(
             return (Vec::new(), diags);
         }
     };
-    let values = context::Values::build(index, &urls, &labels);
+    let assets = assets::Assets::new(
+        statics,
+        vec![OutputFile {
+            path: "highlight.css".into(),
+            bytes: highlight_css.into_bytes(),
+        }],
+        options.fingerprint,
+        &urls.base_path,
+    );
+    let mut engine = match Engine::new(theme, &labels, assets.table()) {
+        Ok(e) => e,
+        Err(errors) => {
+            diags.extend(errors);
+            return (Vec::new(), diags);
+        }
+    };
+    let values = context::Values::build(index, &urls, &labels, &assets);
     {
         let global = engine.global();
         global.insert("site", &values.site);
@@ -243,32 +277,23 @@ pub fn render(
     }
     files.extend(feeds::feeds(index, &values, &urls, &renderer));
     files.push(OutputFile {
-        path: "highlight.css".into(),
-        bytes: highlight_css.into_bytes(),
-    });
-    files.push(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),
     });
-    // Static files: the highest layer of each; the site's own win over generated files.
+    // Static files: the site's own win over generated files of the same
+    // path (your own robots.txt); the theme's never replace them.
     let mut by_path: HashMap<String, usize> = files
         .iter()
         .enumerate()
         .map(|(i, f)| (f.path.clone(), i))
         .collect();
-    for (name, list) in statics.files {
-        let Some((layer, file)) = list.into_iter().next() else {
-            continue;
-        };
-        match by_path.get(&name) {
+    for (file, layer) in assets.into_files() {
+        match by_path.get(&file.path) {
             Some(&i) if layer == Layer::Site => files[i].bytes = file.bytes,
             Some(_) => {}
             None => {
-                by_path.insert(name.clone(), files.len());
-                files.push(OutputFile {
-                    path: name,
-                    bytes: file.bytes,
-                });
+                by_path.insert(file.path.clone(), files.len());
+                files.push(file);
             }
         }
     }
