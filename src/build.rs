@@ -42,6 +42,23 @@ pub struct Built {
     pub diagnostics: Diagnostics,
     /// Stage timings.
     pub timings: Timings,
+    /// Output page → the content file it comes from.
+    pub sources: std::collections::BTreeMap<String, PathBuf>,
+    /// The base URL the site was rendered for.
+    pub base_url: String,
+}
+
+impl Built {
+    /// A build that stopped at errors.
+    fn failed(diagnostics: Diagnostics, timings: Timings) -> Built {
+        Built {
+            files: Vec::new(),
+            diagnostics,
+            timings,
+            sources: Default::default(),
+            base_url: String::new(),
+        }
+    }
 }
 
 /// Runs load, resolve and render in memory. On failure the files are empty
@@ -52,11 +69,7 @@ pub fn render_site(options: &BuildOptions) -> Built {
     let (site, mut diagnostics) = crate::content::load(&options.root, options.base_url.as_deref());
     timings.load = started.elapsed();
     let Some(site) = site else {
-        return Built {
-            files: Vec::new(),
-            diagnostics,
-            timings,
-        };
+        return Built::failed(diagnostics, timings);
     };
     let started = Instant::now();
     let (index, resolve_diags) = crate::index::resolve(&site, options.drafts);
@@ -79,35 +92,17 @@ pub fn render_site(options: &BuildOptions) -> Built {
             )))
             .help("add `base_url: \"https://example.org/\"` to site.yaml, or pass `--base-url`"),
         );
-        return Built {
-            files: Vec::new(),
-            diagnostics,
-            timings,
-        };
+        return Built::failed(diagnostics, timings);
     };
-    if diagnostics.has_errors() {
-        return Built {
-            files: Vec::new(),
-            diagnostics,
-            timings,
-        };
-    }
-    let Some(theme) = theme else {
-        return Built {
-            files: Vec::new(),
-            diagnostics,
-            timings,
-        };
+    let (Some(theme), false) = (theme, diagnostics.has_errors()) else {
+        return Built::failed(diagnostics, timings);
     };
     let started = Instant::now();
-    let (files, render_diags) = crate::render::render(
-        &index,
-        &theme,
-        &RenderOptions {
-            base_url,
-            fingerprint: true,
-        },
-    );
+    let options = RenderOptions {
+        base_url: base_url.clone(),
+        fingerprint: true,
+    };
+    let (files, render_diags) = crate::render::render(&index, &theme, &options);
     diagnostics.extend(render_diags.sorted());
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.
@@ -118,6 +113,8 @@ pub fn render_site(options: &BuildOptions) -> Built {
         files,
         diagnostics,
         timings,
+        sources: crate::render::page_sources(&index, &base_url),
+        base_url,
     }
 }
 

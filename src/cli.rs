@@ -46,6 +46,30 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build in memory and verify every internal link, anchor and asset.
+    Check {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Override `base_url` of site.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Check drafts too.
+        #[arg(long)]
+        drafts: bool,
+        /// Also fetch citation, archive, source and actor URLs.
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external URL.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// External requests at once to one host.
+        #[arg(long, default_value_t = 2)]
+        per_host: usize,
+        /// External requests at once in all.
+        #[arg(long, default_value_t = 8)]
+        jobs: usize,
+    },
     /// Create a new site in DIR, ready to build.
     Init {
         /// The folder to create (must be empty or absent).
@@ -144,6 +168,44 @@ fn run(cli: Cli) -> i32 {
                     1
                 }
             }
+        }
+        Command::Check {
+            root,
+            base_url,
+            drafts,
+            external,
+            timeout,
+            per_host,
+            jobs,
+        } => {
+            let options = crate::check::CheckOptions {
+                build: BuildOptions {
+                    root,
+                    output: None,
+                    base_url,
+                    drafts,
+                    deny_warnings: false,
+                },
+                external,
+                timeout: std::time::Duration::from_secs(timeout),
+                per_host,
+                jobs,
+            };
+            let diagnostics = crate::check::check(&options);
+            let failed = diagnostics.has_errors();
+            let _ = write!(stderr, "{}", diagnostics.render_all());
+            if !failed {
+                let _ = writeln!(
+                    stderr,
+                    "check: every link, anchor and asset resolves{}",
+                    if external {
+                        ", and every external URL answers"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            i32::from(failed)
         }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {

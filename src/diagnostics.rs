@@ -179,6 +179,22 @@ pub enum Problem {
         /// Why it is refused.
         reason: &'static str,
     },
+    /// An internal link or asset that leads nowhere in the built site.
+    #[error("broken link `{url}`: {reason}")]
+    BrokenLink {
+        /// The URL as written in the page.
+        url: String,
+        /// What is missing.
+        reason: String,
+    },
+    /// An external URL that did not answer well.
+    #[error("dead link `{url}`: {reason}")]
+    DeadLink {
+        /// The URL.
+        url: String,
+        /// The status or error.
+        reason: String,
+    },
     /// A likely mistake that is not an error.
     #[error("{0}")]
     Warning(String),

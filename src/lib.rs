@@ -9,6 +9,7 @@
 //! problem they find; [`cli`] is the command line.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

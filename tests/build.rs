@@ -256,18 +256,6 @@ fn init_scaffolds_a_site_that_builds_anywhere() {
     build_site(&site, &["--drafts"]).ok();
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(to.join(rel)).unwrap();
-        } else {
-            std::fs::copy(e.path(), to.join(rel)).unwrap();
-        }
-    }
-}
-
 #[test]
 fn every_list_page_exists_even_when_the_site_is_empty() {
     let b = build("empty", &[]).ok();

@@ -300,3 +300,38 @@ pub fn render(
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     (files, diags)
 }
+
+/// Which content file each page comes from (output path → file relative to
+/// the site root), so a problem found in a page can point at its source.
+pub fn page_sources(
+    index: &Index<'_>,
+    base_url: &str,
+) -> std::collections::BTreeMap<String, std::path::PathBuf> {
+    let urls = Urls::new(base_url, &index.site.config.paths);
+    let paths = &index.site.config.paths;
+    let mut map = std::collections::BTreeMap::new();
+    let mut add = |url: String, file: &std::path::Path| {
+        map.insert(urls.file_of(&url), file.to_path_buf());
+    };
+    for i in 0..index.digests.len() {
+        let d = index.digest(crate::index::DigestIx(i as u32));
+        add(urls.item(&paths.digests, d.id.as_str()), &d.file.path);
+    }
+    for i in 0..index.actors.len() {
+        let a = index.actor(crate::index::ActorIx(i as u32));
+        add(urls.item(&paths.actors, a.id.as_str()), &a.file.path);
+    }
+    for i in 0..index.sources.len() {
+        let s = index.source(crate::index::SourceIx(i as u32));
+        add(urls.item(&paths.sources, s.id.as_str()), &s.file.path);
+    }
+    for i in 0..index.stories.len() {
+        let s = index.story(crate::index::StoryIx(i as u32));
+        add(urls.item(&paths.stories, s.id.as_str()), &s.file.path);
+    }
+    for i in 0..index.pages.len() {
+        let p = index.page(crate::index::PageIx(i as u32));
+        add(urls.section(p.id.as_str()), &p.file.path);
+    }
+    map
+}

@@ -1,0 +1,310 @@
+//! `storia check`: build in memory, then verify every internal link, anchor
+//! and asset of the result; with `--external`, also fetch every citation,
+//! archive, source and actor link, concurrently, with a timeout and a limit
+//! per host. Problems point at the content file and line that hold the link
+//! when it was written there, else at the page (a template's link).
+
+use crate::build::{render_site, BuildOptions};
+use crate::content::fields::HttpUrl;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::yaml::Seg;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The build to check.
+    pub build: BuildOptions,
+    /// Fetch external URLs too.
+    pub external: bool,
+    /// Per request.
+    pub timeout: Duration,
+    /// Requests at once to one host.
+    pub per_host: usize,
+    /// Requests at once in all.
+    pub jobs: usize,
+}
+
+/// Builds in memory and checks the result; returns every problem found.
+pub fn check(options: &CheckOptions) -> Diagnostics {
+    let built = render_site(&options.build);
+    let mut diags = built.diagnostics;
+    if diags.has_errors() {
+        return diags;
+    }
+    let base_path = url::Url::parse(&built.base_url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|_| "/".into());
+    let files: HashMap<&str, &[u8]> = built
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    let pages: Vec<(&str, scraper::Html)> = built
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| {
+            (
+                f.path.as_str(),
+                scraper::Html::parse_document(&String::from_utf8_lossy(&f.bytes)),
+            )
+        })
+        .collect();
+    let id_sel = scraper::Selector::parse("[id], a[name]").expect("valid selector");
+    let ids: HashMap<&str, HashSet<String>> = pages
+        .iter()
+        .map(|(path, html)| {
+            let set = html
+                .select(&id_sel)
+                .filter_map(|e| {
+                    e.value()
+                        .attr("id")
+                        .or(e.value().attr("name"))
+                        .map(str::to_string)
+                })
+                .collect();
+            (*path, set)
+        })
+        .collect();
+    let link_sel = scraper::Selector::parse(
+        "a[href], link[href], script[src], img[src], source[src], iframe[src]",
+    )
+    .expect("valid selector");
+    let root = &options.build.root;
+    for (page, html) in &pages {
+        for element in html.select(&link_sel) {
+            let v = element.value();
+            let Some(url) = v.attr("href").or(v.attr("src")) else {
+                continue;
+            };
+            if let Some(reason) = internal_problem(url, page, &base_path, &files, &ids) {
+                let at = place(root, built.sources.get(*page), page, url);
+                diags.push(
+                    Diagnostic::error(Problem::BrokenLink {
+                        url: url.to_string(),
+                        reason,
+                    })
+                    .at(at),
+                );
+            }
+        }
+    }
+    if options.external {
+        diags.extend(check_external(options));
+    }
+    diags
+}
+
+/// Why an internal URL of `page` leads nowhere, or `None` if it is fine or external.
+fn internal_problem(
+    url: &str,
+    page: &str,
+    base_path: &str,
+    files: &HashMap<&str, &[u8]>,
+    ids: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    let is_external = url.contains("://")
+        || url.starts_with("//")
+        || url
+            .split_once(':')
+            .is_some_and(|(s, _)| !s.contains('/') && !s.is_empty());
+    if is_external || url.is_empty() {
+        return None;
+    }
+    let (path, fragment) = url
+        .split_once('#')
+        .map_or((url, None), |(p, f)| (p, Some(f)));
+    let path = path.split('?').next().unwrap_or_default();
+    let target = if path.is_empty() {
+        page.to_string()
+    } else if let Some(abs) = path.strip_prefix('/') {
+        match format!("/{abs}").strip_prefix(base_path) {
+            Some(rel) => rel.to_string(),
+            None => return Some(format!("it is outside the site's base path `{base_path}`")),
+        }
+    } else {
+        let dir = page.rsplit_once('/').map_or("", |(d, _)| d);
+        normalize(&format!("{dir}/{path}"))?
+    };
+    let target = if target.is_empty() || target.ends_with('/') {
+        format!("{target}index.html")
+    } else {
+        target
+    };
+    let target = if files.contains_key(target.as_str()) {
+        target
+    } else if files.contains_key(format!("{target}/index.html").as_str()) {
+        format!("{target}/index.html")
+    } else {
+        return Some(format!("no page or file `{target}` in the site"));
+    };
+    match fragment {
+        Some(f) if !f.is_empty() && target.ends_with(".html") => {
+            let found = ids.get(target.as_str()).is_some_and(|set| set.contains(f));
+            (!found).then(|| format!("no anchor `#{f}` in `{target}`"))
+        }
+        _ => None,
+    }
+}
+
+/// Resolves `.` and `..` in a relative output path; `None` if it climbs out.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let trailing = if path.ends_with('/') { "/" } else { "" };
+    Some(parts.join("/") + trailing)
+}
+
+/// Where to report a link: the line of the content file that holds it, or the page.
+fn place(root: &Path, source: Option<&PathBuf>, page: &str, url: &str) -> Location {
+    if let Some(file) = source {
+        if let Ok(text) = std::fs::read_to_string(root.join(file)) {
+            if let Some(offset) = text.find(url) {
+                return Location::at_offset(file, &text, offset, url.len());
+            }
+        }
+    }
+    Location::file(Path::new(&format!("(built page) {page}")))
+}
+
+/// Every external URL of the content, with where it is written.
+fn external_urls(root: &Path, build: &BuildOptions) -> Vec<(String, Location)> {
+    let (site, _) = crate::content::load(root, build.base_url.as_deref());
+    let Some(site) = site else { return Vec::new() };
+    let c = &site.content;
+    let mut out = Vec::new();
+    let mut push = |url: &HttpUrl, at: Location| out.push((url.0.clone(), at));
+    for d in c.digests.iter().filter(|d| build.drafts || !d.matter.draft) {
+        for (i, cit) in d.matter.sources.iter().enumerate() {
+            push(
+                &cit.url,
+                d.locate(&[Seg::Key("sources"), Seg::Index(i), Seg::Key("url")]),
+            );
+            if let Some(a) = &cit.archived {
+                push(
+                    a,
+                    d.locate(&[Seg::Key("sources"), Seg::Index(i), Seg::Key("archived")]),
+                );
+            }
+        }
+    }
+    for s in &c.sources {
+        if let Some(u) = &s.matter.url {
+            push(u, s.locate(&[Seg::Key("url")]));
+        }
+    }
+    for a in &c.actors {
+        for (name, u) in &a.matter.links {
+            push(u, a.locate(&[Seg::Key("links"), Seg::Key(name)]));
+        }
+    }
+    out
+}
+
+fn check_external(options: &CheckOptions) -> Vec<Diagnostic> {
+    let urls = external_urls(&options.build.root, &options.build);
+    // Each URL is fetched once, however often it is cited.
+    let mut by_url: BTreeMap<String, Vec<Location>> = BTreeMap::new();
+    for (url, at) in urls {
+        by_url.entry(url).or_default().push(at);
+    }
+    let mut by_host: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for url in by_url.keys() {
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        by_host.entry(host).or_default().push(url.clone());
+    }
+    // A job is one host's share: at most `per_host` jobs per host run at once.
+    let per_host = options.per_host.max(1);
+    let jobs: Vec<Vec<String>> = by_host
+        .into_values()
+        .flat_map(|urls| {
+            let mut lanes = vec![Vec::new(); per_host.min(urls.len())];
+            for (i, u) in urls.into_iter().enumerate() {
+                let n = lanes.len();
+                lanes[i % n].push(u);
+            }
+            lanes
+        })
+        .collect();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(options.timeout))
+        .http_status_as_error(false)
+        .user_agent(concat!("storia-check/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let queue = Mutex::new(jobs);
+    let dead = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.max(1) {
+            scope.spawn(|| {
+                // The guard is dropped inside `map`, so workers never hold the queue while fetching.
+                while let Some(job) = queue.lock().map(|mut q| q.pop()).unwrap_or(None) {
+                    for url in job {
+                        if let Some(reason) = fetch_problem(&agent, &url) {
+                            if let Ok(mut d) = dead.lock() {
+                                d.push((url, reason));
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let mut out = Vec::new();
+    for (url, reason) in dead.into_inner().unwrap_or_default() {
+        for at in by_url.get(&url).into_iter().flatten() {
+            out.push(
+                Diagnostic::error(Problem::DeadLink {
+                    url: url.clone(),
+                    reason: reason.clone(),
+                })
+                .at(at.clone())
+                .help("fix the address, or add an `archived:` copy (https://web.archive.org/)"),
+            );
+        }
+    }
+    out
+}
+
+/// Why a URL is dead, or `None` when it answers with a success or a redirect.
+fn fetch_problem(agent: &ureq::Agent, url: &str) -> Option<String> {
+    let status = |r: Result<ureq::http::Response<ureq::Body>, ureq::Error>| {
+        r.map(|resp| resp.status().as_u16())
+    };
+    // Some servers refuse HEAD: ask again with GET before calling a link dead.
+    let result = match status(agent.head(url).call()) {
+        Ok(code) if code == 405 || code == 403 || code == 501 => status(agent.get(url).call()),
+        other => other,
+    };
+    match result {
+        Ok(code) if code < 400 => None,
+        Ok(code) => Some(format!("the server answered {code}")),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn relative_paths_cannot_climb_out_of_the_site() {
+        assert_eq!(normalize("a/b/../c/").as_deref(), Some("a/c/"));
+        assert_eq!(normalize("../x"), None);
+    }
+}
