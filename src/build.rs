@@ -18,6 +18,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Fail on warnings too (for CI).
     pub deny_warnings: bool,
+    /// Minify the HTML pages.
+    pub minify: bool,
 }
 
 /// How long each stage took.
@@ -101,6 +103,7 @@ pub fn render_site(options: &BuildOptions) -> Built {
     let options = RenderOptions {
         base_url: base_url.clone(),
         fingerprint: true,
+        minify: options.minify,
     };
     let (files, render_diags) = crate::render::render(&index, &theme, &options);
     diagnostics.extend(render_diags.sorted());

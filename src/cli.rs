@@ -45,6 +45,9 @@ enum Command {
         /// Treat warnings (likely mistakes) as errors: for CI.
         #[arg(long)]
         deny_warnings: bool,
+        /// Minify the HTML pages.
+        #[arg(long)]
+        minify: bool,
     },
     /// Build in memory and verify every internal link, anchor and asset.
     Check {
@@ -118,6 +121,7 @@ fn run(cli: Cli) -> i32 {
             verbose,
             timings,
             deny_warnings,
+            minify,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -126,6 +130,7 @@ fn run(cli: Cli) -> i32 {
                 base_url,
                 drafts,
                 deny_warnings,
+                minify,
             };
             match build(&options) {
                 Ok(report) => {
@@ -185,6 +190,7 @@ fn run(cli: Cli) -> i32 {
                     base_url,
                     drafts,
                     deny_warnings: false,
+                    minify: false,
                 },
                 external,
                 timeout: std::time::Duration::from_secs(timeout),

@@ -456,3 +456,17 @@ fn feeds_can_carry_summaries_only() {
         "{feed}"
     );
 }
+
+#[test]
+fn minified_pages_are_smaller_and_still_link_everywhere() {
+    let plain = build("basic", &[]).ok();
+    let small = build("basic", &["--minify"]).ok();
+    let page = "digests/2022-12-20-minsk/index.html";
+    assert!(small.read(page).len() < plain.read(page).len());
+    assert!(
+        small.read(page).contains("</html>"),
+        "closing tags are kept"
+    );
+    let broken = broken_links(&small.out, "/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}

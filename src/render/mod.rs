@@ -35,6 +35,8 @@ pub struct RenderOptions {
     pub base_url: String,
     /// Fingerprint the theme's assets (off while serving, so CSS can be swapped in place).
     pub fingerprint: bool,
+    /// Minify the HTML pages.
+    pub minify: bool,
 }
 
 /// The templates every theme must be able to render (the default theme
@@ -297,6 +299,12 @@ pub fn render(
             }
         }
     }
+    if options.minify {
+        files
+            .par_iter_mut()
+            .filter(|f| f.path.ends_with(".html"))
+            .for_each(|f| f.bytes = minify_html::minify(&f.bytes, &minify_config()));
+    }
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     (files, diags)
 }
@@ -334,4 +342,15 @@ pub fn page_sources(
         add(urls.section(p.id.as_str()), &p.file.path);
     }
     map
+}
+
+/// Minification that keeps pages valid HTML (closing tags and the
+/// `<html>`/`<head>` tags stay) and leaves scripts alone (JSON-LD included).
+fn minify_config() -> minify_html::Cfg {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.minify_css = true;
+    cfg.minify_js = false;
+    cfg
 }
