@@ -879,39 +879,44 @@ impl<'s> Resolver<'s> {
         published: bool,
     ) -> Option<Target> {
         let id = r.id.as_str();
-        let (found, draft_exists, candidates): (Option<Target>, Option<usize>, Vec<&str>) =
+        let (found, draft_exists): (Option<Target>, Option<usize>) = match r.kind {
+            RefKind::Actor => (
+                index.actor_id(id).map(|x| Target::Page(PageRef::Actor(x))),
+                None,
+            ),
+            RefKind::Source => (
+                index
+                    .source_id(id)
+                    .map(|x| Target::Page(PageRef::Source(x))),
+                None,
+            ),
+            RefKind::Story => (
+                index.story_id(id).map(|x| Target::Page(PageRef::Story(x))),
+                None,
+            ),
+            RefKind::Digest => (
+                index
+                    .digest_id(id)
+                    .map(|x| Target::Page(PageRef::Digest(x))),
+                all.digests.get(id).copied(),
+            ),
+            RefKind::Quote => (
+                index.quote_id(id).map(Target::Quote),
+                all.quotes.get(id).map(|(entry, _)| *entry),
+            ),
+            RefKind::Cite => return None, // checked while loading
+        };
+        // Only an unresolved reference needs the ids to suggest from.
+        let candidates = || -> Vec<&str> {
             match r.kind {
-                RefKind::Actor => (
-                    index.actor_id(id).map(|x| Target::Page(PageRef::Actor(x))),
-                    None,
-                    index.actor_ids.keys().copied().collect(),
-                ),
-                RefKind::Source => (
-                    index
-                        .source_id(id)
-                        .map(|x| Target::Page(PageRef::Source(x))),
-                    None,
-                    index.source_ids.keys().copied().collect(),
-                ),
-                RefKind::Story => (
-                    index.story_id(id).map(|x| Target::Page(PageRef::Story(x))),
-                    None,
-                    index.story_ids.keys().copied().collect(),
-                ),
-                RefKind::Digest => (
-                    index
-                        .digest_id(id)
-                        .map(|x| Target::Page(PageRef::Digest(x))),
-                    all.digests.get(id).copied(),
-                    all.digests.keys().copied().collect(),
-                ),
-                RefKind::Quote => (
-                    index.quote_id(id).map(Target::Quote),
-                    all.quotes.get(id).map(|(entry, _)| *entry),
-                    all.quotes.keys().copied().collect(),
-                ),
-                RefKind::Cite => return None, // checked while loading
-            };
+                RefKind::Actor => index.actor_ids.keys().copied().collect(),
+                RefKind::Source => index.source_ids.keys().copied().collect(),
+                RefKind::Story => index.story_ids.keys().copied().collect(),
+                RefKind::Digest => all.digests.keys().copied().collect(),
+                RefKind::Quote => all.quotes.keys().copied().collect(),
+                RefKind::Cite => Vec::new(),
+            }
+        };
         if found.is_some() {
             return found;
         }
@@ -937,7 +942,7 @@ impl<'s> Resolver<'s> {
                 id: id.to_string(),
             },
             e.ref_location(r),
-            did_you_mean(id, candidates.iter().copied()),
+            did_you_mean(id, candidates()),
         );
         None
     }
@@ -995,47 +1000,68 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
 /// Related digests from inverted indexes (actor → digests, tag → digests):
 /// scored by shared actors plus shared tags, then nearest date, then id.
 fn compute_related(index: &mut Index<'_>) {
+    use rayon::prelude::*;
     let n = index.digests.len();
-    let mut related = Vec::with_capacity(n);
-    let mut scores: HashMap<DigestIx, usize> = HashMap::new();
-    for (i, d) in index.digests.iter().enumerate() {
-        scores.clear();
-        let me = DigestIx(i as u32);
-        for &ax in &d.actors {
-            for &other in &index.actors[ax.ix()].digests {
-                if other != me {
-                    *scores.entry(other).or_default() += 1;
+    let ix = &*index;
+    let id_of = |o: u32| {
+        ix.site.content.digests[ix.digests[o as usize].entry]
+            .id
+            .as_str()
+    };
+    let related: Vec<Vec<DigestIx>> = (0..n)
+        .into_par_iter()
+        .with_min_len(64)
+        .map_init(
+            || (vec![0u32; n], Vec::<u32>::new()),
+            |(scores, touched), i| {
+                let d = &ix.digests[i];
+                let me = i as u32;
+                let lists = d
+                    .actors
+                    .iter()
+                    .map(|a| &ix.actors[a.ix()].digests)
+                    .chain(d.tags.iter().map(|t| &ix.tags[t.ix()].digests));
+                for list in lists {
+                    for &o in list {
+                        if o.0 != me {
+                            let s = &mut scores[o.ix()];
+                            if *s == 0 {
+                                touched.push(o.0);
+                            }
+                            *s += 1;
+                        }
+                    }
                 }
-            }
-        }
-        for &tx in &d.tags {
-            for &other in &index.tags[tx.ix()].digests {
-                if other != me {
-                    *scores.entry(other).or_default() += 1;
+                let mut best: Vec<(std::cmp::Reverse<u32>, i64, u32)> = touched
+                    .iter()
+                    .map(|&o| {
+                        let od = &ix.digests[o as usize];
+                        (
+                            std::cmp::Reverse(scores[o as usize]),
+                            (od.date - d.date).num_seconds().abs(),
+                            o,
+                        )
+                    })
+                    .collect();
+                for &o in touched.iter() {
+                    scores[o as usize] = 0;
                 }
-            }
-        }
-        let mut best: Vec<(usize, i64, &str, DigestIx)> = scores
-            .iter()
-            .map(|(&o, &score)| {
-                let od = &index.digests[o.ix()];
-                let distance = (od.date - d.date).num_seconds().abs();
-                (
-                    score,
-                    distance,
-                    index.site.content.digests[od.entry].id.as_str(),
-                    o,
-                )
-            })
-            .collect();
-        best.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2)));
-        related.push(
-            best.into_iter()
-                .take(RELATED_MAX)
-                .map(|t| t.3)
-                .collect::<Vec<_>>(),
-        );
-    }
+                touched.clear();
+                let cmp = |a: &(std::cmp::Reverse<u32>, i64, u32),
+                           b: &(std::cmp::Reverse<u32>, i64, u32)| {
+                    a.0.cmp(&b.0)
+                        .then(a.1.cmp(&b.1))
+                        .then_with(|| id_of(a.2).cmp(id_of(b.2)))
+                };
+                if best.len() > RELATED_MAX {
+                    best.select_nth_unstable_by(RELATED_MAX - 1, cmp);
+                    best.truncate(RELATED_MAX);
+                }
+                best.sort_by(cmp);
+                best.into_iter().map(|t| DigestIx(t.2)).collect()
+            },
+        )
+        .collect();
     for (d, r) in index.digests.iter_mut().zip(related) {
         d.related = r;
     }

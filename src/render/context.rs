@@ -336,6 +336,11 @@ pub struct PageRenderer<'a, 's> {
     /// Rendered digest bodies, by digest index.
     pub bodies: Vec<String>,
     errors: Vec<Diagnostic>,
+    /// Cards and quotes as Tera values, converted once (Arc-backed: cheap to clone).
+    cards_tv: Vec<tera::Value>,
+    quotes_tv: Vec<tera::Value>,
+    /// Each story's timeline, built once for all its pages.
+    timelines: Vec<tera::Value>,
 }
 
 /// One page to render.
@@ -420,7 +425,22 @@ impl<'a, 's> PageRenderer<'a, 's> {
             labels,
             bodies: Vec::new(),
             errors: Vec::new(),
+            cards_tv: values
+                .cards
+                .par_iter()
+                .map(tera::Value::from_serializable)
+                .collect(),
+            quotes_tv: values
+                .quotes
+                .par_iter()
+                .map(tera::Value::from_serializable)
+                .collect(),
+            timelines: Vec::new(),
         };
+        r.timelines = (0..index.stories.len())
+            .into_par_iter()
+            .map(|s| tera::Value::from_serializable(&r.timeline(&index.stories[s].digests)))
+            .collect();
         let results: Vec<(String, Vec<Diagnostic>)> = (0..index.digests.len())
             .into_par_iter()
             .map(|i| {
@@ -563,16 +583,19 @@ impl<'a, 's> PageRenderer<'a, 's> {
         })
     }
 
-    fn page_of_cards(&self, digests: &[DigestIx], page: usize) -> Json {
-        let per = self.index.site.config.per_page;
-        Json::Array(
+    fn cards_tv(&self, digests: &[DigestIx]) -> tera::Value {
+        tera::Value::from(
             digests
                 .iter()
-                .skip((page - 1) * per)
-                .take(per)
-                .map(|d| self.values.cards[d.ix()].clone())
-                .collect(),
+                .map(|d| self.cards_tv[d.ix()].clone())
+                .collect::<Vec<_>>(),
         )
+    }
+
+    fn page_of_cards_tv(&self, digests: &[DigestIx], page: usize) -> tera::Value {
+        let per = self.index.site.config.per_page;
+        let start = ((page - 1) * per).min(digests.len());
+        self.cards_tv(&digests[start..(start + per).min(digests.len())])
     }
 
     fn cards(&self, digests: &[DigestIx]) -> Json {
@@ -612,7 +635,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let latest: Vec<DigestIx> = (0..ix.digests.len().min(config.per_page) as u32)
                     .map(DigestIx)
                     .collect();
-                ctx.insert("digests", &self.cards(&latest));
+                ctx.insert_value("digests", self.cards_tv(&latest));
                 let mut stories: Vec<(usize, Json)> = ix
                     .stories
                     .iter()
@@ -684,7 +707,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             Job::Digests(page) => {
                 let list = u.section(&config.paths.digests);
                 let all: Vec<DigestIx> = (0..ix.digests.len() as u32).map(DigestIx).collect();
-                ctx.insert("digests", &self.page_of_cards(&all, page));
+                ctx.insert_value("digests", self.page_of_cards_tv(&all, page));
                 ctx.insert("pagination", &self.pagination(&list, page, all.len()));
                 let url = Urls::paginated(&list, page);
                 ctx.insert(
@@ -827,7 +850,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .map(|(s, qs)| json!({"story": s.map(|s| v.stories[s.ix()].clone()), "quotes": self.quotes(&qs)}))
                     .collect();
                 ctx.insert("quote_groups", &groups);
-                ctx.insert("digests", &self.cards(&node.digests));
+                ctx.insert_value("digests", self.cards_tv(&node.digests));
                 ctx.insert(
                     "co_actors",
                     &node
@@ -900,8 +923,16 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 source["content"] = json!(self.entity_body(s)?);
                 source["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
                 ctx.insert("source", &source);
-                ctx.insert("quotes", &self.quotes(&node.quotes));
-                ctx.insert("digests", &self.cards(&node.digests));
+                ctx.insert_value(
+                    "quotes",
+                    tera::Value::from(
+                        node.quotes
+                            .iter()
+                            .map(|q| self.quotes_tv[q.ix()].clone())
+                            .collect::<Vec<_>>(),
+                    ),
+                );
+                ctx.insert_value("digests", self.cards_tv(&node.digests));
                 ctx.insert("backlinks", &self.backlinks(PageRef::Source(sx)));
                 let url = u.source(s.id.as_str());
                 let page = self.page_value("source", &s.matter.name.0, "", &url, None, None);
@@ -954,7 +985,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 story["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
                 story["count"] = json!(node.digests.len());
                 let list = u.story(s.id.as_str());
-                ctx.insert("digests", &self.page_of_cards(&node.digests, page));
+                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
                 ctx.insert(
                     "pagination",
                     &self.pagination(&list, page, node.digests.len()),
@@ -971,7 +1002,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                         })
                         .collect::<Vec<_>>(),
                 );
-                ctx.insert("timeline", &self.timeline(&node.digests));
+                ctx.insert_value("timeline", self.timelines[sx.ix()].clone());
                 ctx.insert("backlinks", &self.backlinks(PageRef::Story(sx)));
                 let url = Urls::paginated(&list, page);
                 let feed = u.absolute(&format!("{list}atom.xml"));
@@ -1020,7 +1051,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let node = &ix.tags[tx.ix()];
                 let list = u.tag(&node.slug);
                 ctx.insert("tag", &v.tags[tx.ix()]);
-                ctx.insert("digests", &self.page_of_cards(&node.digests, page));
+                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
                 ctx.insert(
                     "pagination",
                     &self.pagination(&list, page, node.digests.len()),
