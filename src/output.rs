@@ -83,6 +83,15 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 
 /// Replaces `out` with `files`.
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
+    // An output that is a symlink (public -> /srv/www) is updated through it:
+    // the swap happens beside the real folder, and the link stays.
+    let resolved;
+    let out = if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(out).map_err(|e| io_error("follow", out, e))?;
+        resolved.as_path()
+    } else {
+        out
+    };
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -90,6 +99,11 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic>
     fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
     let staging = staging_path(out, "new");
     let old = staging_path(out, "old");
+    // A build killed between the two renames of the fallback swap left the
+    // previous output only as `old`: put it back before anything else.
+    if !out.exists() && old.is_dir() {
+        fs::rename(&old, out).map_err(|e| io_error("restore", out, e))?;
+    }
     // Leftovers of a killed build.
     for leftover in [&staging, &old] {
         if leftover.exists() {

@@ -554,6 +554,9 @@ fn split_front_matter(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<
     None
 }
 
+/// The longest tag slug: it becomes a folder name, and file systems allow 255 bytes.
+pub const MAX_SLUG: usize = 200;
+
 /// Checks a digest on its own: citation ids unique, `cite` naming a citation,
 /// quote ids unique within it, tags with a slug, `cite:` links in the body.
 fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
@@ -600,10 +603,20 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
         }
     }
     for (i, t) in m.tags.0.iter().enumerate() {
-        if crate::slug::slugify(&t.0).is_empty() {
+        let slug = crate::slug::slugify(&t.0);
+        let at = || d.locate(&[Seg::Key("tags"), Seg::Index(i)]);
+        if slug.is_empty() {
+            diags.push(Diagnostic::error(Problem::EmptyTagSlug { tag: t.0.clone() }).at(at()));
+        } else if slug.len() > MAX_SLUG {
+            // The slug is a folder name in the output: file systems stop at 255 bytes.
             diags.push(
-                Diagnostic::error(Problem::EmptyTagSlug { tag: t.0.clone() })
-                    .at(d.locate(&[Seg::Key("tags"), Seg::Index(i)])),
+                Diagnostic::error(Problem::FrontMatter(format!(
+                    "tag `{}…` is too long: its URL slug has {} characters, at most {MAX_SLUG} fit",
+                    t.0.chars().take(30).collect::<String>(),
+                    slug.len()
+                )))
+                .at(at())
+                .help("tags are short words; put longer text in the body"),
             );
         }
     }
