@@ -421,11 +421,11 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
                             out.html(
                                 format!(
                                     "<a class=\"{class}\" href=\"{}\"{}>",
-                                    escape_attr(&url),
+                                    escape_html(&url),
                                     if title.is_empty() {
                                         String::new()
                                     } else {
-                                        format!(" title=\"{}\"", escape_attr(title))
+                                        format!(" title=\"{}\"", escape_html(title))
                                     }
                                 ),
                                 false,
@@ -576,16 +576,11 @@ fn find_end(events: &[Event], start: usize) -> usize {
     events.len() - 1
 }
 
-/// Escapes text for an HTML attribute value (double-quoted).
-pub fn escape_attr(s: &str) -> String {
+/// Escapes text for HTML content and double-quoted attribute values (and XML).
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out
-}
-
-/// Escapes text for HTML content.
-pub fn escape_html(s: &str) -> String {
-    escape_attr(s)
 }
 
 fn syntaxes() -> &'static syntect::parsing::SyntaxSet {
@@ -601,7 +596,7 @@ fn highlight(code: &str, lang: &str) -> String {
     let lang_attr = if lang.is_empty() {
         String::new()
     } else {
-        format!(" data-lang=\"{}\"", escape_attr(lang))
+        format!(" data-lang=\"{}\"", escape_html(lang))
     };
     if !lang.is_empty() {
         let set = syntaxes();

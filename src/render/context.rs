@@ -341,6 +341,8 @@ pub struct PageRenderer<'a, 's> {
     quotes_tv: Vec<tera::Value>,
     /// Each story's timeline, built once for all its pages.
     timelines: Vec<tera::Value>,
+    /// Each story's body, rendered once for all its pages.
+    story_bodies: Vec<Result<String, Diagnostic>>,
 }
 
 /// One page to render.
@@ -436,7 +438,12 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 .map(tera::Value::from_serializable)
                 .collect(),
             timelines: Vec::new(),
+            story_bodies: Vec::new(),
         };
+        r.story_bodies = (0..index.stories.len())
+            .into_par_iter()
+            .map(|s| r.entity_body(index.story(StoryIx(s as u32))))
+            .collect();
         r.timelines = (0..index.stories.len())
             .into_par_iter()
             .map(|s| tera::Value::from_serializable(&r.timeline(&index.stories[s].digests)))
@@ -981,7 +988,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .started
                     .map(|d| date(self.labels, &crate::index::moment(d, config.timezone))));
                 story["image"] = json!(s.matter.image.as_ref().map(|i| u.image(&i.0)));
-                story["content"] = json!(self.entity_body(s)?);
+                story["content"] = json!(self.story_bodies[sx.ix()].clone()?);
                 story["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
                 story["count"] = json!(node.digests.len());
                 let list = u.story(s.id.as_str());
@@ -1122,9 +1129,6 @@ impl<'a, 's> PageRenderer<'a, 's> {
     }
 
     fn labels_text(&self, key: &str) -> String {
-        self.labels.to_json()[key]
-            .as_str()
-            .unwrap_or(key)
-            .to_string()
+        self.labels.text(key, key)
     }
 }

@@ -96,7 +96,8 @@ impl Labels {
         ))
     }
 
-    fn text(&self, key: &str, fallback: &str) -> String {
+    /// The label `key`, or `fallback` when the label file lacks it.
+    pub fn text(&self, key: &str, fallback: &str) -> String {
         self.entries
             .get(key)
             .and_then(Value::as_str)

@@ -317,29 +317,52 @@ pub fn page_sources(
 ) -> std::collections::BTreeMap<String, std::path::PathBuf> {
     let urls = Urls::new(base_url, &index.site.config.paths);
     let paths = &index.site.config.paths;
-    let mut map = std::collections::BTreeMap::new();
-    let mut add = |url: String, file: &std::path::Path| {
-        map.insert(urls.file_of(&url), file.to_path_buf());
-    };
-    for i in 0..index.digests.len() {
-        let d = index.digest(crate::index::DigestIx(i as u32));
-        add(urls.item(&paths.digests, d.id.as_str()), &d.file.path);
-    }
-    for i in 0..index.actors.len() {
-        let a = index.actor(crate::index::ActorIx(i as u32));
-        add(urls.item(&paths.actors, a.id.as_str()), &a.file.path);
-    }
-    for i in 0..index.sources.len() {
-        let s = index.source(crate::index::SourceIx(i as u32));
-        add(urls.item(&paths.sources, s.id.as_str()), &s.file.path);
-    }
-    for i in 0..index.stories.len() {
-        let s = index.story(crate::index::StoryIx(i as u32));
-        add(urls.item(&paths.stories, s.id.as_str()), &s.file.path);
-    }
-    for i in 0..index.pages.len() {
-        let p = index.page(crate::index::PageIx(i as u32));
-        add(urls.section(p.id.as_str()), &p.file.path);
+    let c = &index.site.content;
+    let digests = index.digests.iter().map(|n| {
+        (
+            &paths.digests,
+            &c.digests[n.entry].id,
+            &c.digests[n.entry].file,
+        )
+    });
+    let actors = index.actors.iter().map(|n| {
+        (
+            &paths.actors,
+            &c.actors[n.entry].id,
+            &c.actors[n.entry].file,
+        )
+    });
+    let sources = index.sources.iter().map(|n| {
+        (
+            &paths.sources,
+            &c.sources[n.entry].id,
+            &c.sources[n.entry].file,
+        )
+    });
+    let stories = index.stories.iter().map(|n| {
+        (
+            &paths.stories,
+            &c.stories[n.entry].id,
+            &c.stories[n.entry].file,
+        )
+    });
+    let mut map: std::collections::BTreeMap<_, _> = digests
+        .chain(actors)
+        .chain(sources)
+        .chain(stories)
+        .map(|(word, id, file)| {
+            (
+                urls.file_of(&urls.item(word, id.as_str())),
+                file.path.clone(),
+            )
+        })
+        .collect();
+    for n in &index.pages {
+        let p = &c.pages[n.entry];
+        map.insert(
+            urls.file_of(&urls.section(p.id.as_str())),
+            p.file.path.clone(),
+        );
     }
     map
 }
