@@ -66,9 +66,34 @@ impl Built {
 /// Runs load, resolve and render in memory. On failure the files are empty
 /// and the diagnostics hold every error found.
 pub fn render_site(options: &BuildOptions) -> Built {
+    run(options, true, None)
+}
+
+/// What the dev server keeps from one build to the next.
+#[derive(Default)]
+pub struct Caches {
+    /// The files loaded last time.
+    pub load: crate::content::LoadCache,
+    /// The pages and bodies rendered last time.
+    pub render: crate::render::Memo,
+}
+
+/// The dev server's build: in memory, theme assets not fingerprinted (so a
+/// stylesheet can be swapped in place), and only the changed files read and
+/// the pages whose inputs changed rendered. The files are exactly those a
+/// build with empty caches gives.
+pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built {
+    run(options, false, Some(caches))
+}
+
+fn run(options: &BuildOptions, fingerprint: bool, mut caches: Option<&mut Caches>) -> Built {
     let mut timings = Timings::default();
     let started = Instant::now();
-    let (site, mut diagnostics) = crate::content::load(&options.root, options.base_url.as_deref());
+    let (site, mut diagnostics) = crate::content::load_with(
+        &options.root,
+        options.base_url.as_deref(),
+        caches.as_deref_mut().map(|c| &mut c.load),
+    );
     timings.load = started.elapsed();
     let Some(site) = site else {
         return Built::failed(diagnostics, timings);
@@ -102,10 +127,11 @@ pub fn render_site(options: &BuildOptions) -> Built {
     let started = Instant::now();
     let options = RenderOptions {
         base_url: base_url.clone(),
-        fingerprint: true,
+        fingerprint,
         minify: options.minify,
     };
-    let (files, render_diags) = crate::render::render(&index, &theme, &options);
+    let (files, render_diags) =
+        crate::render::render(&index, &theme, &options, caches.map(|c| &mut c.render));
     diagnostics.extend(render_diags.sorted());
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.

@@ -1,6 +1,6 @@
 //! The command line: parses arguments, runs the library, prints results and
 //! diagnostics, and chooses the exit code (0 ok, 1 content, configuration or
-//! template errors, 2 usage errors).
+//! template errors, 2 usage errors, 3 the server cannot start).
 
 use crate::build::{build, BuildOptions};
 use crate::scaffold::{self, NewKind};
@@ -72,6 +72,27 @@ enum Command {
         /// External requests at once in all.
         #[arg(long, default_value_t = 8)]
         jobs: usize,
+    },
+    /// Serve the site on this machine, rebuilding and reloading the browser on every save.
+    Serve {
+        /// The site root, holding site.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; anything but loopback shares the site (drafts too) with the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Show drafts (the default).
+        #[arg(long, overrides_with = "no_drafts")]
+        drafts: bool,
+        /// Hide drafts, as the published site will.
+        #[arg(long)]
+        no_drafts: bool,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Create a new site in DIR, ready to build.
     Init {
@@ -212,6 +233,31 @@ fn run(cli: Cli) -> i32 {
                 );
             }
             i32::from(failed)
+        }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts: _,
+            no_drafts,
+            open,
+        } => {
+            let options = crate::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts: !no_drafts,
+                open,
+            };
+            // The server's threads print too: the lock must not be held.
+            drop(stderr);
+            match crate::serve::serve(&options) {
+                Ok(()) => 0,
+                Err(d) => {
+                    eprint!("{}", d.render());
+                    3
+                }
+            }
         }
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(()) => {

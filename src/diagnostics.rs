@@ -195,6 +195,9 @@ pub enum Problem {
         /// The status or error.
         reason: String,
     },
+    /// The dev server cannot start (its port is taken, its address is not local).
+    #[error("{0}")]
+    Serve(String),
     /// A likely mistake that is not an error.
     #[error("{0}")]
     Warning(String),

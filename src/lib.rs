@@ -5,7 +5,7 @@
 //! [`index`] (resolve ids into a cross-link index) →
 //! [`render`] (Markdown and Tera, pure functions of the index) →
 //! [`output`] (write the output folder atomically).
-//! [`build`] runs them in order; [`diagnostics`] holds and renders every
+//! [`build`] runs them in order; [`serve`] runs them again on every save; [`diagnostics`] holds and renders every
 //! problem they find; [`cli`] is the command line.
 
 pub mod build;
@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod slug;
 pub mod theme;
 pub mod yaml;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// A digest's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DigestMatter {
     /// Headline.
@@ -51,7 +51,7 @@ pub struct DigestMatter {
 }
 
 /// One citation of a digest.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CitationMatter {
     /// Unique within the digest.
@@ -70,7 +70,7 @@ pub struct CitationMatter {
 }
 
 /// One quote of a digest.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteMatter {
     /// Unique site-wide.
@@ -122,7 +122,7 @@ impl ActorKind {
 }
 
 /// An actor's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActorMatter {
     /// Display name.
@@ -186,7 +186,7 @@ impl SourceKind {
 }
 
 /// A source's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceMatter {
     /// Display name.
@@ -205,7 +205,7 @@ pub struct SourceMatter {
 }
 
 /// A story's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoryMatter {
     /// The story's name.
@@ -223,7 +223,7 @@ pub struct StoryMatter {
 }
 
 /// A plain page's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMatter {
     /// The page's title.

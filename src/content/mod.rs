@@ -164,7 +164,7 @@ impl SourceFile {
 }
 
 /// A loaded content file of some kind: its id, text, front matter and body facts.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entry<M> {
     /// The id (file stem).
     pub id: Id,
@@ -356,6 +356,7 @@ fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || !name.ends_with(".md")
 }
 
+#[derive(Clone)]
 enum Parsed {
     Digest(Digest),
     Actor(Actor),
@@ -366,6 +367,47 @@ enum Parsed {
 
 /// Loads the whole site: `site.yaml`, then every content file in parallel.
 pub fn load(root: &Path, base_url_override: Option<&str>) -> (Option<Site>, Diagnostics) {
+    load_with(root, base_url_override, None)
+}
+
+/// What a file loaded into, kept between loads by [`LoadCache`].
+#[derive(Clone)]
+struct Loaded {
+    /// Size and modification time when it was read.
+    stamp: Option<(u64, std::time::SystemTime)>,
+    parsed: Option<Parsed>,
+    diags: Vec<Diagnostic>,
+}
+
+/// The files of an earlier load, so a reload reads and parses only what
+/// changed (the dev server keeps one). A file is read again when the watcher
+/// names it ([`LoadCache::forget`]) or its size or modification time moved.
+#[derive(Default)]
+pub struct LoadCache {
+    files: std::collections::HashMap<PathBuf, Loaded>,
+    /// Files read (not reused) by the last load.
+    pub last_read: usize,
+}
+
+impl LoadCache {
+    /// Drops what is known of `rel` (a path relative to the site root, file
+    /// or folder), so the next load reads it again.
+    pub fn forget(&mut self, rel: &Path) {
+        self.files.retain(|path, _| !path.starts_with(rel));
+    }
+}
+
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// [`load`], reusing the unchanged files of `cache`.
+pub fn load_with(
+    root: &Path,
+    base_url_override: Option<&str>,
+    cache: Option<&mut LoadCache>,
+) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let config = match crate::config::load(root, base_url_override) {
         Ok(c) => Some(c),
@@ -375,14 +417,38 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> (Option<Site>, Diag
         }
     };
     let files = discover(root, &mut diags);
-    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+    let known = cache.as_deref().map(|c| &c.files);
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Loaded> = files
         .par_iter()
-        .map(|(kind, rel)| load_file(root, *kind, rel))
+        .map(|(kind, rel)| {
+            let stamp = known.and_then(|_| stamp(&root.join(rel)));
+            if let Some(old) = known.and_then(|k| k.get(rel)) {
+                if old.stamp.is_some() && old.stamp == stamp {
+                    return old.clone();
+                }
+            }
+            read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let (parsed, diags) = load_file(root, *kind, rel);
+            Loaded {
+                stamp,
+                parsed,
+                diags,
+            }
+        })
         .collect();
+    if let Some(cache) = cache {
+        cache.last_read = read.into_inner();
+        cache.files = files
+            .iter()
+            .zip(&results)
+            .map(|((_, rel), l)| (rel.clone(), l.clone()))
+            .collect();
+    }
     let mut content = Content::default();
-    for ((kind, rel), (parsed, file_diags)) in files.iter().zip(results) {
-        diags.extend(file_diags);
-        if parsed.is_none() {
+    for ((kind, rel), loaded) in files.iter().zip(results) {
+        diags.extend(loaded.diags);
+        if loaded.parsed.is_none() {
             let ref_kind = match kind {
                 Kind::Digest => Some(RefKind::Digest),
                 Kind::Actor => Some(RefKind::Actor),
@@ -395,7 +461,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> (Option<Site>, Diag
                 content.broken.insert((k, stem));
             }
         }
-        match parsed {
+        match loaded.parsed {
             Some(Parsed::Digest(d)) => content.digests.push(d),
             Some(Parsed::Actor(a)) => content.actors.push(a),
             Some(Parsed::Source(s)) => content.sources.push(s),

@@ -2,6 +2,7 @@
 //! is assembled from those values, holding only what the page shows.
 
 use super::i18n::Labels;
+use super::memo::{self, Memo, PageContext};
 use super::{Engine, OutputFile};
 use crate::config::Paths;
 use crate::content::Entry;
@@ -343,6 +344,15 @@ pub struct PageRenderer<'a, 's> {
     timelines: Vec<tera::Value>,
     /// Each story's body, rendered once for all its pages.
     story_bodies: Vec<Result<String, Diagnostic>>,
+    /// The dev server's memo: the last render, and this one's.
+    memo: Option<MemoState<'a>>,
+}
+
+struct MemoState<'a> {
+    previous: &'a Memo,
+    /// Hash of everything all pages share (labels, assets, site values).
+    global: u64,
+    next: std::sync::Mutex<Memo>,
 }
 
 /// One page to render.
@@ -418,6 +428,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
         values: &'a Values,
         urls: &'a Urls,
         labels: &'a Labels,
+        memo: Option<(&'a Memo, u64)>,
     ) -> Self {
         let mut r = PageRenderer {
             index,
@@ -439,6 +450,11 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 .collect(),
             timelines: Vec::new(),
             story_bodies: Vec::new(),
+            memo: memo.map(|(previous, global)| MemoState {
+                previous,
+                global,
+                next: Default::default(),
+            }),
         };
         r.story_bodies = (0..index.stories.len())
             .into_par_iter()
@@ -463,13 +479,47 @@ impl<'a, 's> PageRenderer<'a, 's> {
     }
 
     fn body<M>(&self, e: &Entry<M>, digest: Option<DigestIx>) -> (String, Vec<Diagnostic>) {
-        let resolver = BodyResolver {
+        let resolver = || BodyResolver {
             r: self,
             digest,
             errors: Default::default(),
         };
-        let html = markdown::render(e.body(), &resolver, self.index.site.config.safe_html);
-        (html, resolver.errors.into_inner())
+        let sanitize = self.index.site.config.safe_html;
+        let Some(m) = &self.memo else {
+            let resolver = resolver();
+            let html = markdown::render(e.body(), &resolver, sanitize);
+            return (html, resolver.errors.into_inner());
+        };
+        if let Some(old) = m.previous.bodies.get(&e.file.path) {
+            let check = resolver();
+            if old.holds(e.body(), sanitize, &check) && check.errors.borrow().is_empty() {
+                let html = old.html.clone();
+                self.remember_body(e, old.clone());
+                return (html, Vec::new());
+            }
+        }
+        let resolver = resolver();
+        let body = memo::Body::render(e.body(), sanitize, &resolver);
+        let errors = resolver.errors.into_inner();
+        let html = body.html.clone();
+        if errors.is_empty() {
+            self.remember_body(e, body);
+        }
+        (html, errors)
+    }
+
+    fn remember_body<M>(&self, e: &Entry<M>, body: memo::Body) {
+        if let Some(m) = &self.memo {
+            let mut next = m.next.lock().unwrap_or_else(|p| p.into_inner());
+            next.bodies.insert(e.file.path.clone(), body);
+        }
+    }
+
+    /// What the dev server keeps of this render for the next one.
+    pub fn into_memo(self) -> Memo {
+        self.memo
+            .map(|m| m.next.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .unwrap_or_default()
     }
 
     fn quote_card(&self, qx: QuoteIx, with_anchor: bool) -> Result<String, Diagnostic> {
@@ -636,7 +686,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
         let v = self.values;
         let u = self.urls;
         let config = &ix.site.config;
-        let mut ctx = Context::new();
+        let mut ctx = PageContext::new();
         let (template, url): (&str, String) = match job {
             Job::Home => {
                 let latest: Vec<DigestIx> = (0..ix.digests.len().min(config.per_page) as u32)
@@ -1095,11 +1145,34 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 ("page.html", url)
             }
         };
-        let html = self.engine.render(template, &ctx)?;
-        Ok(OutputFile {
-            path: u.file_of(&url),
-            bytes: html.into_bytes(),
-        })
+        let path = u.file_of(&url);
+        let Some(m) = &self.memo else {
+            let html = self.engine.render(template, &ctx.ctx)?;
+            return Ok(OutputFile {
+                path,
+                bytes: html.into_bytes(),
+            });
+        };
+        let key = ctx.key(self.engine.template_hash(template), m.global);
+        let reused = m
+            .previous
+            .pages
+            .get(&path)
+            .filter(|(old, _)| *old == key)
+            .map(|(_, bytes)| bytes.clone());
+        let fresh = reused.is_none();
+        let bytes = match reused {
+            Some(bytes) => bytes,
+            None => self.engine.render(template, &ctx.ctx)?.into_bytes(),
+        };
+        let mut next = m.next.lock().unwrap_or_else(|p| p.into_inner());
+        if fresh {
+            next.rendered += 1;
+        } else {
+            next.reused += 1;
+        }
+        next.pages.insert(path.clone(), (key, bytes.clone()));
+        Ok(OutputFile { path, bytes })
     }
 
     /// A story's digests, oldest first, grouped by month.

@@ -9,6 +9,7 @@ mod assets;
 mod context;
 mod feeds;
 pub mod i18n;
+mod memo;
 mod structured;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 pub use context::Urls;
+pub use memo::Memo;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +66,13 @@ pub struct Engine {
     tera: tera::Tera,
     /// Tera name → (path to report, source text).
     origins: HashMap<String, (String, String)>,
+    /// Template name → hash of it and every template it uses.
+    template_hashes: HashMap<String, u64>,
+    /// The static files templates asked for with `asset()`.
+    assets_asked: AssetsAsked,
 }
+
+type AssetsAsked = std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>;
 
 impl Engine {
     /// Loads the theme's templates; template syntax errors are all reported.
@@ -76,7 +84,8 @@ impl Engine {
         let layers = theme.layers("templates").map_err(|d| vec![d])?;
         let mut tera = tera::Tera::new();
         // Filters and functions first: Tera checks them when templates are added.
-        register(&mut tera, labels, assets);
+        let assets_asked = AssetsAsked::default();
+        register(&mut tera, labels, assets, assets_asked.clone());
         let theme_prefix = format!("themes/{}/templates/", theme.name);
         let mut prefixes = vec![theme_prefix.clone()];
         if theme.name != "default" {
@@ -104,11 +113,22 @@ impl Engine {
                 sources.push((tera_name, text));
             }
         }
-        let mut engine = Engine { tera, origins };
+        let template_hashes = memo::template_hashes(&sources, &prefixes_of(&theme_prefix));
+        let mut engine = Engine {
+            tera,
+            origins,
+            template_hashes,
+            assets_asked,
+        };
         if let Err(e) = engine.tera.add_raw_templates(sources) {
             return Err(vec![engine.diagnostic(&e)]);
         }
         Ok(engine)
+    }
+
+    /// The hash of `template` and every template it uses.
+    fn template_hash(&self, template: &str) -> u64 {
+        self.template_hashes.get(template).copied().unwrap_or(0)
     }
 
     /// Renders `template` with `context`.
@@ -172,24 +192,32 @@ impl Engine {
     }
 }
 
+/// The prefixes template names carry in front of their logical name.
+fn prefixes_of(theme_prefix: &str) -> Vec<String> {
+    vec![theme_prefix.to_string(), "themes/default/templates/".into()]
+}
+
 /// Our filters: labels in the site's language.
 fn register(
     tera: &mut tera::Tera,
     labels: &i18n::Labels,
     assets: std::collections::BTreeMap<String, String>,
+    asked: AssetsAsked,
 ) {
     tera.register_function(
         "asset",
         move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
             let path: &str = kwargs.must_get("path")?;
-            assets
-                .get(path.trim_start_matches('/'))
-                .cloned()
-                .ok_or_else(|| {
-                    tera::Error::message(format!(
-                        "no static file `{path}` in the theme's or the site's `static/`"
-                    ))
-                })
+            let path = path.trim_start_matches('/');
+            asked
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(path.to_string());
+            assets.get(path).cloned().ok_or_else(|| {
+                tera::Error::message(format!(
+                    "no static file `{path}` in the theme's or the site's `static/`"
+                ))
+            })
         },
     );
     let labels = labels.clone();
@@ -204,11 +232,14 @@ fn register(
     );
 }
 
-/// Renders every file of the site. Errors of all pages are collected.
+/// Renders every file of the site. Errors of all pages are collected. With
+/// a memo (the dev server's), pages and bodies whose inputs are those of the
+/// last render are reused from it, and the memo is updated.
 pub fn render(
     index: &Index<'_>,
     theme: &Theme,
     options: &RenderOptions,
+    memo: Option<&mut Memo>,
 ) -> (Vec<OutputFile>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let site = index.site;
@@ -258,7 +289,13 @@ pub fn render(
         options.fingerprint,
         &urls.base_path,
     );
-    let mut engine = match Engine::new(theme, &labels, assets.table()) {
+    let table = assets.table();
+    let global_hash = memo.as_deref().map(|_| {
+        let mut h = std::hash::DefaultHasher::new();
+        memo::hash_json(&mut h, &labels.to_json());
+        std::hash::Hasher::finish(&h)
+    });
+    let mut engine = match Engine::new(theme, &labels, table.clone()) {
         Ok(e) => e,
         Err(errors) => {
             diags.extend(errors);
@@ -271,13 +308,56 @@ pub fn render(
         global.insert("site", &values.site);
         global.insert("t", &labels.to_json());
     }
-    let renderer = context::PageRenderer::new(index, &engine, &values, &urls, &labels);
+    let mut memo = memo;
+    let mut previous = memo.as_deref_mut().map(std::mem::take);
+    // Pages depend on the asset URLs templates asked for, not on every
+    // static file: adding an image re-renders nothing, moving a stylesheet
+    // that templates use re-renders every page.
+    if let Some(p) = previous.as_mut() {
+        if p.assets_asked
+            .iter()
+            .any(|(path, url)| table.get(path) != url.as_ref())
+        {
+            p.pages.clear();
+            p.assets_asked.clear();
+        }
+    }
+    let global_hash = global_hash.map(|labels_and_assets| {
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&labels_and_assets, &mut h);
+        memo::hash_json(&mut h, &values.site);
+        std::hash::Hasher::finish(&h)
+    });
+    let renderer = context::PageRenderer::new(
+        index,
+        &engine,
+        &values,
+        &urls,
+        &labels,
+        previous.as_ref().zip(global_hash),
+    );
     let (mut files, page_diags) = renderer.render_all();
     diags.extend(page_diags.sorted());
-    if diags.has_errors() {
+    let failed = diags.has_errors();
+    if !failed {
+        files.extend(feeds::feeds(index, &values, &urls, &renderer));
+    }
+    if let Some(m) = memo {
+        *m = renderer.into_memo();
+        m.assets_asked = previous.map(|p| p.assets_asked).unwrap_or_default();
+        let asked = engine
+            .assets_asked
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        m.assets_asked.extend(
+            asked
+                .iter()
+                .map(|path| (path.clone(), table.get(path).cloned())),
+        );
+    }
+    if failed {
         return (Vec::new(), diags);
     }
-    files.extend(feeds::feeds(index, &values, &urls, &renderer));
     files.push(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),

@@ -1,0 +1,126 @@
+//! One site kept in memory between edits: rebuilt through the same pipeline
+//! as `storia build`, reading only the changed files and rendering only the
+//! pages whose inputs changed.
+
+use crate::build::{render_incremental, BuildOptions, Caches};
+use crate::render::OutputFile;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The site being served and what the last build kept.
+pub struct Session {
+    options: BuildOptions,
+    caches: Caches,
+    /// The diagnostics the last rebuild printed.
+    pub last_report: String,
+}
+
+/// What one rebuild gave.
+pub struct Rebuilt {
+    /// The site's files, or `None` when the build failed (keep serving the last good one).
+    pub files: Option<Vec<OutputFile>>,
+    /// The diagnostics as the terminal shows them (errors and warnings).
+    pub report: String,
+    /// Pages whose templates ran.
+    pub rendered: usize,
+    /// Pages taken unchanged from the last build.
+    pub reused: usize,
+    /// Content files read and parsed again.
+    pub read: usize,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+impl Session {
+    /// A session for `options` (its output folder is never written).
+    pub fn new(options: BuildOptions) -> Self {
+        Session {
+            options,
+            caches: Caches::default(),
+            last_report: String::new(),
+        }
+    }
+
+    /// Rebuilds after `changed` (paths relative to the site root) changed.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Rebuilt {
+        let started = Instant::now();
+        for path in changed {
+            self.caches.load.forget(path);
+        }
+        let built = render_incremental(&self.options, &mut self.caches);
+        let failed = built.diagnostics.has_errors();
+        Rebuilt {
+            files: (!failed).then_some(built.files),
+            report: built.diagnostics.render_all(),
+            rendered: if failed {
+                0
+            } else {
+                self.caches.render.rendered
+            },
+            reused: if failed { 0 } else { self.caches.render.reused },
+            read: self.caches.load.last_read,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// Whether an edit of `changed` can be shown by swapping stylesheets: every
+/// path is a CSS file of the site's or a theme's `static/`.
+pub fn css_only(changed: &[PathBuf]) -> bool {
+    !changed.is_empty()
+        && changed.iter().all(|p| {
+            let in_static = p.starts_with("static")
+                || (p.starts_with("themes")
+                    && p.components()
+                        .nth(2)
+                        .is_some_and(|c| c.as_os_str() == "static"));
+            in_static && p.extension().is_some_and(|e| e == "css")
+        })
+}
+
+/// The one terminal line a rebuild prints.
+pub fn summary(changed: &[PathBuf], r: &Rebuilt) -> String {
+    let what = match changed {
+        [] => "started".to_string(),
+        [one] => format!("{} changed", display(one)),
+        [first, rest @ ..] => format!("{} and {} more changed", display(first), rest.len()),
+    };
+    let ms = r.elapsed.as_millis();
+    match &r.files {
+        Some(_) => format!(
+            "{what}: {} page{} re-rendered, {} unchanged, {} file{} read, in {ms} ms",
+            r.rendered,
+            if r.rendered == 1 { "" } else { "s" },
+            r.reused,
+            r.read,
+            if r.read == 1 { "" } else { "s" },
+        ),
+        None => format!("{what}: the build failed in {ms} ms; still serving the last good site"),
+    }
+}
+
+fn display(p: &Path) -> String {
+    crate::diagnostics::display_path(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_stylesheets_of_static_folders_swap_in_place() {
+        let p = |s: &str| PathBuf::from(s);
+        assert!(css_only(&[p("static/site.css")]));
+        assert!(css_only(&[
+            p("themes/default/static/style.css"),
+            p("static/a/b.css")
+        ]));
+        assert!(!css_only(&[
+            p("static/site.css"),
+            p("content/digests/x.md")
+        ]));
+        assert!(!css_only(&[p("themes/default/templates/x.css")]));
+        assert!(!css_only(&[p("static/app.js")]));
+        assert!(!css_only(&[]));
+    }
+}
