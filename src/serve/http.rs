@@ -177,7 +177,13 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     let Some(bytes) = s.files.get(&path) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
-    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let mime = if path.ends_with("atom.xml") {
+        "application/atom+xml"
+            .parse()
+            .unwrap_or(mime_guess::mime::TEXT_XML)
+    } else {
+        mime_guess::from_path(&path).first_or_octet_stream()
+    };
     let textual = mime.type_() == "text"
         || matches!(
             mime.subtype().as_str(),

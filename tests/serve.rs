@@ -1,0 +1,427 @@
+//! `storia serve` as a browser sees it: a real server on an ephemeral port,
+//! its reload channel, and edits made to the files on disk.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Server {
+    child: Child,
+    base: String,
+    dir: tempfile::TempDir,
+    log: Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(fixture: &str, args: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&common::fixture(fixture), dir.path());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_storia"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(dir.path())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, log) = channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            base: String::new(),
+            dir,
+            log,
+        };
+        let line = server.wait_log("serving ");
+        let at = line.find("http://").expect("an address");
+        server.base = line[at..].split_whitespace().next().unwrap().to_string();
+        server
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Waits for a terminal line containing `needle`.
+    fn wait_log(&self, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line with `{needle}` from the server"),
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        raw_get(&self.base, path)
+    }
+
+    fn events(&self) -> Events {
+        Events::open(&self.base)
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let path = self.root().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has no `{from}`");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+/// One request on a fresh connection, the path sent exactly as given (an
+/// HTTP library would clean up the `..` this test needs to send).
+fn raw_get(base: &str, path: &str) -> Response {
+    let host = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Response {
+        status,
+        headers: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+/// A subscriber to the reload channel, as the injected script is.
+struct Events {
+    rx: Receiver<(String, String)>,
+}
+
+impl Events {
+    fn open(base: &str) -> Events {
+        let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+        let response = agent.get(&format!("{base}__storia/events")).call().unwrap();
+        assert!(response
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap().starts_with("text/event-stream")));
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let reader = BufReader::new(response.into_body().into_reader());
+            let mut event = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(e) = line.strip_prefix("event: ") {
+                    event = e.to_string();
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    if tx.send((event.clone(), d.to_string())).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        Events { rx }
+    }
+
+    /// The next event's name and data.
+    fn next(&self) -> (String, serde_json::Value) {
+        let (name, data) = self
+            .rx
+            .recv_timeout(WAIT)
+            .expect("an event from the server");
+        (name, serde_json::from_str(&data).unwrap())
+    }
+
+    fn expect(&self, name: &str) -> serde_json::Value {
+        let (got, data) = self.next();
+        assert_eq!(got, name, "{data}");
+        data
+    }
+}
+
+const PESKOV: &str = "content/digests/2022/12/2022-12-21-peskov.md";
+
+#[test]
+fn pages_are_served_with_the_reload_script_and_the_right_types() {
+    let s = Server::start("basic", &[]);
+    let page = s.get("/digests/2022-12-21-peskov/");
+    assert_eq!(page.status, 200);
+    assert!(page
+        .headers
+        .contains("content-type: text/html; charset=utf-8"));
+    assert!(page
+        .body
+        .contains("<script src=\"/__storia/reload.js\" data-version=\""));
+    assert!(page.body.trim_end().ends_with("</html>"));
+    // Links point at the server, not at the site's base_url.
+    assert!(
+        page.body.contains(&format!("href=\"{}atom.xml\"", s.base))
+            || page.body.contains("href=\"/atom.xml\"")
+    );
+    assert!(!page.body.contains("https://example.org/"));
+    for (path, kind) in [
+        ("/atom.xml", "application/atom+xml"),
+        ("/sitemap.xml", "xml"),
+        ("/search/index.json", "application/json"),
+        ("/__storia/reload.js", "text/javascript"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.headers.contains(kind), "{path}: {}", r.headers);
+    }
+    let css = s.get("/style.css");
+    assert_eq!(css.status, 200, "unfingerprinted while serving");
+    assert!(css.headers.contains("text/css"));
+    // Drafts are shown while writing.
+    assert_eq!(s.get("/digests/2023-01-05-bozza/").status, 200);
+    // A folder without its slash is redirected, like static hosts do.
+    let r = s.get("/digests/2022-12-21-peskov");
+    assert_eq!(r.status, 301);
+    assert!(r.headers.contains("location: /digests/2022-12-21-peskov/"));
+    // Missing pages get the site's own 404 page.
+    let missing = s.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<html"));
+}
+
+#[test]
+fn drafts_can_be_hidden() {
+    let s = Server::start("basic", &["--no-drafts"]);
+    assert_eq!(s.get("/digests/2023-01-05-bozza/").status, 404);
+}
+
+#[test]
+fn no_path_leaves_the_site() {
+    let s = Server::start("basic", &[]);
+    // A symlinked folder in static/ pointing out is not followed.
+    std::fs::create_dir_all(s.root().join("static")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", s.root().join("static/etc")).unwrap();
+    for bad in [
+        "/../../../../etc/passwd",
+        "/digests/../../site.yaml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/digests/..%2f..%2fsite.yaml",
+        "/..%5c..%5csite.yaml",
+        "/%00",
+    ] {
+        let r = s.get(bad);
+        assert!(r.status == 400 || r.status == 404, "{bad}: {}", r.status);
+        assert!(!r.body.contains("root:"), "{bad}");
+        assert!(!r.body.contains("base_url"), "{bad}");
+    }
+    for missing in [
+        "/etc/passwd",
+        "//etc/passwd",
+        "/site.yaml",
+        "/content/actors/putin.md",
+        "/etc/hostname",
+    ] {
+        assert_eq!(s.get(missing).status, 404, "{missing}");
+    }
+}
+
+#[test]
+fn edits_creations_deletions_and_renames_reach_the_page() {
+    let s = Server::start("basic", &[]);
+    let events = s.events();
+    let hello = events.expect("hello");
+    assert!(hello["errors"].is_null());
+    let first = hello["version"].as_str().unwrap().to_string();
+
+    s.edit(PESKOV, "ha parlato.", "ha parlato di nuovo.");
+    let reload = events.expect("reload");
+    assert_eq!(reload["css"], false);
+    assert_ne!(reload["version"].as_str().unwrap(), first);
+    assert!(s
+        .get("/digests/2022-12-21-peskov/")
+        .body
+        .contains("ha parlato di nuovo."));
+    let line = s.wait_log("2022-12-21-peskov.md changed");
+    assert!(line.contains("pages re-rendered"), "{line}");
+    assert!(line.contains(" ms"), "{line}");
+
+    // Saved by writing a temporary file and renaming it over the original.
+    let text = std::fs::read_to_string(s.root().join(PESKOV)).unwrap();
+    let tmp = s.root().join("content/digests/2022/12/.peskov.md.tmp");
+    std::fs::write(&tmp, text.replace("di nuovo", "ancora")).unwrap();
+    std::fs::rename(&tmp, s.root().join(PESKOV)).unwrap();
+    events.expect("reload");
+    assert!(s
+        .get("/digests/2022-12-21-peskov/")
+        .body
+        .contains("ha parlato ancora."));
+
+    // A new folder and a new digest in it.
+    s.write(
+        "content/digests/2023/03/2023-03-01-nuovo.md",
+        "---\ntitle: Nuovo digest\ndate: 2023-03-01\nstory: guerra\nactors: [putin]\n---\nTesto nuovo.\n",
+    );
+    events.expect("reload");
+    let page = s.get("/digests/2023-03-01-nuovo/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Testo nuovo."));
+    assert!(s.get("/attori/putin/").body.contains("Nuovo digest"));
+
+    // Renamed: the old address is gone, the new one is there.
+    std::fs::rename(
+        s.root().join("content/digests/2023/03/2023-03-01-nuovo.md"),
+        s.root()
+            .join("content/digests/2023/03/2023-03-01-rinominato.md"),
+    )
+    .unwrap();
+    events.expect("reload");
+    assert_eq!(s.get("/digests/2023-03-01-nuovo/").status, 404);
+    assert_eq!(s.get("/digests/2023-03-01-rinominato/").status, 200);
+
+    // Deleted, folder and all.
+    std::fs::remove_dir_all(s.root().join("content/digests/2023/03")).unwrap();
+    events.expect("reload");
+    assert_eq!(s.get("/digests/2023-03-01-rinominato/").status, 404);
+    assert!(!s.get("/attori/putin/").body.contains("Nuovo digest"));
+
+    // Editor leftovers change nothing: no rebuild, no event.
+    s.write("content/digests/2022/12/.2022-12-21-peskov.md.swp", "vim");
+    s.write("content/digests/2022/12/2022-12-21-peskov.md~", "backup");
+    s.write("content/digests/2022/12/4913", "");
+    // A template: the pages using it change.
+    s.write(
+        "templates/partials/pagination.html",
+        "<nav class=\"pagination\" aria-label=\"pagine\">mia paginazione</nav>\n",
+    );
+    let (name, _) = events.next();
+    assert_eq!(name, "reload", "editor scratch files caused an event");
+    assert!(s.get("/digests/").body.contains("mia paginazione"));
+}
+
+#[test]
+fn a_broken_save_shows_the_errors_and_keeps_the_last_good_site() {
+    let s = Server::start("basic", &[]);
+    let events = s.events();
+    events.expect("hello");
+    s.edit(PESKOV, "title:", "titel:");
+    let errors = events.expect("errors");
+    let text = errors["text"].as_str().unwrap();
+    assert!(text.contains("unknown key `titel`"), "{text}");
+    assert!(
+        text.contains("--> content/digests/2022/12/2022-12-21-peskov.md:2:1"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `title`"), "{text}");
+    // The terminal says the same.
+    s.wait_log("the build failed");
+    // Still serving the last good site; a page opened now learns of the errors at once.
+    assert_eq!(s.get("/digests/2022-12-21-peskov/").status, 200);
+    let late = s.events();
+    assert_eq!(late.expect("hello")["errors"].as_str().unwrap(), text);
+
+    s.edit(PESKOV, "titel:", "title:");
+    events.expect("reload");
+    assert!(late.expect("reload")["version"].is_string());
+    assert!(s.events().expect("hello")["errors"].is_null());
+}
+
+#[test]
+fn a_stylesheet_edit_swaps_in_place() {
+    let s = Server::start("basic", &[]);
+    let events = s.events();
+    events.expect("hello");
+    // A new static/ folder: a full reload (the watcher learns of the folder).
+    s.write("static/extra.css", "body { color: red }\n");
+    assert_eq!(events.expect("reload")["css"], false);
+    assert_eq!(s.get("/extra.css").body, "body { color: red }\n");
+    s.write("static/extra.css", "body { color: blue }\n");
+    assert_eq!(events.expect("reload")["css"], true);
+    assert_eq!(s.get("/extra.css").body, "body { color: blue }\n");
+    let line = s.wait_log("static/extra.css changed");
+    assert!(line.contains("0 pages re-rendered"), "{line}");
+    // A site.yaml edit is not a stylesheet edit.
+    s.edit("site.yaml", "Fixture <Site>", "Fixture nuova");
+    assert_eq!(events.expect("reload")["css"], false);
+    assert!(s.get("/").body.contains("Fixture nuova"));
+}
+
+#[test]
+fn a_taken_port_is_explained() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_storia"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(common::fixture("basic"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: port {port} on 127.0.0.1 is already in use\n"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "help: stop the other server (another `storia serve`?), or use a free port: `--port "
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixture("basic"), dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storia"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--root"])
+        .arg(dir.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        first,
+        "warning: listening on 0.0.0.0: anyone who can reach this machine can read the site, drafts included"
+    );
+}
