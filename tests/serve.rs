@@ -425,3 +425,22 @@ fn binding_beyond_loopback_warns() {
         "warning: listening on 0.0.0.0: anyone who can reach this machine can read the site, drafts included"
     );
 }
+
+/// Needs Debian's `chromium` and `playwright-core` (installed by
+/// `../shared/site-checks/setup.sh`); `.ci/run` runs it with `--ignored`.
+#[test]
+#[ignore = "needs Chromium and playwright-core: cargo test --test serve -- --ignored"]
+fn in_a_real_browser_edits_errors_and_styles_show_without_a_manual_reload() {
+    let s = Server::start("basic", &[]);
+    let out = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/serve_e2e.mjs"))
+        .arg(&s.base)
+        .arg(s.root())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("node is needed for the browser test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("ok: ").count(), 5, "{stdout}");
+}

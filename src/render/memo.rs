@@ -12,14 +12,15 @@
 
 use crate::markdown::{RefKind, Resolver};
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use xxhash_rust::xxh3::Xxh3;
 
 /// The last render's pages and bodies.
 #[derive(Default)]
 pub struct Memo {
     /// Output path → (key, bytes).
-    pub(super) pages: HashMap<String, (u64, Vec<u8>)>,
+    pub(super) pages: HashMap<String, (u128, Vec<u8>)>,
     /// Content file → its rendered body.
     pub(super) bodies: HashMap<PathBuf, Body>,
     /// Every static file templates asked `asset()` for, with its URL then.
@@ -128,27 +129,27 @@ impl PageContext {
 
     /// The page's key: the template's own hash, the site-wide hash and
     /// every value of the context.
-    pub(super) fn key(&self, template_hash: u64, global_hash: u64) -> u64 {
+    pub(super) fn key(&self, template_hash: u64, global_hash: u64) -> u128 {
         let mut keys = self.keys.clone();
         keys.sort_unstable();
         keys.dedup();
-        let mut h = DefaultHasher::new();
+        let mut h = Xxh3::new();
         template_hash.hash(&mut h);
         global_hash.hash(&mut h);
         for k in keys {
             k.hash(&mut h);
             hash_json(&mut h, &self.ctx.get(k));
         }
-        h.finish()
+        h.digest128()
     }
 }
 
 /// Feeds the JSON form of `value` to `h`.
-pub(super) fn hash_json<T: serde::Serialize + ?Sized>(h: &mut DefaultHasher, value: &T) {
-    struct Feed<'h>(&'h mut DefaultHasher);
+pub(super) fn hash_json<T: serde::Serialize + ?Sized>(h: &mut Xxh3, value: &T) {
+    struct Feed<'h>(&'h mut Xxh3);
     impl std::io::Write for Feed<'_> {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
+            self.0.update(buf);
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
@@ -221,7 +222,7 @@ pub(super) fn template_hashes(
                 seen = everything.iter().map(|s| s.to_string()).collect();
             }
             seen.sort();
-            let mut h = DefaultHasher::new();
+            let mut h = Xxh3::new();
             for n in &seen {
                 n.hash(&mut h);
                 if let Some(list) = texts.get(n) {

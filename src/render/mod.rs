@@ -291,7 +291,7 @@ pub fn render(
     );
     let table = assets.table();
     let global_hash = memo.as_deref().map(|_| {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         memo::hash_json(&mut h, &labels.to_json());
         std::hash::Hasher::finish(&h)
     });
@@ -323,7 +323,7 @@ pub fn render(
         }
     }
     let global_hash = global_hash.map(|labels_and_assets| {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         std::hash::Hash::hash(&labels_and_assets, &mut h);
         memo::hash_json(&mut h, &values.site);
         std::hash::Hasher::finish(&h)

@@ -11,7 +11,8 @@
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
     const [x, y] = JSON.parse(saved);
-    const restore = () => window.scrollTo(x, y);
+    // "instant": a theme with smooth scrolling would otherwise animate from the top.
+    const restore = () => window.scrollTo({ left: x, top: y, behavior: "instant" });
     restore();
     window.addEventListener("load", restore);
   }
@@ -64,6 +65,7 @@
     const events = new EventSource("/__storia/events");
     events.addEventListener("hello", (e) => {
       const state = JSON.parse(e.data);
+      document.documentElement.dataset.storiaLive = "open";
       // Rebuilt while this page was loading or the server was away.
       if (state.version !== version) return reload();
       overlay(state.errors);

@@ -1,0 +1,86 @@
+// End-to-end check of `storia serve` in Debian's headless Chromium, driven by
+// playwright-core (installed by ../shared/site-checks/setup.sh into
+// $STORIA_TOOLS_HOME; no browser is downloaded). Run by tests/serve.rs:
+//   node tests/browser/serve_e2e.mjs BASE_URL SITE_ROOT
+// Opens a digest page, edits its Markdown, and checks the new text appears
+// without a manual reload and the scroll position survives; breaks the front
+// matter and checks the error overlay; fixes it and checks the page; edits a
+// stylesheet and checks it is swapped without a reload.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const [base, root] = process.argv.slice(2);
+if (!base || !root) {
+  console.error('usage: node serve_e2e.mjs BASE_URL SITE_ROOT');
+  process.exit(2);
+}
+const home = process.env.STORIA_TOOLS_HOME || '/tmp/tools';
+const require = createRequire(path.join(home, 'node_modules', 'noop.js'));
+const { chromium } = require('playwright-core');
+
+const digest = path.join(root, 'content/digests/2022/12/2022-12-21-peskov.md');
+const edit = (file, from, to) => {
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`${file} has no ${from}`);
+  fs.writeFileSync(file, text.replace(from, to));
+};
+const step = (name) => console.log(`ok: ${name}`);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 800, height: 300 } });
+  const page = await context.newPage();
+  const live = () => page.waitForFunction(() => document.documentElement.dataset.storiaLive === 'open');
+  await page.goto(`${base}digests/2022-12-21-peskov/`);
+  await live();
+  step('page open, reload channel connected');
+
+  // An edit shows up without a manual reload, where the reader was.
+  await page.evaluate(() => { window.scrollTo(0, 200); window.storiaMarker = 1; });
+  const navigated = page.waitForEvent('framenavigated');
+  edit(digest, 'ha parlato.', 'ha parlato dal browser.');
+  await navigated;
+  await page.waitForFunction(() => document.body.innerText.includes('ha parlato dal browser.'));
+  await live();
+  const y = await page.evaluate(() => window.scrollY);
+  if (Math.abs(y - 200) > 2) throw new Error(`scroll position lost: ${y}`);
+  step('edit shown, scroll kept');
+
+  // A broken save: the overlay with the terminal's text; the page stays.
+  edit(digest, 'title:', 'titel:');
+  await page.waitForSelector('#storia-errors[role="alert"]');
+  const overlay = await page.textContent('#storia-errors');
+  for (const want of ['unknown key `titel`', 'content/digests/2022/12/2022-12-21-peskov.md:2:1', 'did you mean `title`']) {
+    if (!overlay.includes(want)) throw new Error(`overlay lacks ${want}: ${overlay}`);
+  }
+  step('broken front matter shows the overlay');
+
+  // The fix clears it and shows the page.
+  edit(digest, 'titel:', 'title:');
+  await page.waitForSelector('#storia-errors', { state: 'detached' });
+  await page.waitForFunction(() => document.body.innerText.includes('ha parlato dal browser.'));
+  await live();
+  step('fix clears the overlay');
+
+  // A stylesheet edit is swapped in place: no navigation, new style applied.
+  const css = path.join(root, 'static/style.css');
+  const theme = fs.readFileSync(path.join(process.cwd(), 'themes/default/static/style.css'), 'utf8');
+  fs.mkdirSync(path.dirname(css), { recursive: true });
+  fs.writeFileSync(css, theme);
+  await page.waitForEvent('framenavigated');
+  await live();
+  await page.evaluate(() => { window.storiaMarker = 2; });
+  fs.writeFileSync(css, theme + '\nbody { outline: 7px solid rgb(1, 2, 3); }\n');
+  await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)');
+  if ((await page.evaluate(() => window.storiaMarker)) !== 2) throw new Error('the page reloaded for a CSS edit');
+  step('stylesheet swapped without a reload');
+  await page.screenshot({ path: path.join(os.tmpdir(), 'storia-serve-e2e.png') });
+} finally {
+  await browser.close();
+}
