@@ -9,13 +9,37 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
 
-const [base, root] = process.argv.slice(2);
-if (!base || !root) {
-  console.error('usage: node serve_e2e.mjs BASE_URL SITE_ROOT');
+const [storia, root] = process.argv.slice(2);
+if (!storia || !root) {
+  console.error('usage: node serve_e2e.mjs STORIA_BINARY SITE_ROOT');
   process.exit(2);
 }
+
+// A free port, kept across the restart.
+const port = await new Promise((resolve) => {
+  const probe = net.createServer().listen(0, '127.0.0.1', () => {
+    const p = probe.address().port;
+    probe.close(() => resolve(p));
+  });
+});
+const base = `http://127.0.0.1:${port}/`;
+async function startServer() {
+  const child = spawn(storia, ['serve', '--port', String(port), '--root', root], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const deadline = Date.now() + 20000;
+  while (!log.includes('serving ')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return child;
+}
+let server = await startServer();
 const home = process.env.STORIA_TOOLS_HOME || '/tmp/tools';
 const require = createRequire(path.join(home, 'node_modules', 'noop.js'));
 const { chromium } = require('playwright-core');
@@ -42,7 +66,7 @@ try {
   step('page open, reload channel connected');
 
   // An edit shows up without a manual reload, where the reader was.
-  await page.evaluate(() => { window.scrollTo(0, 200); window.storiaMarker = 1; });
+  await page.evaluate(() => { window.scrollTo({ top: 200, behavior: 'instant' }); window.storiaMarker = 1; });
   const navigated = page.waitForEvent('framenavigated');
   edit(digest, 'ha parlato.', 'ha parlato dal browser.');
   await navigated;
@@ -80,7 +104,17 @@ try {
   await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)');
   if ((await page.evaluate(() => window.storiaMarker)) !== 2) throw new Error('the page reloaded for a CSS edit');
   step('stylesheet swapped without a reload');
+
+  // The server goes away; an edit is made meanwhile; it comes back.
+  server.kill();
+  await once(server, 'exit');
+  edit(digest, 'ha parlato dal browser.', 'ha parlato dopo il riavvio.');
+  server = await startServer();
+  await page.waitForFunction(() => document.body.innerText.includes('ha parlato dopo il riavvio.'), null, { timeout: 15000 });
+  await live();
+  step('reconnected after a restart and showed the edit');
   await page.screenshot({ path: path.join(os.tmpdir(), 'storia-serve-e2e.png') });
 } finally {
   await browser.close();
+  server.kill();
 }
