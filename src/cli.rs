@@ -174,7 +174,8 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> i32 {
     let colour = crate::term::colour_stderr();
-    let mut stderr = std::io::stderr().lock();
+    // Not locked for the whole command: the progress spinner writes to it from its own thread.
+    let mut stderr = std::io::stderr();
     match cli.command {
         Command::Build {
             root,
