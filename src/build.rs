@@ -76,6 +76,8 @@ pub struct Caches {
     pub load: crate::content::LoadCache,
     /// The pages and bodies rendered last time.
     pub render: crate::render::Memo,
+    /// The ids of the last load, for the editors' schemas.
+    pub ids: crate::schema::SiteIds,
 }
 
 /// The dev server's build: in memory, theme assets not fingerprinted (so a
@@ -98,6 +100,9 @@ fn run(options: &BuildOptions, fingerprint: bool, mut caches: Option<&mut Caches
     let Some(site) = site else {
         return Built::failed(diagnostics, timings);
     };
+    if let Some(c) = caches.as_deref_mut() {
+        c.ids = crate::schema::SiteIds::of(&site.content);
+    }
     let started = Instant::now();
     let (index, resolve_diags) = crate::index::resolve(&site, options.drafts);
     diagnostics.extend(resolve_diags.sorted());

@@ -2,7 +2,9 @@
 //! and asset of the result; with `--external`, also fetch every citation,
 //! archive, source and actor link, concurrently, with a timeout and a limit
 //! per host. Problems point at the content file and line that hold the link
-//! when it was written there, else at the page (a template's link).
+//! when it was written there, else at the page (a template's link). Front
+//! matter and `site.yaml` are also validated against the JSON Schemas that
+//! `storia schema` ships.
 
 use crate::build::{render_site, BuildOptions};
 use crate::content::fields::HttpUrl;
@@ -32,6 +34,11 @@ pub struct CheckOptions {
 pub fn check(options: &CheckOptions) -> Diagnostics {
     let built = render_site(&options.build);
     let mut diags = built.diagnostics;
+    if let (Some(site), _) =
+        crate::content::load(&options.build.root, options.build.base_url.as_deref())
+    {
+        diags.extend(crate::schema::check_site(&site));
+    }
     if diags.has_errors() {
         return diags;
     }

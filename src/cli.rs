@@ -1,10 +1,12 @@
 //! The command line: parses arguments, runs the library, prints results and
 //! diagnostics, and chooses the exit code (0 ok, 1 content, configuration or
-//! template errors, 2 usage errors, 3 the server cannot start).
+//! template errors, 2 usage errors, 3 a file or folder that cannot be read or
+//! written, or a server that cannot start). Colours and progress are decided
+//! in [`crate::term`].
 
 use crate::build::{build, BuildOptions};
 use crate::scaffold::{self, NewKind};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -72,6 +74,9 @@ enum Command {
         /// External requests at once in all.
         #[arg(long, default_value_t = 8)]
         jobs: usize,
+        /// Print nothing but diagnostics.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Serve the site on this machine, rebuilding and reloading the browser on every save.
     Serve {
@@ -99,13 +104,18 @@ enum Command {
         /// The folder to create (must be empty or absent).
         dir: PathBuf,
     },
-    /// Create a new content file with valid front matter.
+    /// Create a new content file with valid front matter, or add a quote to a digest.
+    #[command(after_help = "Examples:\n  \
+        storia new digest --title \"Vertice a Minsk\" --story guerra-in-ucraina --actors putin,lukashenko\n  \
+        storia new actor peskov --title \"Dmitrij Peskov\"\n  \
+        storia new quote --digest 2022-12-20-minsk --by putin --text \"...\" --said 2022-12-19")]
     New {
         /// What to create.
         #[arg(value_enum)]
         kind: NewKind,
-        /// The id (digests get today's date in front: `2022-12-20-minsk`).
-        id: String,
+        /// The id; default: the title, slugged (digests get the date in front: `2022-12-20-minsk`).
+        #[arg(required_unless_present_any = ["title", "digest"])]
+        id: Option<String>,
         /// The site root.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -115,6 +125,60 @@ enum Command {
         /// The date of a digest (YYYY-MM-DD; default today).
         #[arg(long)]
         date: Option<String>,
+        /// A digest's stories (ids, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        story: Vec<String>,
+        /// A digest's actors (ids, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        actors: Vec<String>,
+        /// quote: the digest to add it to.
+        #[arg(long, required_if_eq("kind", "quote"))]
+        digest: Option<String>,
+        /// quote: the speaker, an actor or source id.
+        #[arg(long, required_if_eq("kind", "quote"))]
+        by: Option<String>,
+        /// quote: the words, as published.
+        #[arg(long, required_if_eq("kind", "quote"))]
+        text: Option<String>,
+        /// quote: when it was said (YYYY-MM-DD).
+        #[arg(long)]
+        said: Option<String>,
+        /// quote: a citation id of the digest.
+        #[arg(long)]
+        cite: Option<String>,
+    },
+    /// Write the JSON Schemas of front matter and site.yaml, listing the site's ids.
+    Schema {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The folder to write them to (default: `schemas/` in the root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Count digests, quotes and citations per story and month; find loose ends.
+    Stats {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Count drafts too.
+        #[arg(long)]
+        drafts: bool,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one per command into a folder.
+    Man {
+        /// The folder to write `storia.1` and `storia-COMMAND.1` into.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -131,7 +195,9 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> i32 {
-    let mut stderr = std::io::stderr().lock();
+    let colour = crate::term::colour_stderr();
+    // Not locked for the whole command: the progress spinner writes to it from its own thread.
+    let mut stderr = std::io::stderr();
     match cli.command {
         Command::Build {
             root,
@@ -153,10 +219,13 @@ fn run(cli: Cli) -> i32 {
                 deny_warnings,
                 minify,
             };
-            match build(&options) {
+            let progress = crate::term::Progress::start("building", quiet);
+            let result = build(&options);
+            progress.finish();
+            match result {
                 Ok(report) => {
                     let warnings = report.diagnostics.warning_count();
-                    let _ = write!(stderr, "{}", report.diagnostics.render_all());
+                    let _ = write!(stderr, "{}", report.diagnostics.render_all_styled(colour));
                     if !quiet {
                         let ms = started.elapsed().as_millis();
                         let _ = writeln!(
@@ -190,8 +259,9 @@ fn run(cli: Cli) -> i32 {
                     0
                 }
                 Err(diagnostics) => {
-                    let _ = write!(stderr, "{}", diagnostics.render_all());
-                    1
+                    let code = diagnostics.exit_code();
+                    let _ = write!(stderr, "{}", diagnostics.render_all_styled(colour));
+                    code
                 }
             }
         }
@@ -203,6 +273,7 @@ fn run(cli: Cli) -> i32 {
             timeout,
             per_host,
             jobs,
+            quiet,
         } => {
             let options = crate::check::CheckOptions {
                 build: BuildOptions {
@@ -218,10 +289,19 @@ fn run(cli: Cli) -> i32 {
                 per_host,
                 jobs,
             };
+            let progress = crate::term::Progress::start(
+                if external {
+                    "checking links and fetching external URLs"
+                } else {
+                    "checking links"
+                },
+                quiet,
+            );
             let diagnostics = crate::check::check(&options);
-            let failed = diagnostics.has_errors();
-            let _ = write!(stderr, "{}", diagnostics.render_all());
-            if !failed {
+            progress.finish();
+            let code = diagnostics.exit_code();
+            let _ = write!(stderr, "{}", diagnostics.render_all_styled(colour));
+            if code == 0 && !quiet {
                 let _ = writeln!(
                     stderr,
                     "check: every link, anchor and asset resolves{}",
@@ -232,7 +312,7 @@ fn run(cli: Cli) -> i32 {
                     }
                 );
             }
-            i32::from(failed)
+            code
         }
         Command::Serve {
             root,
@@ -249,13 +329,16 @@ fn run(cli: Cli) -> i32 {
                 drafts: !no_drafts,
                 open,
             };
-            // The server's threads print too: the lock must not be held.
-            drop(stderr);
             match crate::serve::serve(&options) {
                 Ok(()) => 0,
                 Err(d) => {
-                    eprint!("{}", d.render());
-                    3
+                    let _ = write!(stderr, "{}", d.render_styled(colour));
+                    // Not a site is a content problem; a server that cannot start is not.
+                    if matches!(d.problem, crate::diagnostics::Problem::Serve(_)) {
+                        3
+                    } else {
+                        1
+                    }
                 }
             }
         }
@@ -263,32 +346,171 @@ fn run(cli: Cli) -> i32 {
             Ok(()) => {
                 let _ = writeln!(
                     stderr,
-                    "created a new site in {}\nnext: cd {} && storia build",
+                    "created a new site in {} (with JSON Schemas in schemas/ and editor settings)\nnext: cd {} && storia build",
                     dir.display(),
                     dir.display()
                 );
                 0
             }
-            Err(d) => {
-                let _ = write!(stderr, "{}", d.render());
-                1
-            }
+            Err(d) => fail(&mut stderr, d, colour),
         },
+        Command::New {
+            kind: NewKind::Quote,
+            root,
+            digest,
+            by,
+            text,
+            said,
+            cite,
+            ..
+        } => {
+            let quote = scaffold::NewQuote {
+                digest: digest.as_deref().unwrap_or_default(),
+                by: by.as_deref().unwrap_or_default(),
+                text: text.as_deref().unwrap_or_default(),
+                said: said.as_deref(),
+                cite: cite.as_deref(),
+            };
+            match scaffold::new_quote(&root, &quote) {
+                Ok((path, id)) => {
+                    println!("{}", path.display());
+                    let _ = writeln!(stderr, "added quote `{id}`");
+                    0
+                }
+                Err(d) => fail(&mut stderr, d, colour),
+            }
+        }
         Command::New {
             kind,
             id,
             root,
             title,
             date,
-        } => match scaffold::new(&root, kind, &id, title.as_deref(), date.as_deref()) {
-            Ok(path) => {
-                println!("{}", path.display());
-                0
+            story,
+            actors,
+            ..
+        } => {
+            let file = scaffold::NewFile {
+                id: id.as_deref(),
+                title: title.as_deref(),
+                date: date.as_deref(),
+                stories: &story,
+                actors: &actors,
+            };
+            match scaffold::new(&root, kind, &file) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    0
+                }
+                Err(d) => fail(&mut stderr, d, colour),
             }
-            Err(d) => {
-                let _ = write!(stderr, "{}", d.render());
-                1
+        }
+        Command::Schema { root, out } => {
+            let (site, diags) = crate::content::load(&root, None);
+            if site.is_none() {
+                // Without site.yaml there are no ids to list: say why, write the rules alone.
+                let _ = write!(stderr, "{}", diags.render_all_styled(colour));
+                let _ = writeln!(stderr, "writing the schemas without the site's ids");
             }
-        },
+            let dir = out.unwrap_or_else(|| root.join(crate::schema::DEFAULT_DIR));
+            match crate::schema::write_schemas(&dir, site.as_ref().map(|s| &s.content)) {
+                Ok(written) => {
+                    let _ = writeln!(
+                        stderr,
+                        "{} schema{} written in {}",
+                        written.len(),
+                        if written.len() == 1 { "" } else { "s" },
+                        dir.display()
+                    );
+                    0
+                }
+                Err(d) => fail(&mut stderr, d, colour),
+            }
+        }
+        Command::Stats { root, drafts, json } => {
+            let (site, diags) = crate::content::load(&root, None);
+            let Some(site) = site.filter(|_| !diags.has_errors()) else {
+                let code = diags.exit_code();
+                let _ = write!(stderr, "{}", diags.render_all_styled(colour));
+                return code;
+            };
+            let (index, resolve_diags) = crate::index::resolve(&site, drafts);
+            if resolve_diags.has_errors() {
+                let _ = write!(stderr, "{}", resolve_diags.render_all_styled(colour));
+                return 1;
+            }
+            let stats = crate::stats::compute(&index);
+            let text = if json {
+                serde_json::to_string_pretty(&stats).unwrap_or_default() + "\n"
+            } else {
+                stats.to_text()
+            };
+            write_stdout(text.as_bytes())
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "storia", &mut out);
+            write_stdout(&out)
+        }
+        Command::Man { out: None } => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => write_stdout(&page),
+                Err(e) => io_failure(&mut stderr, "write", "the man page", e, colour),
+            }
+        }
+        Command::Man { out: Some(dir) } => {
+            let written = std::fs::create_dir_all(&dir)
+                .and_then(|()| clap_mangen::generate_to(Cli::command(), &dir));
+            match written {
+                Ok(()) => {
+                    let _ = writeln!(stderr, "man pages written in {}", dir.display());
+                    0
+                }
+                Err(e) => io_failure(&mut stderr, "write", &dir.display().to_string(), e, colour),
+            }
+        }
+    }
+}
+
+/// Prints one failure and returns its exit code.
+fn fail(stderr: &mut impl Write, d: crate::diagnostics::Diagnostic, colour: bool) -> i32 {
+    let _ = write!(stderr, "{}", d.render_styled(colour));
+    let mut all = crate::diagnostics::Diagnostics::default();
+    all.push(d);
+    all.exit_code()
+}
+
+fn io_failure(
+    stderr: &mut impl Write,
+    action: &'static str,
+    path: &str,
+    e: std::io::Error,
+    colour: bool,
+) -> i32 {
+    let problem = crate::diagnostics::Problem::Io {
+        action,
+        path: path.to_string(),
+        reason: e.to_string(),
+    };
+    fail(
+        stderr,
+        crate::diagnostics::Diagnostic::error(problem),
+        colour,
+    )
+}
+
+/// Writes a command's result to standard output; a closed or full output is an I/O failure.
+fn write_stdout(bytes: &[u8]) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => 0,
+        Err(e) => io_failure(
+            &mut std::io::stderr(),
+            "write",
+            "standard output",
+            e,
+            crate::term::colour_stderr(),
+        ),
     }
 }

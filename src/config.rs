@@ -4,37 +4,60 @@ use crate::content::fields::{opt_text, Extra, Text};
 use crate::content::SourceFile;
 use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
 use crate::yaml::{self, Seg};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::Path;
 
-#[derive(Debug, Deserialize)]
+/// `site.yaml`, as written: the schema `storia schema` ships is derived from it.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+pub(crate) struct RawConfig {
+    /// The site's title (required).
     title: Text,
+    /// The address the site is published at; required to build unless `--base-url` is given.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     base_url: Option<String>,
+    /// BCP 47 language tag (`it`, `en`, `pt-BR`); default `en`.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     language: Option<String>,
+    /// The site's description.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     description: Option<String>,
+    /// A folder under `themes/`; default `default`.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     theme: Option<String>,
+    /// The URL word of each section (`actors: attori`).
     #[serde(default)]
     paths: RawPaths,
+    /// Digests per list page; default 20.
+    #[schemars(range(min = 1))]
     per_page: Option<usize>,
+    /// The syntect theme for fenced code; default `base16-ocean.dark`.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     highlight_theme: Option<String>,
+    /// IANA time zone for dates without a time (`Europe/Rome`); default `UTC`.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     timezone: Option<String>,
+    /// Sanitise raw HTML in Markdown bodies.
     #[serde(default)]
     safe_html: bool,
+    /// What the Atom feeds carry.
     #[serde(default)]
     feeds: Feeds,
+    /// A free map handed to templates as is.
     #[serde(default)]
+    #[schemars(schema_with = "crate::content::fields::extra_schema")]
     extra: Extra,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// Section words; each an id.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPaths {
     digests: Option<crate::content::fields::Id>,
@@ -45,7 +68,7 @@ struct RawPaths {
 }
 
 /// What feeds carry: `feeds: { content: full | summary, entries: 20 }`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Feeds {
     /// Whole bodies, or only summaries.
@@ -70,7 +93,7 @@ fn default_feed_entries() -> usize {
 }
 
 /// Whether feed entries carry the whole digest.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FeedContent {
     /// The rendered body (the default).
@@ -149,6 +172,15 @@ impl Config {
 /// Reads and checks `site.yaml` in `root`. `base_url_override` is `--base-url`.
 pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
     let rel = Path::new("site.yaml");
+    if let Err(e) = std::fs::read_dir(root) {
+        // A root that cannot be read is an I/O failure (exit 3), not a missing site.
+        return Err(vec![Diagnostic::error(Problem::Io {
+            action: "read",
+            path: crate::diagnostics::display_path(root),
+            reason: e.to_string(),
+        })
+        .help("pass `--root` to point at the site's folder")]);
+    }
     if !root.join(rel).is_file() {
         return Err(vec![Diagnostic::error(Problem::MissingSiteConfig {
             root: root.display().to_string(),

@@ -198,6 +198,14 @@ pub enum Problem {
     /// The dev server cannot start (its port is taken, its address is not local).
     #[error("{0}")]
     Serve(String),
+    /// Front matter or `site.yaml` that breaks its JSON Schema.
+    #[error("does not match `{schema}`: {message}")]
+    SchemaMismatch {
+        /// The schema's file name.
+        schema: &'static str,
+        /// The validator's message.
+        message: String,
+    },
     /// A likely mistake that is not an error.
     #[error("{0}")]
     Warning(String),
@@ -338,37 +346,69 @@ impl Diagnostic {
 
     /// The rustc-style text of this diagnostic, ending in a newline.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        self.render_styled(false)
+    }
+
+    /// [`Diagnostic::render`], with ANSI colours when `colour` is set
+    /// (the caller decides: see [`crate::term::colour_stderr`]).
+    pub fn render_styled(&self, colour: bool) -> String {
+        let paint = |style: &str, text: &str| {
+            if colour {
+                format!("\x1b[{style}m{text}\x1b[0m")
+            } else {
+                text.to_string()
+            }
         };
-        let _ = writeln!(out, "{label}: {}", self.problem);
+        let (label, accent) = match self.severity {
+            Severity::Error => ("error", RED),
+            Severity::Warning => ("warning", YELLOW),
+        };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint(accent, label),
+            paint(BOLD, &format!(": {}", self.problem))
+        );
         let mut gutter = 1;
         if let Some(loc) = &self.location {
             let path = display_path(&loc.file);
             if loc.line == 0 {
-                let _ = writeln!(out, "  --> {path}");
+                let _ = writeln!(out, "  {} {path}", paint(BLUE, "-->"));
             } else {
                 let number = loc.line.to_string();
                 gutter = number.len();
                 let pad = " ".repeat(gutter);
-                let _ = writeln!(out, "{pad}--> {path}:{}:{}", loc.line, loc.column);
-                let _ = writeln!(out, "{pad} |");
+                let bar = paint(BLUE, "|");
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {path}:{}:{}",
+                    paint(BLUE, "-->"),
+                    loc.line,
+                    loc.column
+                );
+                let _ = writeln!(out, "{pad} {bar}");
                 let shown: String = loc.line_text.replace('\t', " ");
-                let _ = writeln!(out, "{number} | {shown}");
+                let _ = writeln!(out, "{} {bar} {shown}", paint(BLUE, &number));
                 let caret_pad = " ".repeat(loc.column - 1);
-                let carets = "^".repeat(loc.width);
-                let _ = writeln!(out, "{pad} | {caret_pad}{carets}");
+                let carets = paint(accent, &"^".repeat(loc.width));
+                let _ = writeln!(out, "{pad} {bar} {caret_pad}{carets}");
             }
         }
         if let Some(help) = &self.help {
             let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} {} {help}", paint(CYAN, "= help:"));
         }
         out
     }
 }
+
+// ANSI styles: bold, and bold with a colour.
+const BOLD: &str = "1";
+const RED: &str = "1;31";
+const YELLOW: &str = "1;33";
+const BLUE: &str = "1;34";
+const CYAN: &str = "1;36";
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -410,6 +450,22 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// The exit code these diagnostics call for: 0 without errors, 3 when
+    /// a file or folder could not be read or written, else 1.
+    pub fn exit_code(&self) -> i32 {
+        if !self.has_errors() {
+            0
+        } else if self
+            .items
+            .iter()
+            .any(|d| d.is_error() && matches!(d.problem, Problem::Io { .. }))
+        {
+            3
+        } else {
+            1
+        }
+    }
+
     /// How many errors.
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
@@ -440,10 +496,15 @@ impl Diagnostics {
 
     /// Renders all, followed by a count line.
     pub fn render_all(self) -> String {
+        self.render_all_styled(false)
+    }
+
+    /// [`Diagnostics::render_all`], with colours when `colour` is set.
+    pub fn render_all_styled(self, colour: bool) -> String {
         let (errors, warnings) = (self.error_count(), self.warning_count());
         let mut out = String::new();
         for d in self.sorted() {
-            out.push_str(&d.render());
+            out.push_str(&d.render_styled(colour));
             out.push('\n');
         }
         if errors > 0 {
@@ -514,6 +575,25 @@ mod tests {
              --> content/digests/a.md:3:5\n  |\n3 | by: lukaschenko\n  |     ^^^^^^^^^^^\n  \
              = help: did you mean `lukashenko`?\n"
         );
+    }
+
+    #[test]
+    fn colour_wraps_the_same_text_in_ansi_styles() {
+        let d = Diagnostic::error(Problem::EmptyFile)
+            .at(Location::at(Path::new("a.md"), "x", 1, 1, 1))
+            .help("h");
+        let styled = d.render_styled(true);
+        assert!(styled.contains("\x1b[1;31merror\x1b[0m"), "{styled}");
+        let plain: String = {
+            let mut out = String::new();
+            let mut rest = styled.as_str();
+            while let Some(i) = rest.find('\x1b') {
+                out.push_str(&rest[..i]);
+                rest = &rest[i + rest[i..].find('m').unwrap() + 1..];
+            }
+            out + rest
+        };
+        assert_eq!(plain, d.render());
     }
 
     #[test]

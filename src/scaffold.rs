@@ -1,8 +1,13 @@
 //! Scaffolding: `storia init` (a new site that builds anywhere, with the
-//! built-in theme) and `storia new` (one content file with valid front matter).
+//! built-in theme, its JSON Schemas and editor settings), `storia new` (one
+//! content file with valid front matter) and `storia new quote` (one quote
+//! added to a digest by editing its text, so the rest of the file keeps its
+//! bytes).
 
 use crate::content::fields::{is_valid_id, DateValue};
-use crate::diagnostics::{display_path, Diagnostic, Problem};
+use crate::content::frontmatter::DigestMatter;
+use crate::content::{Content, Entry};
+use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Problem};
 use std::path::{Path, PathBuf};
 
 /// The kinds `storia new` creates.
@@ -16,6 +21,8 @@ pub enum NewKind {
     Source,
     /// A story.
     Story,
+    /// A quote, added to an existing digest (`--digest`, `--by`, `--text`).
+    Quote,
 }
 
 fn io(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic {
@@ -26,7 +33,7 @@ fn io(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic {
     })
 }
 
-const SITE_YAML: &str = "title: \"My news digest\"\nbase_url: \"https://example.org/\"\nlanguage: en\ndescription: \"Curated digests of the stories we follow.\"\ntimezone: UTC\n";
+const SITE_YAML: &str = "# yaml-language-server: $schema=schemas/site.schema.json\ntitle: \"My news digest\"\nbase_url: \"https://example.org/\"\nlanguage: en\ndescription: \"Curated digests of the stories we follow.\"\ntimezone: UTC\n";
 
 /// Creates a new site in `dir`: `site.yaml` and one example of each kind.
 pub fn init(dir: &Path) -> Result<(), Diagnostic> {
@@ -62,78 +69,578 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     for d in ["templates", "static"] {
         std::fs::create_dir_all(dir.join(d)).map_err(|e| io("create", &dir.join(d), e))?;
     }
+    let (site, _) = crate::content::load(dir, None);
+    crate::schema::write_schemas(
+        &dir.join(crate::schema::DEFAULT_DIR),
+        site.as_ref().map(|s| &s.content),
+    )?;
+    for (rel, text) in editor_settings() {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
+        }
+        std::fs::write(&path, text).map_err(|e| io("write", &path, e))?;
+    }
     Ok(())
 }
 
-/// Writes a new content file and returns its path; never overwrites.
-pub fn new(
-    root: &Path,
-    kind: NewKind,
-    id: &str,
-    title: Option<&str>,
-    date: Option<&str>,
-) -> Result<PathBuf, Diagnostic> {
-    if !is_valid_id(id) {
-        let slug = crate::slug::slugify(id);
-        return Err(Diagnostic::error(Problem::BadFileName {
-            name: id.to_string(),
-        })
-        .maybe_help((!slug.is_empty()).then(|| format!("use `{slug}`"))));
+/// Editor settings that use the schemas: VS Code's YAML extension checks
+/// `site.yaml`; front matter inside Markdown is checked by remark-lint's
+/// front-matter-schema rule (YAML language servers do not read it).
+fn editor_settings() -> Vec<(&'static str, String)> {
+    use crate::schema::{SchemaKind, DEFAULT_DIR};
+    let site = SchemaKind::Site;
+    let vscode = serde_json::json!({
+        "yaml.schemas": { format!("./{DEFAULT_DIR}/{}", site.file_name()): [site.glob()] },
+        "remark.requireConfig": true,
+    });
+    let extensions = serde_json::json!({
+        "recommendations": ["redhat.vscode-yaml", "unifiedjs.vscode-remark"],
+    });
+    let mut remark = String::from(
+        "// Checks the front matter of content files against storia's schemas\n\
+         // (`storia schema` rewrites them). Needs, once per site:\n\
+         //   npm install --save-dev remark-cli remark-frontmatter remark-lint-frontmatter-schema\n\
+         // then the VS Code extension unifiedjs.vscode-remark, or `npx remark content`.\n\
+         import remarkFrontmatter from 'remark-frontmatter';\n\
+         import remarkLintFrontmatterSchema from 'remark-lint-frontmatter-schema';\n\n\
+         export default {\n  plugins: [\n    remarkFrontmatter,\n    [remarkLintFrontmatterSchema, { schemas: {\n",
+    );
+    for kind in SchemaKind::ALL
+        .into_iter()
+        .filter(|k| *k != SchemaKind::Site)
+    {
+        remark.push_str(&format!(
+            "      './{DEFAULT_DIR}/{}': ['./{}'],\n",
+            kind.file_name(),
+            kind.glob()
+        ));
     }
-    let title = title
+    remark.push_str("    } }],\n  ],\n};\n");
+    let pretty = |v: serde_json::Value| serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+    vec![
+        (".vscode/settings.json", pretty(vscode)),
+        (".vscode/extensions.json", pretty(extensions)),
+        (".remarkrc.mjs", remark),
+    ]
+}
+
+/// What `storia new` writes (digest, actor, source or story).
+#[derive(Debug, Clone, Default)]
+pub struct NewFile<'a> {
+    /// The id; when absent, the title slugged (digests get the date in front).
+    pub id: Option<&'a str>,
+    /// The title or name.
+    pub title: Option<&'a str>,
+    /// A digest's date (`YYYY-MM-DD` or RFC 3339; default today).
+    pub date: Option<&'a str>,
+    /// A digest's stories.
+    pub stories: &'a [String],
+    /// A digest's actors.
+    pub actors: &'a [String],
+}
+
+/// The longest id `storia new` makes from a title, cut at a word.
+const MAX_ID: usize = 60;
+
+fn slug_id(text: &str) -> String {
+    let slug = crate::slug::slugify(text);
+    if slug.len() <= MAX_ID {
+        return slug;
+    }
+    let cut = slug[..MAX_ID].rfind('-').unwrap_or(MAX_ID);
+    slug[..cut].to_string()
+}
+
+fn usage(message: String, help: &str) -> Diagnostic {
+    Diagnostic::error(Problem::Config(message)).help(help.to_string())
+}
+
+/// Checks that every id of `wanted` is one of `known`, suggesting the closest.
+fn check_known<'a>(
+    what: &str,
+    wanted: impl IntoIterator<Item = &'a str>,
+    known: &[&str],
+) -> Result<(), Diagnostic> {
+    for id in wanted {
+        if !known.contains(&id) {
+            let help = did_you_mean(id, known.iter().copied()).unwrap_or_else(|| {
+                if known.is_empty() {
+                    format!("this site has no {what} yet: create it with `storia new`")
+                } else {
+                    format!("known: {}", known.join(", "))
+                }
+            });
+            return Err(Diagnostic::error(Problem::UnknownRef {
+                kind: match what {
+                    "stories" => "story",
+                    "digests" => "digest",
+                    "actors" => "actor",
+                    _ => "actor or source",
+                },
+                id: id.to_string(),
+            })
+            .help(help));
+        }
+    }
+    Ok(())
+}
+
+fn ids<M>(entries: &[Entry<M>]) -> Vec<&str> {
+    entries.iter().map(|e| e.id.as_str()).collect()
+}
+
+/// Loads the site's content to check ids against; a site whose
+/// `site.yaml` does not load is not a place to add files to.
+fn load_content(root: &Path) -> Result<Content, Diagnostic> {
+    match crate::content::load(root, None) {
+        (Some(site), _) => Ok(site.content),
+        (None, diags) => Err(diags.sorted().into_iter().next().unwrap_or_else(|| {
+            Diagnostic::error(Problem::MissingSiteConfig {
+                root: root.display().to_string(),
+            })
+        })),
+    }
+}
+
+/// A YAML scalar for a value `storia new` writes: JSON's double-quoted
+/// strings are valid YAML.
+fn yaml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+fn yaml_list(items: &[String]) -> String {
+    match items {
+        [one] => one.clone(),
+        many => format!("[{}]", many.join(", ")),
+    }
+}
+
+fn parse_day(date: &str) -> Result<chrono::NaiveDate, Diagnostic> {
+    match DateValue::parse(date) {
+        Ok(DateValue::Day(day)) => Ok(day),
+        Ok(DateValue::Moment(m)) => Ok(m.date_naive()),
+        Err((message, help)) => Err(Diagnostic::error(Problem::Config(message)).help(help)),
+    }
+}
+
+/// Writes a new content file and returns its path relative to `root`;
+/// never overwrites, and checks the ids it is given against the site's.
+pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Diagnostic> {
+    let id = match (file.id, file.title) {
+        (Some(id), _) => id.to_string(),
+        (None, Some(title)) => slug_id(title),
+        (None, None) => {
+            return Err(usage(
+                "`storia new` needs an id or a `--title`".into(),
+                "e.g. `storia new digest --title \"Vertice a Minsk\"`",
+            ))
+        }
+    };
+    if !is_valid_id(&id) {
+        let slug = slug_id(&id);
+        return Err(Diagnostic::error(Problem::BadFileName { name: id.clone() })
+            .maybe_help((!slug.is_empty()).then(|| format!("use `{slug}`"))));
+    }
+    let content = load_content(root)?;
+    let title = file
+        .title
         .map(str::to_string)
         .unwrap_or_else(|| id.replace('-', " "));
-    let quoted = serde_json::to_string(&title).unwrap_or_default();
+    let quoted = yaml_string(&title);
     let (rel, text) = match kind {
         NewKind::Digest => {
-            let day = match date {
-                Some(d) => match DateValue::parse(d) {
-                    Ok(DateValue::Day(day)) => day,
-                    Ok(DateValue::Moment(m)) => m.date_naive(),
-                    Err((message, help)) => {
-                        return Err(Diagnostic::error(Problem::Config(message)).help(help))
-                    }
-                },
+            let day = match file.date {
+                Some(d) => parse_day(d)?,
                 None => chrono::Local::now().date_naive(),
             };
+            check_known(
+                "stories",
+                file.stories.iter().map(String::as_str),
+                &ids(&content.stories),
+            )?;
+            check_known(
+                "actors",
+                file.actors.iter().map(String::as_str),
+                &ids(&content.actors),
+            )?;
             let ymd = day.format("%Y-%m-%d").to_string();
             let id = if id.starts_with(&ymd) {
-                id.to_string()
+                id
             } else {
                 format!("{ymd}-{id}")
             };
+            if let Some(other) = content.digests.iter().find(|d| d.id.as_str() == id) {
+                return Err(exists(&other.file.path));
+            }
+            let mut text = format!("---\ntitle: {quoted}\ndate: {ymd}\n");
+            if !file.stories.is_empty() {
+                text.push_str(&format!("story: {}\n", yaml_list(file.stories)));
+            }
+            if !file.actors.is_empty() {
+                text.push_str(&format!("actors: [{}]\n", file.actors.join(", ")));
+            }
+            text.push_str("draft: true\n---\nWrite the digest here.\n");
             (
                 PathBuf::from(format!("content/digests/{}/{}.md", day.format("%Y/%m"), id)),
-                format!(
-                    "---\ntitle: {quoted}\ndate: {ymd}\ndraft: true\n---\nWrite the digest here.\n"
-                ),
+                text,
             )
         }
-        NewKind::Actor => (
-            PathBuf::from(format!("content/actors/{id}.md")),
-            format!("---\nname: {quoted}\nkind: person\n---\n"),
-        ),
-        NewKind::Source => (
-            PathBuf::from(format!("content/sources/{id}.md")),
-            format!("---\nname: {quoted}\nkind: newspaper\n---\n"),
-        ),
+        NewKind::Actor | NewKind::Source => {
+            // Actors and sources share one namespace.
+            let clash = content
+                .actors
+                .iter()
+                .map(|a| &a.file.path)
+                .chain(content.sources.iter().map(|s| &s.file.path))
+                .find(|p| p.file_stem().is_some_and(|s| s == id.as_str()));
+            if let Some(other) = clash {
+                return Err(exists(other));
+            }
+            if kind == NewKind::Actor {
+                (
+                    PathBuf::from(format!("content/actors/{id}.md")),
+                    format!("---\nname: {quoted}\nkind: person\n---\n"),
+                )
+            } else {
+                (
+                    PathBuf::from(format!("content/sources/{id}.md")),
+                    format!("---\nname: {quoted}\nkind: newspaper\n---\n"),
+                )
+            }
+        }
         NewKind::Story => (
             PathBuf::from(format!("content/stories/{id}.md")),
             format!("---\ntitle: {quoted}\n---\n"),
         ),
+        NewKind::Quote => {
+            return Err(usage(
+                "quotes are added with `storia new quote --digest ID --by ACTOR --text TEXT`"
+                    .into(),
+                "see `storia new --help`",
+            ))
+        }
     };
     let path = root.join(&rel);
     if path.exists() {
-        return Err(Diagnostic::error(Problem::Io {
-            action: "create",
-            path: display_path(&rel),
-            reason: "the file already exists".into(),
-        })
-        .help("choose another id, or edit the existing file"));
+        return Err(exists(&rel));
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
     }
     std::fs::write(&path, text).map_err(|e| io("write", &path, e))?;
     Ok(rel)
+}
+
+fn exists(rel: &Path) -> Diagnostic {
+    Diagnostic::error(Problem::BadOutput {
+        path: display_path(rel),
+        reason: "the file already exists",
+    })
+    .help("choose another id, or edit the existing file")
+}
+
+/// A quote for `storia new quote`.
+#[derive(Debug, Clone)]
+pub struct NewQuote<'a> {
+    /// The digest's id.
+    pub digest: &'a str,
+    /// The speaker: an actor or source id.
+    pub by: &'a str,
+    /// The words, as published.
+    pub text: &'a str,
+    /// When they were said.
+    pub said: Option<&'a str>,
+    /// A citation id of the digest.
+    pub cite: Option<&'a str>,
+}
+
+/// How many words of a quote go into its id.
+const ID_WORDS: usize = 3;
+
+/// `<speaker>-<slug of the first words>`, made unique with `-2`, `-3`.
+fn quote_id(by: &str, text: &str, taken: &std::collections::HashSet<&str>) -> String {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(crate::slug::slugify)
+        .filter(|w| !w.is_empty())
+        .take(ID_WORDS)
+        .collect();
+    let base = if words.is_empty() {
+        by.to_string()
+    } else {
+        format!("{by}-{}", words.join("-"))
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while taken.contains(id.as_str()) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
+}
+
+/// Adds a quote to a digest's front matter by editing its text: every other
+/// byte of the file stays as it was. Returns the file (relative to `root`)
+/// and the new quote's id.
+pub fn new_quote(root: &Path, quote: &NewQuote<'_>) -> Result<(PathBuf, String), Diagnostic> {
+    let content = load_content(root)?;
+    if content.is_broken(crate::markdown::RefKind::Digest, quote.digest) {
+        return Err(usage(
+            format!("digest `{}` has errors", quote.digest),
+            "fix them (`storia check` lists them), then add the quote",
+        ));
+    }
+    check_known("digests", [quote.digest], &ids(&content.digests))?;
+    let Some(digest) = content
+        .digests
+        .iter()
+        .find(|d| d.id.as_str() == quote.digest)
+    else {
+        return Err(usage(
+            format!("unknown digest `{}`", quote.digest),
+            "check the id",
+        ));
+    };
+    let speakers: Vec<&str> = ids(&content.actors)
+        .into_iter()
+        .chain(ids(&content.sources))
+        .collect();
+    check_known("actors or sources", [quote.by], &speakers)?;
+    if let Some(cite) = quote.cite {
+        let citations: Vec<&str> = digest
+            .matter
+            .sources
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        if !citations.contains(&cite) {
+            return Err(Diagnostic::error(Problem::UnknownRef {
+                kind: "citation",
+                id: cite.to_string(),
+            })
+            .help(
+                did_you_mean(cite, citations.iter().copied()).unwrap_or_else(|| {
+                    format!(
+                        "`--cite` names a citation under `sources:` of `{}`",
+                        quote.digest
+                    )
+                }),
+            ));
+        }
+    }
+    if let Some(said) = quote.said {
+        DateValue::parse(said)
+            .map_err(|(message, help)| Diagnostic::error(Problem::Config(message)).help(help))?;
+    }
+    if quote.text.trim().is_empty() {
+        return Err(usage(
+            "the quote's `--text` is empty".into(),
+            "give the words as published",
+        ));
+    }
+    let taken: std::collections::HashSet<&str> = content
+        .digests
+        .iter()
+        .flat_map(|d| d.matter.quotes.iter().map(|q| q.id.as_str()))
+        .collect();
+    let id = quote_id(quote.by, quote.text, &taken);
+    let mut fields = vec![
+        ("id", id.clone()),
+        ("by", quote.by.to_string()),
+        ("text", yaml_string(quote.text)),
+    ];
+    if let Some(said) = quote.said {
+        fields.push(("said", said.trim().to_string()));
+    }
+    if let Some(cite) = quote.cite {
+        fields.push(("cite", cite.to_string()));
+    }
+    let rel = digest.file.path.clone();
+    let path = root.join(&rel);
+    let original = std::fs::read_to_string(&path).map_err(|e| io("read", &rel, e))?;
+    let edited = insert_quote(&original, &fields).map_err(|message| {
+        usage(
+            message,
+            "add the quote by hand, or write `quotes:` as a block list",
+        )
+    })?;
+    // The edit must leave a digest that parses, with the new quote last.
+    let matter = crate::content::SourceFile::from_bytes(&rel, edited.clone().into_bytes())
+        .ok()
+        .and_then(|f| front_matter(&f.text).map(str::to_string))
+        .and_then(|m| crate::yaml::parse::<DigestMatter>(&m).ok());
+    if matter.is_none_or(|m| m.quotes.last().map(|q| q.id.as_str()) != Some(id.as_str())) {
+        return Err(usage(
+            format!("could not add the quote to `{}` safely", display_path(&rel)),
+            "add it by hand under `quotes:`",
+        ));
+    }
+    let tmp = path.with_file_name(format!(
+        ".{}.storia-new",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    std::fs::write(&tmp, &edited).map_err(|e| io("write", &tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| io("write", &path, e))?;
+    Ok((rel, id))
+}
+
+/// The YAML text between the first two `---` lines of a decoded file.
+fn front_matter(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("---\n")?;
+    let mut pos = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some(&rest[..pos]);
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Inserts a quote item with `fields` at the end of the front matter's
+/// `quotes:` list (creating the key if needed), in the file's own line
+/// endings and list indentation.
+fn insert_quote(text: &str, fields: &[(&str, String)]) -> Result<String, String> {
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // Lines with their byte offsets; the first is the opening `---`.
+    let mut lines = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((offset, line));
+        offset += line.len();
+    }
+    let bare = |line: &str| line.trim_start_matches('\u{feff}').trim_end().to_string();
+    let close = lines
+        .iter()
+        .skip(1)
+        .position(|(_, l)| bare(l) == "---")
+        .map(|i| i + 1)
+        .ok_or("the front matter is not closed")?;
+    let item = |indent: &str| {
+        let mut out = String::new();
+        for (i, (key, value)) in fields.iter().enumerate() {
+            let lead = if i == 0 { "- " } else { "  " };
+            out.push_str(&format!("{indent}{lead}{key}: {value}{nl}"));
+        }
+        out
+    };
+    let key_line = (1..close).find(|&i| {
+        let l = lines[i].1;
+        l.starts_with("quotes:") && l[7..].starts_with(char::is_whitespace)
+    });
+    let Some(k) = key_line else {
+        // No `quotes:` yet: add it at the end of the front matter.
+        let at = lines[close].0;
+        return Ok(format!(
+            "{}quotes:{nl}{}{}",
+            &text[..at],
+            item("  "),
+            &text[at..]
+        ));
+    };
+    let (key_offset, key_text) = lines[k];
+    let value = strip_comment(&key_text[7..]).trim();
+    match value {
+        "" => {}
+        "[]" | "~" | "null" => {
+            // An empty list written inline: make it a block list.
+            let end = key_offset + key_text.len();
+            return Ok(format!(
+                "{}quotes:{nl}{}{}",
+                &text[..key_offset],
+                item("  "),
+                &text[end..]
+            ));
+        }
+        _ => {
+            return Err("`quotes:` is written as a flow list (`[...]`), which cannot be extended without rewriting it".into())
+        }
+    }
+    // The block runs over indented lines, list items, blank lines and comments.
+    let mut last = k;
+    let mut indent: Option<String> = None;
+    for (i, (_, l)) in lines.iter().enumerate().take(close).skip(k + 1) {
+        let trimmed = l.trim_start();
+        let belongs = l.starts_with([' ', '\t']) || l.starts_with('-');
+        if belongs {
+            if indent.is_none() && trimmed.starts_with('-') {
+                indent = Some(l[..l.len() - trimmed.len()].to_string());
+            }
+            if !trimmed.trim().is_empty() {
+                last = i;
+            }
+        } else if !(trimmed.trim().is_empty() || trimmed.starts_with('#')) {
+            break;
+        }
+    }
+    let at = lines[last].0 + lines[last].1.len();
+    // A last line without its newline (the file ends inside front matter) cannot happen: `---` follows.
+    Ok(format!(
+        "{}{}{}",
+        &text[..at],
+        item(indent.as_deref().unwrap_or("  ")),
+        &text[at..]
+    ))
+}
+
+fn strip_comment(value: &str) -> &str {
+    match value.find(" #") {
+        Some(i) => &value[..i],
+        None if value.trim_start().starts_with('#') => "",
+        None => value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Vec<(&'static str, String)> {
+        vec![
+            ("id", "p-ciao".into()),
+            ("by", "p".into()),
+            ("text", "\"Ciao\"".into()),
+        ]
+    }
+
+    #[test]
+    fn a_quote_goes_after_the_last_item_in_its_indentation() {
+        let text = "---\ntitle: t\nquotes:\n    - id: a\n      by: p\n      text: |\n        x\n\n# note\ntags: [x]\n---\nbody\n";
+        let out = insert_quote(text, &fields()).unwrap();
+        assert_eq!(
+            out,
+            "---\ntitle: t\nquotes:\n    - id: a\n      by: p\n      text: |\n        x\n    - id: p-ciao\n      by: p\n      text: \"Ciao\"\n\n# note\ntags: [x]\n---\nbody\n"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_empty_list_is_created_keeping_crlf() {
+        let out = insert_quote("---\r\ntitle: t\r\n---\r\n", &fields()).unwrap();
+        assert_eq!(
+            out,
+            "---\r\ntitle: t\r\nquotes:\r\n  - id: p-ciao\r\n    by: p\r\n    text: \"Ciao\"\r\n---\r\n"
+        );
+        let out = insert_quote("---\nquotes: []\ntitle: t\n---\n", &fields()).unwrap();
+        assert!(out.starts_with("---\nquotes:\n  - id: p-ciao\n"), "{out}");
+        assert!(insert_quote("---\nquotes: [{id: a}]\n---\n", &fields()).is_err());
+    }
+
+    #[test]
+    fn quote_ids_take_the_first_words_and_are_made_unique() {
+        let taken = ["putin-non-ci-sara"].into_iter().collect();
+        assert_eq!(
+            quote_id("putin", "«Non ci sarà» nessuna guerra", &taken),
+            "putin-non-ci-sara-2"
+        );
+        assert_eq!(quote_id("putin", "Sì.", &Default::default()), "putin-si");
+    }
+
+    #[test]
+    fn long_titles_are_cut_at_a_word() {
+        let id = slug_id(&"parola ".repeat(20));
+        assert!(id.len() <= MAX_ID && !id.ends_with('-'), "{id}");
+    }
 }

@@ -445,3 +445,20 @@ fn in_a_real_browser_edits_errors_and_styles_show_without_a_manual_reload() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert_eq!(stdout.matches("ok: ").count(), 6, "{stdout}");
 }
+
+#[test]
+fn the_editors_schemas_learn_new_ids() {
+    let s = Server::start("basic", &[]);
+    let events = s.events();
+    events.expect("hello");
+    // A site without schemas/ gets none; one that keeps them has them refreshed.
+    assert!(!s.root().join("schemas").exists());
+    std::fs::create_dir(s.root().join("schemas")).unwrap();
+    s.write(
+        "content/actors/zelensky.md",
+        "---\nname: Volodymyr Zelensky\n---\n",
+    );
+    events.expect("reload");
+    let schema = std::fs::read_to_string(s.root().join("schemas/digest.schema.json")).unwrap();
+    assert!(schema.contains("\"zelensky\""), "{schema}");
+}

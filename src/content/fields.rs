@@ -282,6 +282,87 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
 /// A free map handed to templates as is.
 pub type Extra = Option<serde_yaml::Value>;
 
+/// The pattern every id matches, as the JSON Schemas state it.
+pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
+
+// The JSON Schemas (`storia schema`) state each value type's rule exactly as
+// its `Deserialize` checks it, so editors and `storia check` agree with the
+// build. Scalars YAML reads as numbers are accepted where text is, as above.
+macro_rules! schema_of {
+    ($ty:ty, $name:literal, $schema:tt) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($schema)
+            }
+        }
+    };
+}
+
+schema_of!(Id, "Id", {
+    "description": "An id: lower-case letters, digits and `-`, starting with a letter or digit.",
+    "type": ["string", "integer"],
+    "pattern": ID_PATTERN,
+    "minimum": 0
+});
+
+schema_of!(Text, "Text", {
+    "description": "Plain text, required and not empty.",
+    "type": ["string", "number", "boolean"],
+    "pattern": "\\S"
+});
+
+schema_of!(DateValue, "Date", {
+    "description": "`YYYY-MM-DD`, or an RFC 3339 date-time such as `2022-12-20T09:30:00+01:00`.",
+    "type": "string",
+    "anyOf": [{ "format": "date" }, { "format": "date-time" }]
+});
+
+schema_of!(HttpUrl, "HttpUrl", {
+    "description": "An absolute `http` or `https` URL.",
+    "type": "string",
+    "format": "uri",
+    "pattern": "^\\s*[hH][tT][tT][pP][sS]?://[^/?#\\s]"
+});
+
+schema_of!(Image, "Image", {
+    "description": "A site path starting with `/` (`/images/x.jpg`) or an http(s) URL; no `..` segment.",
+    "type": "string",
+    "pattern": "^\\s*(/([^/]|$)|[hH][tT][tT][pP][sS]?://[^/?#\\s])",
+    "not": { "pattern": "(^|[/\\\\])\\.\\.([/\\\\]|$)" }
+});
+
+/// The schema of optional text (`summary`, `role`…): any scalar, empty allowed.
+pub fn opt_text_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["string", "number", "boolean", "null"] })
+}
+
+/// The schema of `extra:`: anything.
+pub fn extra_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "description": "A free map handed to templates as is." })
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for OneOrMany<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("OneOrMany_{}", T::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        one_or_many(generator.subschema_for::<T>().to_value())
+    }
+}
+
+/// A schema for "one value or a list of them" (or nothing) of `item`.
+pub fn one_or_many(item: serde_json::Value) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [item, { "type": "array", "items": item }, { "type": "null" }]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,12 +2,15 @@
 //! it. Unknown keys are rejected (`deny_unknown_fields`); `extra:` is the one
 //! free map.
 
-use super::fields::{opt_text, DateValue, Extra, HttpUrl, Id, Image, OneOrMany, Text};
+use super::fields::{
+    extra_schema, opt_text, opt_text_schema, DateValue, Extra, HttpUrl, Id, Image, OneOrMany, Text,
+};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// A digest's front matter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DigestMatter {
     /// Headline.
@@ -21,6 +24,7 @@ pub struct DigestMatter {
     pub story: OneOrMany<Id>,
     /// Summary; defaults to the body's first paragraph.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub summary: Option<String>,
     /// Bylines.
     #[serde(default)]
@@ -33,6 +37,7 @@ pub struct DigestMatter {
     pub tags: OneOrMany<Text>,
     /// Language, when not the site's.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
     /// Drafts are built only with `--drafts`.
     #[serde(default)]
@@ -47,11 +52,12 @@ pub struct DigestMatter {
     pub quotes: Vec<QuoteMatter>,
     /// Free map for templates.
     #[serde(default)]
+    #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
 }
 
 /// One citation of a digest.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitationMatter {
     /// Unique within the digest.
@@ -60,6 +66,7 @@ pub struct CitationMatter {
     pub source: Option<Id>,
     /// The cited piece's title.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub title: Option<String>,
     /// Where it is.
     pub url: HttpUrl,
@@ -70,7 +77,7 @@ pub struct CitationMatter {
 }
 
 /// One quote of a digest.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteMatter {
     /// Unique site-wide.
@@ -81,21 +88,24 @@ pub struct QuoteMatter {
     pub text: Text,
     /// The original wording, when `text` is a translation.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub original: Option<String>,
     /// The original's language.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub original_lang: Option<String>,
     /// When it was said.
     pub said: Option<DateValue>,
     /// Where or how.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub context: Option<String>,
     /// A citation id of the same digest.
     pub cite: Option<Id>,
 }
 
 /// Kinds of actor.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ActorKind {
     /// A person (the default).
@@ -122,7 +132,7 @@ impl ActorKind {
 }
 
 /// An actor's front matter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActorMatter {
     /// Display name.
@@ -132,6 +142,7 @@ pub struct ActorMatter {
     pub kind: ActorKind,
     /// Role or title.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub role: Option<String>,
     /// Other names.
     #[serde(default)]
@@ -140,17 +151,19 @@ pub struct ActorMatter {
     pub image: Option<Image>,
     /// Wikidata id, for structured data.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub wikidata: Option<String>,
     /// Named links.
     #[serde(default)]
     pub links: BTreeMap<String, HttpUrl>,
     /// Free map for templates.
     #[serde(default)]
+    #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
 }
 
 /// Kinds of source.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// A newspaper.
@@ -186,7 +199,7 @@ impl SourceKind {
 }
 
 /// A source's front matter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceMatter {
     /// Display name.
@@ -198,20 +211,23 @@ pub struct SourceMatter {
     pub url: Option<HttpUrl>,
     /// The language it publishes in.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
     /// Free map for templates.
     #[serde(default)]
+    #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
 }
 
 /// A story's front matter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoryMatter {
     /// The story's name.
     pub title: Text,
     /// One-line description.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub summary: Option<String>,
     /// When it began.
     pub started: Option<DateValue>,
@@ -219,22 +235,25 @@ pub struct StoryMatter {
     pub image: Option<Image>,
     /// Free map for templates.
     #[serde(default)]
+    #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
 }
 
 /// A plain page's front matter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageMatter {
     /// The page's title.
     pub title: Text,
     /// Description.
     #[serde(default, deserialize_with = "opt_text")]
+    #[schemars(schema_with = "opt_text_schema")]
     pub summary: Option<String>,
     /// Drafts are built only with `--drafts`.
     #[serde(default)]
     pub draft: bool,
     /// Free map for templates.
     #[serde(default)]
+    #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
 }

@@ -47,11 +47,21 @@ impl Session {
         for path in changed {
             self.caches.load.forget(path);
         }
+        let ids_before = self.caches.ids.clone();
         let built = render_incremental(&self.options, &mut self.caches);
-        let failed = built.diagnostics.has_errors();
+        let mut diagnostics = built.diagnostics;
+        // Editors autocomplete ids from the site's schemas: keep them current.
+        if self.caches.ids != ids_before {
+            if let Err(d) =
+                crate::schema::refresh_site_schemas(&self.options.root, &self.caches.ids)
+            {
+                diagnostics.push(d);
+            }
+        }
+        let failed = diagnostics.has_errors();
         Rebuilt {
             files: (!failed).then_some(built.files),
-            report: built.diagnostics.render_all(),
+            report: diagnostics.render_all(),
             rendered: if failed {
                 0
             } else {
