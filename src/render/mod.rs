@@ -6,6 +6,7 @@
 //! [`crate::output`] touches the output folder.
 
 mod assets;
+mod charts;
 mod context;
 mod feeds;
 pub mod i18n;
