@@ -120,6 +120,8 @@ pub struct ActorNode {
     pub digests: Vec<DigestIx>,
     /// Actors most often in the same digests, with the count.
     pub co_actors: Vec<(ActorIx, usize)>,
+    /// How many different actors share a digest with this one.
+    pub connections: usize,
 }
 
 /// A source's cross-links.
@@ -242,6 +244,24 @@ impl<'s> Index<'s> {
     /// Looks up a published quote.
     pub fn quote_id(&self, id: &str) -> Option<QuoteIx> {
         self.quote_ids.get(id).copied()
+    }
+    /// How many digests two actors share (their digest lists are both in
+    /// digest order, so one merge walk: O(a + b)).
+    pub fn shared_digests(&self, a: ActorIx, b: ActorIx) -> usize {
+        let (x, y) = (&self.actors[a.ix()].digests, &self.actors[b.ix()].digests);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
     }
     /// What links to `page`.
     pub fn backlinks_of(&self, page: PageRef) -> &[PageRef] {
@@ -743,6 +763,7 @@ impl<'s> Resolver<'s> {
         }
         for (a, mut list) in co.into_iter().enumerate() {
             list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            index.actors[a].connections = list.len();
             list.truncate(CO_ACTORS_MAX);
             index.actors[a].co_actors = list;
         }

@@ -8,6 +8,7 @@
 mod assets;
 mod charts;
 mod context;
+mod editorial;
 mod feeds;
 pub mod i18n;
 mod structured;
@@ -58,6 +59,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "tags.html",
     "page.html",
     "search.html",
+    "network.html",
 ];
 
 /// Tera with the layered templates loaded, and where each came from.

@@ -81,7 +81,7 @@ pub fn layout(quotes: &[Said<'_>], title: String, locale: &dyn Locale) -> Option
         };
         let period = locale.period(grain, *start);
         let h = (list.len() as f64 / most as f64 * CHART_H).max(2.0);
-        let w = (slot * 0.72).max(1.0);
+        let w = (slot * 0.72).clamp(1.0, 16.0);
         groups.push(Group {
             class: "act-bar",
             href: Some(quotes[newest].url.to_string()),

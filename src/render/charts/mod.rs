@@ -159,39 +159,6 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Every text label.
-    pub fn labels(&self) -> impl Iterator<Item = &Label> {
-        self.groups.iter().flat_map(|g| {
-            g.shapes.iter().filter_map(|s| match s {
-                Shape::Text(l) => Some(l),
-                _ => None,
-            })
-        })
-    }
-
-    /// Every link target.
-    pub fn links(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().filter_map(|g| g.href.as_deref())
-    }
-
-    /// Two labels whose boxes overlap, if any (sweep by top edge: O(n log n)
-    /// for labels that are mostly apart).
-    pub fn overlapping_labels(&self) -> Option<(Label, Label)> {
-        let mut boxes: Vec<(Rect, &Label)> = self.labels().map(|l| (l.rect(), l)).collect();
-        boxes.sort_by(|a, b| a.0.y.total_cmp(&b.0.y));
-        for (i, (a, la)) in boxes.iter().enumerate() {
-            for (b, lb) in &boxes[i + 1..] {
-                if b.y >= a.y + a.h {
-                    break;
-                }
-                if a.overlaps(b) {
-                    return Some(((*la).clone(), (*lb).clone()));
-                }
-            }
-        }
-        None
-    }
-
     /// The SVG element. `id` prefixes the ids it defines (unique per page).
     pub fn to_svg(&self, id: &str) -> String {
         let mut s = String::with_capacity(256 + self.groups.len() * 160);
@@ -230,6 +197,43 @@ impl Scene {
         }
         s.push_str("</svg>");
         s
+    }
+}
+
+/// What tests look at in a layout.
+#[cfg(test)]
+impl Scene {
+    /// Every text label.
+    pub fn labels(&self) -> impl Iterator<Item = &Label> {
+        self.groups.iter().flat_map(|g| {
+            g.shapes.iter().filter_map(|s| match s {
+                Shape::Text(l) => Some(l),
+                _ => None,
+            })
+        })
+    }
+
+    /// Every link target.
+    pub fn links(&self) -> impl Iterator<Item = &str> {
+        self.groups.iter().filter_map(|g| g.href.as_deref())
+    }
+
+    /// Two labels whose boxes overlap, if any (sweep by top edge: O(n log n)
+    /// for labels that are mostly apart).
+    pub fn overlapping_labels(&self) -> Option<(Label, Label)> {
+        let mut boxes: Vec<(Rect, &Label)> = self.labels().map(|l| (l.rect(), l)).collect();
+        boxes.sort_by(|a, b| a.0.y.total_cmp(&b.0.y));
+        for (i, (a, la)) in boxes.iter().enumerate() {
+            for (b, lb) in &boxes[i + 1..] {
+                if b.y >= a.y + a.h {
+                    break;
+                }
+                if a.overlaps(b) {
+                    return Some(((*la).clone(), (*lb).clone()));
+                }
+            }
+        }
+        None
     }
 }
 

@@ -5,7 +5,7 @@
 //! gives at most [`ROWS_MAX`] rows — so a story of 3,000 digests draws as
 //! few rows as one of 40, each linking to its period's key digest.
 
-use super::{buckets, fit, spread, text_width, wrap, Anchor, Grain, Group, Label, Locale, Scene, Shape};
+use super::{buckets, fit, spread, wrap, Anchor, Grain, Group, Label, Locale, Scene, Shape};
 use chrono::NaiveDate;
 
 /// Most digests drawn one by one.
@@ -114,7 +114,7 @@ fn each(entries: &[Entry<'_>], order: &[usize], locale: &dyn Locale) -> (Vec<Gro
     struct Block {
         date: String,
         title: Vec<String>,
-        quote: Option<String>,
+        quote: Vec<String>,
         height: f64,
     }
     let blocks: Vec<Block> = order
@@ -122,13 +122,12 @@ fn each(entries: &[Entry<'_>], order: &[usize], locale: &dyn Locale) -> (Vec<Gro
         .map(|&i| {
             let e = &entries[i];
             let title = wrap(e.title, text_w, TITLE_SIZE, 2);
-            let quote = e.quote.map(|q| {
-                let who = format!(" — {}", q.speaker);
-                let room = text_w - text_width(&who, QUOTE_SIZE) - text_width("«»", QUOTE_SIZE);
-                let words = fit(q.text, room.max(60.0), QUOTE_SIZE);
-                fit(&format!("«{words}»{who}"), text_w, QUOTE_SIZE)
-            });
-            let lines = 1 + title.len() + usize::from(quote.is_some());
+            // The speaker first, so a long quote loses its end, never its author.
+            let quote = e
+                .quote
+                .map(|q| wrap(&format!("{}: «{}»", q.speaker, q.text), text_w, QUOTE_SIZE, 2))
+                .unwrap_or_default();
+            let lines = 1 + title.len() + quote.len();
             Block {
                 date: locale.date_short(e.date),
                 title,
@@ -205,18 +204,26 @@ fn each(entries: &[Entry<'_>], order: &[usize], locale: &dyn Locale) -> (Vec<Gro
             shapes,
             ..Default::default()
         });
-        if let (Some(q), Some(text)) = (e.quote, &b.quote) {
+        if let Some(q) = e.quote {
+            let first = b.title.len() + 1;
             groups.push(Group {
                 class: "tl-quote",
                 href: Some(q.url.to_string()),
-                shapes: vec![Shape::Text(Label {
-                    x: LABEL_X,
-                    y: top + 12.0 + LINE * (b.title.len() + 1) as f64,
-                    size: QUOTE_SIZE,
-                    anchor: Anchor::Start,
-                    class: "tl-quote-text",
-                    text: text.clone(),
-                })],
+                shapes: b
+                    .quote
+                    .iter()
+                    .enumerate()
+                    .map(|(n, line)| {
+                        Shape::Text(Label {
+                            x: LABEL_X,
+                            y: top + 12.0 + LINE * (first + n) as f64,
+                            size: QUOTE_SIZE,
+                            anchor: Anchor::Start,
+                            class: "tl-quote-text",
+                            text: line.clone(),
+                        })
+                    })
+                    .collect(),
                 ..Default::default()
             });
         }
