@@ -150,7 +150,9 @@ pub fn scan(body: &str) -> BodyScan {
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
-            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) => {}
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
             _ => in_word = false,
         }
         match &event {
@@ -727,7 +729,10 @@ mod tests {
     fn summary_skips_headings_embeds_and_code() {
         let s = scan("## Title\n\n![](quote:q)\n\n```\ncode\n```\n\nFirst *real* text.\n");
         assert_eq!(s.first_paragraph.as_deref(), Some("First real text."));
-        assert_eq!(scan("Un **due**tre, [quattro](actor:x)\n\n```\nnot counted\n```\n\n# Cinque").words, 4);
+        assert_eq!(
+            scan("Un **due**tre, [quattro](actor:x)\n\n```\nnot counted\n```\n\n# Cinque").words,
+            4
+        );
     }
 
     #[test]

@@ -497,7 +497,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
         r.timeline_charts = (0..index.stories.len())
             .into_par_iter()
             .map(|s| {
-                let chart = super::editorial::story_timeline(index, values, labels, StoryIx(s as u32));
+                let chart =
+                    super::editorial::story_timeline(index, values, labels, StoryIx(s as u32));
                 tera::Value::from_serializable(&chart)
             })
             .collect();
@@ -854,7 +855,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let latest = |i: usize| ix.actors[i].quotes.first().map(|q| ix.quotes[q.ix()].date);
                 match sort {
                     ActorSort::Name => {}
-                    ActorSort::Quoted => order.sort_by_key(|&i| std::cmp::Reverse(ix.actors[i].quotes.len())),
+                    ActorSort::Quoted => {
+                        order.sort_by_key(|&i| std::cmp::Reverse(ix.actors[i].quotes.len()))
+                    }
                     ActorSort::Recent => order.sort_by_key(|&i| std::cmp::Reverse(latest(i))),
                 }
                 let actors: Vec<Json> = order

@@ -94,7 +94,8 @@ pub fn actor_network(index: &Index<'_>, values: &Values, labels: &Labels, ax: Ac
     let title = labels
         .text("network_of", "{name}")
         .replace("{name}", center.title);
-    let tooltip = |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
+    let tooltip =
+        |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
     match network::ego(center, &neighbors, &edges, title, &tooltip) {
         None => Json::Null,
         Some(scene) => json!({"svg": scene.to_svg("network-chart"), "title": scene.title}),
@@ -144,7 +145,11 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Json
         .collect();
     let key = |a: &ActorIx| {
         let n = &index.actors[a.ix()];
-        (std::cmp::Reverse(n.connections), std::cmp::Reverse(n.digests.len()), *a)
+        (
+            std::cmp::Reverse(n.connections),
+            std::cmp::Reverse(n.digests.len()),
+            *a,
+        )
     };
     if top.len() > NETWORK_MAX {
         top.select_nth_unstable_by_key(NETWORK_MAX - 1, key);
@@ -168,7 +173,8 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Json
         .map(|a| node(values, *a, index.actors[a.ix()].digests.len()))
         .collect();
     let title = labels.text("network_title", "network_title");
-    let tooltip = |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
+    let tooltip =
+        |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
     let Some(scene) = network::site(&nodes, &edges, title, &tooltip) else {
         return Json::Null;
     };

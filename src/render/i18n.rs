@@ -311,13 +311,46 @@ mod tests {
     #[test]
     fn every_shipped_language_counts_quotes_in_its_own_words() {
         let cases: &[(&str, [&str; 5])] = &[
-            ("it", ["0 citazioni", "1 citazione", "2 citazioni", "5 citazioni", "21 citazioni"]),
-            ("en", ["0 quotes", "1 quote", "2 quotes", "5 quotes", "21 quotes"]),
-            ("fr", ["0 citation", "1 citation", "2 citations", "5 citations", "21 citations"]),
-            ("de", ["0 Zitate", "1 Zitat", "2 Zitate", "5 Zitate", "21 Zitate"]),
-            ("es", ["0 citas", "1 cita", "2 citas", "5 citas", "21 citas"]),
-            ("uk", ["0 цитат", "1 цитата", "2 цитати", "5 цитат", "21 цитата"]),
-            ("ru", ["0 цитат", "1 цитата", "2 цитаты", "5 цитат", "21 цитата"]),
+            (
+                "it",
+                [
+                    "0 citazioni",
+                    "1 citazione",
+                    "2 citazioni",
+                    "5 citazioni",
+                    "21 citazioni",
+                ],
+            ),
+            (
+                "en",
+                ["0 quotes", "1 quote", "2 quotes", "5 quotes", "21 quotes"],
+            ),
+            (
+                "fr",
+                [
+                    "0 citation",
+                    "1 citation",
+                    "2 citations",
+                    "5 citations",
+                    "21 citations",
+                ],
+            ),
+            (
+                "de",
+                ["0 Zitate", "1 Zitat", "2 Zitate", "5 Zitate", "21 Zitate"],
+            ),
+            (
+                "es",
+                ["0 citas", "1 cita", "2 citas", "5 citas", "21 citas"],
+            ),
+            (
+                "uk",
+                ["0 цитат", "1 цитата", "2 цитати", "5 цитат", "21 цитата"],
+            ),
+            (
+                "ru",
+                ["0 цитат", "1 цитата", "2 цитаты", "5 цитат", "21 цитата"],
+            ),
         ];
         for (lang, want) in cases {
             let l = labels(lang);
@@ -337,7 +370,12 @@ mod tests {
             ("en", "20 December 2022", "20 Dec 2022", "Dec 2022"),
             ("fr", "20 décembre 2022", "20 déc. 2022", "déc. 2022"),
             ("de", "20. Dezember 2022", "20. Dez. 2022", "Dez. 2022"),
-            ("es", "20 de diciembre de 2022", "20 dic. 2022", "dic. de 2022"),
+            (
+                "es",
+                "20 de diciembre de 2022",
+                "20 dic. 2022",
+                "dic. de 2022",
+            ),
             ("uk", "20 грудня 2022 р.", "20 груд. 2022", "груд. 2022"),
             ("ru", "20 декабря 2022 г.", "20 дек. 2022", "дек. 2022"),
         ];
@@ -367,7 +405,11 @@ mod tests {
     fn a_site_overrides_labels_key_by_key_and_may_add_a_language() {
         let root = tempfile::tempdir().unwrap();
         std::fs::create_dir(root.path().join("i18n")).unwrap();
-        std::fs::write(root.path().join("i18n/it.yaml"), "quotes: \"Dichiarazioni\"\n").unwrap();
+        std::fs::write(
+            root.path().join("i18n/it.yaml"),
+            "quotes: \"Dichiarazioni\"\n",
+        )
+        .unwrap();
         std::fs::write(root.path().join("i18n/ar.yaml"), "quotes: \"اقتباسات\"\n").unwrap();
         let theme = crate::theme::Theme::default_at(root.path());
         let (it, _) = Labels::load(&theme, "it").unwrap();

@@ -50,7 +50,12 @@ pub fn layout(quotes: &[Said<'_>], title: String, locale: &dyn Locale) -> Option
     let last = *dates.iter().max()?;
     let grain = Grain::fitting(Grain::Month, first, last, BARS_MAX);
     let periods = buckets(&dates, grain);
-    let most = periods.iter().map(|(_, l)| l.len()).max().unwrap_or(1).max(1);
+    let most = periods
+        .iter()
+        .map(|(_, l)| l.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let slot = (WIDTH - LEFT) / periods.len() as f64;
     let base = TOP + CHART_H;
     let mut groups = vec![Group {
@@ -85,7 +90,10 @@ pub fn layout(quotes: &[Said<'_>], title: String, locale: &dyn Locale) -> Option
         groups.push(Group {
             class: "act-bar",
             href: Some(quotes[newest].url.to_string()),
-            title: Some(format!("{period}: {}", locale.count("quote_count", list.len()))),
+            title: Some(format!(
+                "{period}: {}",
+                locale.count("quote_count", list.len())
+            )),
             shapes: vec![Shape::Bar {
                 rect: Rect {
                     x: LEFT + n as f64 * slot + (slot - w) / 2.0,
@@ -148,15 +156,23 @@ fn ticks(
     let mut placed: Vec<Label> = vec![label(0, Anchor::Start, locale.period(grain, periods[0].0))];
     let mut candidates = Vec::new();
     if n > 1 {
-        candidates.push(label(n - 1, Anchor::End, locale.period(grain, periods[n - 1].0)));
+        candidates.push(label(
+            n - 1,
+            Anchor::End,
+            locale.period(grain, periods[n - 1].0),
+        ));
     }
     if grain < Grain::Year {
         candidates.extend(
             periods
                 .iter()
                 .enumerate()
-                .filter(|(k, (start, _))| *k > 0 && *k + 1 < n && Grain::Year.start(*start) == *start)
-                .map(|(k, (start, _))| label(k, Anchor::Middle, Grain::Year.period_of(*start, locale))),
+                .filter(|(k, (start, _))| {
+                    *k > 0 && *k + 1 < n && Grain::Year.start(*start) == *start
+                })
+                .map(|(k, (start, _))| {
+                    label(k, Anchor::Middle, Grain::Year.period_of(*start, locale))
+                }),
         );
     }
     for c in candidates {
@@ -188,7 +204,10 @@ mod tests {
 
     fn said(days: &[u64]) -> (Vec<String>, Vec<NaiveDate>) {
         let urls = days.iter().map(|d| format!("#q-{d}")).collect();
-        let dates = days.iter().map(|d| day("2022-01-01") + Days::new(*d)).collect();
+        let dates = days
+            .iter()
+            .map(|d| day("2022-01-01") + Days::new(*d))
+            .collect();
         (urls, dates)
     }
 
@@ -211,7 +230,10 @@ mod tests {
         assert_eq!(links, vec!["#q-3", "#q-40", "#q-400"]);
         assert!(a.scene.overlapping_labels().is_none());
         // The year in between is named under its January.
-        assert!(a.scene.labels().any(|l| l.text == "2023" || l.text == "Feb 2023"));
+        assert!(a
+            .scene
+            .labels()
+            .any(|l| l.text == "2023" || l.text == "Feb 2023"));
     }
 
     #[test]

@@ -361,7 +361,11 @@ pub fn wrap(text: &str, width: f64, size: f64, lines: usize) -> Vec<String> {
             Some(j) if out.len() == lines => {
                 // No room for another line: the rest goes on the last one.
                 let rest: Vec<&str> = words.by_ref().collect();
-                let all = if rest.is_empty() { j } else { format!("{j} {}", rest.join(" ")) };
+                let all = if rest.is_empty() {
+                    j
+                } else {
+                    format!("{j} {}", rest.join(" "))
+                };
                 if let Some(line) = out.last_mut() {
                     *line = fit(&all, width, size);
                 }
@@ -541,7 +545,11 @@ pub(crate) mod tests {
         assert_eq!(doc.root_element().tag_name().name(), "svg");
         doc.descendants()
             .filter(|n| n.has_tag_name("a"))
-            .map(|n| n.attribute("href").expect("every link has an href").to_string())
+            .map(|n| {
+                n.attribute("href")
+                    .expect("every link has an href")
+                    .to_string()
+            })
             .collect()
     }
 

@@ -89,7 +89,12 @@ pub fn ego(
 }
 
 /// The most connected actors of the site on a ring. None without edges.
-pub fn site(nodes: &[Node<'_>], edges: &[Edge], title: String, tooltip: Tooltip<'_>) -> Option<Scene> {
+pub fn site(
+    nodes: &[Node<'_>],
+    edges: &[Edge],
+    title: String,
+    tooltip: Tooltip<'_>,
+) -> Option<Scene> {
     if nodes.is_empty() || edges.is_empty() {
         return None;
     }
@@ -109,7 +114,10 @@ pub fn site(nodes: &[Node<'_>], edges: &[Edge], title: String, tooltip: Tooltip<
         .map(|n| 3.5 + 8.0 * (n.weight as f64 / most).sqrt())
         .collect();
     let most_edge = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
-    let mut sorted: Vec<&Edge> = edges.iter().filter(|e| e.0 < nodes.len() && e.1 < nodes.len()).collect();
+    let mut sorted: Vec<&Edge> = edges
+        .iter()
+        .filter(|e| e.0 < nodes.len() && e.1 < nodes.len())
+        .collect();
     // Light edges first, so heavy ones are drawn over them.
     sorted.sort_by_key(|e| (e.2, e.0, e.1));
     let mut groups: Vec<Group> = sorted
@@ -202,7 +210,10 @@ fn node_groups(
             .filter(|&i| (points[i].0 >= cx - 1e-6) == right)
             .collect();
         side.sort_by(|&a, &b| points[a].1.total_cmp(&points[b].1).then(a.cmp(&b)));
-        let want: Vec<f64> = side.iter().map(|&i| points[i].1 - heights[i] / 2.0).collect();
+        let want: Vec<f64> = side
+            .iter()
+            .map(|&i| points[i].1 - heights[i] / 2.0)
+            .collect();
         let size: Vec<f64> = side.iter().map(|&i| heights[i]).collect();
         let at = spread(&want, &size, 4.0, -radius - 40.0, radius + 40.0);
         for (k, &i) in side.iter().enumerate() {
@@ -364,7 +375,11 @@ mod tests {
             let list = names(n);
             let ns = nodes(&list);
             let edges: Vec<Edge> = (0..n)
-                .flat_map(|a| (a + 1..n).filter(move |b| (a * b) % 3 == 0).map(move |b| (a, b, 1 + (a + b) % 5)))
+                .flat_map(|a| {
+                    (a + 1..n)
+                        .filter(move |b| (a * b) % 3 == 0)
+                        .map(move |b| (a, b, 1 + (a + b) % 5))
+                })
                 .collect();
             let scene = site(&ns, &edges, "net".into(), &tip).unwrap();
             let urls: Vec<String> = list.iter().map(|(_, u)| u.clone()).collect();

@@ -109,7 +109,11 @@ pub fn layout(entries: &[Entry<'_>], locale: &dyn Locale) -> Option<Timeline> {
 }
 
 /// One mark and label per digest.
-fn each(entries: &[Entry<'_>], order: &[usize], locale: &dyn Locale) -> (Vec<Group>, f64, Vec<Row>) {
+fn each(
+    entries: &[Entry<'_>],
+    order: &[usize],
+    locale: &dyn Locale,
+) -> (Vec<Group>, f64, Vec<Row>) {
     let text_w = WIDTH - LABEL_X - 2.0;
     struct Block {
         date: String,
@@ -125,7 +129,14 @@ fn each(entries: &[Entry<'_>], order: &[usize], locale: &dyn Locale) -> (Vec<Gro
             // The speaker first, so a long quote loses its end, never its author.
             let quote = e
                 .quote
-                .map(|q| wrap(&format!("{}: «{}»", q.speaker, q.text), text_w, QUOTE_SIZE, 2))
+                .map(|q| {
+                    wrap(
+                        &format!("{}: «{}»", q.speaker, q.text),
+                        text_w,
+                        QUOTE_SIZE,
+                        2,
+                    )
+                })
                 .unwrap_or_default();
             let lines = 1 + title.len() + quote.len();
             Block {
@@ -140,7 +151,9 @@ fn each(entries: &[Entry<'_>], order: &[usize], locale: &dyn Locale) -> (Vec<Gro
     let total: f64 = sizes.iter().sum::<f64>() + GAP * (sizes.len().saturating_sub(1)) as f64;
     let axis_len = (total * 1.25).max(sizes[0]);
     let first = entries[order[0]].date;
-    let span = (entries[order[order.len() - 1]].date - first).num_days().max(1) as f64;
+    let span = (entries[order[order.len() - 1]].date - first)
+        .num_days()
+        .max(1) as f64;
     let last_h = sizes[sizes.len() - 1];
     let marks: Vec<f64> = order
         .iter()
@@ -238,10 +251,19 @@ fn each(entries: &[Entry<'_>], order: &[usize], locale: &dyn Locale) -> (Vec<Gro
 }
 
 /// A row per period: its name, a bar as long as its count, its key digest.
-fn grouped(entries: &[Entry<'_>], grain: Grain, locale: &dyn Locale) -> (Vec<Group>, f64, Vec<Row>) {
+fn grouped(
+    entries: &[Entry<'_>],
+    grain: Grain,
+    locale: &dyn Locale,
+) -> (Vec<Group>, f64, Vec<Row>) {
     let dates: Vec<NaiveDate> = entries.iter().map(|e| e.date).collect();
     let periods = buckets(&dates, grain);
-    let most = periods.iter().map(|(_, l)| l.len()).max().unwrap_or(1).max(1);
+    let most = periods
+        .iter()
+        .map(|(_, l)| l.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let bar_max = WIDTH - BAR_X - 48.0;
     let mut groups = Vec::with_capacity(periods.len() * 2);
     let mut rows = Vec::with_capacity(periods.len());
@@ -249,7 +271,11 @@ fn grouped(entries: &[Entry<'_>], grain: Grain, locale: &dyn Locale) -> (Vec<Gro
         let y = TOP + n as f64 * ROW;
         let name = locale.period(grain, *start);
         groups.push(Group {
-            class: if list.is_empty() { "tl-period tl-empty" } else { "tl-period" },
+            class: if list.is_empty() {
+                "tl-period tl-empty"
+            } else {
+                "tl-period"
+            },
             shapes: vec![Shape::Text(Label {
                 x: 0.0,
                 y: y + 14.0,
@@ -279,7 +305,10 @@ fn grouped(entries: &[Entry<'_>], grain: Grain, locale: &dyn Locale) -> (Vec<Gro
         groups.push(Group {
             class: "tl-bucket",
             href: Some(e.url.to_string()),
-            title: Some(format!("{name}: {}", locale.count("digest_count", list.len()))),
+            title: Some(format!(
+                "{name}: {}",
+                locale.count("digest_count", list.len())
+            )),
             shapes: vec![
                 Shape::Bar {
                     rect: super::Rect {
@@ -357,8 +386,14 @@ mod tests {
             }
             for l in t.scene.labels() {
                 let r = l.rect();
-                assert!(r.x >= 0.0 && r.x + r.w <= t.scene.width + 0.01, "{l:?} out of the box");
-                assert!(r.y >= 0.0 && r.y + r.h <= t.scene.height + 0.01, "{l:?} out of the box");
+                assert!(
+                    r.x >= 0.0 && r.x + r.w <= t.scene.width + 0.01,
+                    "{l:?} out of the box"
+                );
+                assert!(
+                    r.y >= 0.0 && r.y + r.h <= t.scene.height + 0.01,
+                    "{l:?} out of the box"
+                );
             }
             let links = svg_links(&t.scene.to_svg("tl"));
             assert!(links.iter().all(|l| urls.contains(l)), "{links:?}");
