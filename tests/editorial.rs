@@ -226,3 +226,67 @@ fn labels_follow_the_language_with_its_plurals_dates_and_direction() {
     assert!(page.contains("اقتباسات"));
     assert!(page.contains("Often appears with") || page.contains("Quotes over time"));
 }
+
+/// `hreflang` → absolute URL of every `<link rel="alternate" hreflang>`.
+fn alternates(html: &str) -> std::collections::BTreeMap<String, String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap();
+    doc.select(&sel)
+        .map(|l| {
+            let v = l.value();
+            (
+                v.attr("hreflang").unwrap().to_string(),
+                v.attr("href").unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn translations_declared_once_link_every_version_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    put(
+        root,
+        "site.yaml",
+        "title: \"T\"\nbase_url: \"https://example.org/\"\nlanguage: it\n",
+    );
+    let digest = |id: &str, lang: &str, tr: &str| {
+        put(
+            root,
+            &format!("content/digests/{id}.md"),
+            &format!("---\ntitle: \"{id}\"\ndate: 2022-12-20\nlang: {lang}\ntranslations: [{tr}]\n---\nx\n"),
+        );
+    };
+    // a lists b, c lists a: one group of three, though nobody lists all.
+    digest("minsk-a", "it", "minsk-b");
+    digest("minsk-b", "en", "");
+    digest("minsk-c", "fr", "minsk-a");
+    digest("altro", "it", "");
+    let b = build_site(root, &[]).ok();
+    let url = |id: &str| format!("https://example.org/digests/{id}/");
+    let mut all = std::collections::BTreeMap::new();
+    for (id, lang) in [("minsk-a", "it"), ("minsk-b", "en"), ("minsk-c", "fr")] {
+        let html = b.read(&format!("digests/{id}/index.html"));
+        let alt = alternates(&html);
+        assert_eq!(alt.len(), 3, "{id}: {alt:?}");
+        assert_eq!(alt.get(lang), Some(&url(id)), "{id} names itself");
+        assert!(html.contains(&format!("<html lang=\"{lang}\"")));
+        all.insert(url(id), alt);
+    }
+    // Symmetric: every page a page points to points back to it.
+    for (page, alt) in &all {
+        for target in alt.values() {
+            assert!(
+                all[target].values().any(|u| u == page),
+                "{target} does not link back to {page}"
+            );
+        }
+    }
+    // A language switcher in each language's own name.
+    let a = b.read("digests/minsk-a/index.html");
+    assert!(a.contains("hreflang=\"en\" lang=\"en\" dir=\"ltr\" title=\"minsk-b\">English</a>"));
+    assert!(a.contains(">Français</a>"));
+    // A digest without translations has no alternates.
+    assert!(alternates(&b.read("digests/altro/index.html")).is_empty());
+}

@@ -34,6 +34,9 @@ pub struct DigestMatter {
     /// Language, when not the site's.
     #[serde(default, deserialize_with = "opt_text")]
     pub lang: Option<String>,
+    /// The same digest in other languages (digest ids).
+    #[serde(default)]
+    pub translations: OneOrMany<Id>,
     /// Drafts are built only with `--drafts`.
     #[serde(default)]
     pub draft: bool,

@@ -599,6 +599,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             "feed": feed,
             "lang": lang.unwrap_or(&self.index.site.config.language),
             "dir": Labels::dir(lang.unwrap_or(&self.index.site.config.language)),
+            "alternates": [],
             "jsonld": null,
             "image": null,
             "og_type": "website",
@@ -830,6 +831,33 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 );
                 digest["related"] = self.cards(&node.related);
                 let url = u.digest(d.id.as_str());
+                let lang_of = |dx: DigestIx| {
+                    ix.digest(dx)
+                        .matter
+                        .lang
+                        .clone()
+                        .unwrap_or_else(|| config.language.clone())
+                };
+                let version = |dx: DigestIx| {
+                    let lang = lang_of(dx);
+                    let link = &v.digest_links[dx.ix()];
+                    json!({
+                        "lang": lang,
+                        "name": super::i18n::endonym(&lang),
+                        "dir": Labels::dir(&lang),
+                        "title": link["title"],
+                        "url": link["url"],
+                        "permalink": u.absolute(link["url"].as_str().unwrap_or_default()),
+                    })
+                };
+                digest["translations"] =
+                    Json::Array(node.translations.iter().map(|t| version(*t)).collect());
+                // hreflang alternates name every version, this one included.
+                let mut alternates: Vec<Json> = Vec::new();
+                if !node.translations.is_empty() {
+                    alternates.push(version(dx));
+                    alternates.extend(node.translations.iter().map(|t| version(*t)));
+                }
                 let desc = v.cards[dx.ix()]["summary"]
                     .as_str()
                     .unwrap_or_default()
@@ -841,10 +869,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .as_ref()
                     .map(|i| super::structured::absolute_image(u, &u.image(&i.0)));
                 let ld = super::structured::digest(ix, v, u, dx);
-                ctx.insert(
-                    "page",
-                    &Self::with_metadata(page, &ld, image.as_deref(), "article"),
-                );
+                let mut page = Self::with_metadata(page, &ld, image.as_deref(), "article");
+                page["alternates"] = Json::Array(alternates);
+                ctx.insert("page", &page);
                 ctx.insert("digest", &digest);
                 ctx.insert("backlinks", &self.backlinks(PageRef::Digest(dx)));
                 ("digest.html", url)

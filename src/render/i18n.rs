@@ -184,6 +184,37 @@ impl Labels {
     }
 }
 
+/// A language's name in itself ("English", "русский"), for language
+/// switchers; the code when unknown.
+pub fn endonym(code: &str) -> String {
+    let primary = code.split('-').next().unwrap_or(code).to_ascii_lowercase();
+    let name = match primary.as_str() {
+        "it" => "Italiano",
+        "en" => "English",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "pt" => "Português",
+        "uk" => "Українська",
+        "ru" => "Русский",
+        "be" => "Беларуская",
+        "pl" => "Polski",
+        "cs" => "Čeština",
+        "nl" => "Nederlands",
+        "ro" => "Română",
+        "tr" => "Türkçe",
+        "ar" => "العربية",
+        "he" => "עברית",
+        "fa" => "فارسی",
+        "ur" => "اردو",
+        "zh" => "中文",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        _ => return code.to_string(),
+    };
+    name.to_string()
+}
+
 /// Languages written right to left.
 pub const RTL: &[&str] = &["ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"];
 
