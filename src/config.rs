@@ -316,4 +316,4 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
 }
 
 /// Top-level output names that neither sections nor pages may take.
-pub const RESERVED_WORDS: &[&str] = &["search", "page", "static", "assets", "404"];
+pub const RESERVED_WORDS: &[&str] = &["search", "network", "page", "static", "assets", "404"];

@@ -141,6 +141,22 @@ pub enum Problem {
         /// The quote id.
         id: String,
     },
+    /// A digest listed among its own translations.
+    #[error("digest `{id}` lists itself among its translations")]
+    TranslationOfItself {
+        /// The digest's id.
+        id: String,
+    },
+    /// Two translations of one digest in the same language.
+    #[error("digests `{id}` and `{other}` are translations of each other but both in `{lang}`")]
+    TranslationsSameLanguage {
+        /// This digest.
+        id: String,
+        /// The other one.
+        other: String,
+        /// Their language.
+        lang: String,
+    },
     /// `cite:` outside a digest body.
     #[error("`cite:` works only in a digest's body, for that digest's own citations")]
     CiteOutsideDigest,

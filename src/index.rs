@@ -92,6 +92,9 @@ pub struct DigestNode {
     pub embeds: Vec<QuoteIx>,
     /// Related digests, best first.
     pub related: Vec<DigestIx>,
+    /// The same digest in other languages: its whole translation group
+    /// (declared either way, and through each other), by language.
+    pub translations: Vec<DigestIx>,
 }
 
 /// A quote with its speaker resolved.
@@ -120,6 +123,8 @@ pub struct ActorNode {
     pub digests: Vec<DigestIx>,
     /// Actors most often in the same digests, with the count.
     pub co_actors: Vec<(ActorIx, usize)>,
+    /// How many different actors share a digest with this one.
+    pub connections: usize,
 }
 
 /// A source's cross-links.
@@ -242,6 +247,24 @@ impl<'s> Index<'s> {
     /// Looks up a published quote.
     pub fn quote_id(&self, id: &str) -> Option<QuoteIx> {
         self.quote_ids.get(id).copied()
+    }
+    /// How many digests two actors share (their digest lists are both in
+    /// digest order, so one merge walk: O(a + b)).
+    pub fn shared_digests(&self, a: ActorIx, b: ActorIx) -> usize {
+        let (x, y) = (&self.actors[a.ix()].digests, &self.actors[b.ix()].digests);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
     }
     /// What links to `page`.
     pub fn backlinks_of(&self, page: PageRef) -> &[PageRef] {
@@ -595,6 +618,7 @@ impl<'s> Resolver<'s> {
                     tags: Vec::new(),
                     embeds,
                     related: Vec::new(),
+                    translations: Vec::new(),
                 });
             }
         }
@@ -743,6 +767,7 @@ impl<'s> Resolver<'s> {
         }
         for (a, mut list) in co.into_iter().enumerate() {
             list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            index.actors[a].connections = list.len();
             list.truncate(CO_ACTORS_MAX);
             index.actors[a].co_actors = list;
         }
@@ -759,6 +784,7 @@ impl<'s> Resolver<'s> {
             index.stories[s].main_actors = list;
         }
         compute_related(&mut index);
+        self.translations(&mut index, &all);
         (index, self.diags)
     }
 
@@ -787,6 +813,124 @@ impl<'s> Resolver<'s> {
             d.locate(path),
             help,
         );
+    }
+
+    /// `translations:` of every digest (drafts included): each id must name
+    /// another digest; published ones join one group per set of
+    /// translations (union–find, so declaring one direction is enough), and
+    /// a group holds each language once.
+    fn translations(&mut self, index: &mut Index<'s>, all: &AllIds<'s>) {
+        let c = &self.site.content;
+        let n = index.digests.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut x: usize) -> usize {
+            while parent[x] != x {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            x
+        }
+        for d in &c.digests {
+            let me = index.digest_id(d.id.as_str());
+            for (i, t) in d.matter.translations.0.iter().enumerate() {
+                let at = || d.locate(&[Seg::Key("translations"), Seg::Index(i)]);
+                if *t == d.id {
+                    let help = Some("list the other languages' digests, not this one".to_string());
+                    self.error(
+                        Problem::TranslationOfItself { id: d.id.0.clone() },
+                        at(),
+                        help,
+                    );
+                    continue;
+                }
+                match (me, index.digest_id(t.as_str()), all.digests.get(t.as_str())) {
+                    (Some(a), Some(b), _) => {
+                        let (ra, rb) = (root(&mut parent, a.ix()), root(&mut parent, b.ix()));
+                        parent[ra.max(rb)] = ra.min(rb);
+                    }
+                    (_, None, None) if !c.is_broken(RefKind::Digest, t.as_str()) => {
+                        let help = did_you_mean(t.as_str(), all.digests.keys().copied());
+                        self.error(
+                            Problem::UnknownRef {
+                                kind: "digest",
+                                id: t.0.clone(),
+                            },
+                            at(),
+                            help,
+                        );
+                    }
+                    (Some(_), None, Some(_)) => {
+                        let help = Some("publish it (remove `draft: true`), remove it from `translations`, or build with `--drafts`".to_string());
+                        self.error(
+                            Problem::RefToDraft {
+                                kind: "digest",
+                                id: t.0.clone(),
+                            },
+                            at(),
+                            help,
+                        );
+                    }
+                    _ => {} // from a draft left out of this build
+                }
+            }
+        }
+        let language = self.site.config.language.as_str();
+        let langs: Vec<&str> = (0..n)
+            .map(|x| {
+                c.digests[index.digests[x].entry]
+                    .matter
+                    .lang
+                    .as_deref()
+                    .unwrap_or(language)
+            })
+            .collect();
+        let lang_of = |x: usize| langs[x];
+        let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+        for x in 0..n {
+            let r = root(&mut parent, x);
+            groups.entry(r).or_default().push(x);
+        }
+        let mut roots: Vec<usize> = groups
+            .keys()
+            .copied()
+            .filter(|r| groups[r].len() > 1)
+            .collect();
+        roots.sort_unstable();
+        for r in roots {
+            let mut members = groups.remove(&r).unwrap_or_default();
+            members.sort_by(|a, b| lang_of(*a).cmp(lang_of(*b)).then(a.cmp(b)));
+            for w in members.windows(2) {
+                if lang_of(w[0]) == lang_of(w[1]) {
+                    let (first, second) = (
+                        index.digest(DigestIx(w[0] as u32)),
+                        index.digest(DigestIx(w[1] as u32)),
+                    );
+                    let (d, other) = if first.id > second.id {
+                        (first, second)
+                    } else {
+                        (second, first)
+                    };
+                    self.error(
+                        Problem::TranslationsSameLanguage {
+                            id: d.id.0.clone(),
+                            other: other.id.0.clone(),
+                            lang: lang_of(w[0]).to_string(),
+                        },
+                        d.locate(&[Seg::Key("translations")]),
+                        Some(
+                            "give one of them its own `lang:`, or take it out of the group".into(),
+                        ),
+                    );
+                }
+            }
+            for &m in &members {
+                index.digests[m].translations = members
+                    .iter()
+                    .filter(|&&o| o != m)
+                    .map(|&o| DigestIx(o as u32))
+                    .collect();
+            }
+        }
     }
 
     /// Duplicate ids of every kind (drafts count), actor/source clashes.

@@ -90,6 +90,8 @@ pub struct BodyScan {
     pub refs: Vec<BodyRef>,
     /// The first paragraph of text, plain.
     pub first_paragraph: Option<String>,
+    /// Words of text, code blocks left out (for reading time).
+    pub words: usize,
     /// Misplaced embeds and the like.
     pub problems: Vec<ScanProblem>,
 }
@@ -130,7 +132,29 @@ pub fn scan(body: &str) -> BodyScan {
     let mut para: Option<(Vec<usize>, bool, String)> = None;
     let mut image_depth = 0usize;
     let mut skip_depth = 0usize; // headings, code, footnote definitions: not summary text
+    let mut code_depth = 0usize;
+    // Inside a word: text split across events by inline markup (`**a**b`) is one word.
+    let mut in_word = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Text(t) | Event::Code(t) if code_depth == 0 => {
+                for c in t.chars() {
+                    if c.is_whitespace() {
+                        in_word = false;
+                    } else if !in_word {
+                        out.words += 1;
+                        in_word = true;
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
+            _ => in_word = false,
+        }
         match &event {
             // A tight list item has no paragraph events: its text is one.
             Event::Start(Tag::Paragraph | Tag::Item)
@@ -705,6 +729,10 @@ mod tests {
     fn summary_skips_headings_embeds_and_code() {
         let s = scan("## Title\n\n![](quote:q)\n\n```\ncode\n```\n\nFirst *real* text.\n");
         assert_eq!(s.first_paragraph.as_deref(), Some("First real text."));
+        assert_eq!(
+            scan("Un **due**tre, [quattro](actor:x)\n\n```\nnot counted\n```\n\n# Cinque").words,
+            4
+        );
     }
 
     #[test]

@@ -81,6 +81,15 @@ impl Theme {
         })
     }
 
+    /// The default theme for a site at `root` (tests use it without a site.yaml).
+    #[cfg(test)]
+    pub(crate) fn default_at(root: &Path) -> Theme {
+        Theme {
+            name: "default".into(),
+            root: root.to_path_buf(),
+        }
+    }
+
     /// The layered files of `kind` (`templates`, `static` or `i18n`).
     /// The site's own folder for it is `kind` at the root.
     pub fn layers(&self, kind: &str) -> Result<Layers, Diagnostic> {

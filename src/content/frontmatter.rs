@@ -39,6 +39,9 @@ pub struct DigestMatter {
     #[serde(default, deserialize_with = "opt_text")]
     #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
+    /// The same digest in other languages (digest ids).
+    #[serde(default)]
+    pub translations: OneOrMany<Id>,
     /// Drafts are built only with `--drafts`.
     #[serde(default)]
     pub draft: bool,

@@ -180,6 +180,8 @@ pub struct Entry<M> {
     pub refs: Vec<BodyRef>,
     /// The body's first paragraph as plain text.
     pub first_paragraph: Option<String>,
+    /// Words in the body (code blocks left out).
+    pub words: usize,
 }
 
 impl<M> Entry<M> {
@@ -541,6 +543,7 @@ fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagno
                 body_start,
                 refs: scan.refs,
                 first_paragraph: scan.first_paragraph,
+                words: scan.words,
             }
         }};
     }

@@ -74,6 +74,14 @@ impl Urls {
                 .unwrap_or(url.trim_start_matches('/'))
         )
     }
+    /// The actors list in another order: `/<actors>/sort/<key>/`, two
+    /// levels deep so no actor id can take its URL.
+    pub fn sorted_actors(&self, sort: ActorSort) -> String {
+        match sort {
+            ActorSort::Name => self.section(&self.paths.actors),
+            _ => format!("{}sort/{}/", self.section(&self.paths.actors), sort.key()),
+        }
+    }
     /// The output file of a page URL.
     pub fn file_of(&self, url: &str) -> String {
         let rel = url
@@ -222,6 +230,8 @@ impl Values {
                     "image": m.image.as_ref().map(|i| urls.image(&i.0)),
                     "quote_count": node.quotes.len(),
                     "draft": m.draft,
+                    "word_count": d.words,
+                    "reading_time": reading_minutes(d.words),
                 })
             })
             .collect();
@@ -246,6 +256,8 @@ impl Values {
                     "text": q.text.0,
                     "original": q.original,
                     "original_lang": q.original_lang,
+                    "original_lang_name": q.original_lang.as_deref().map(|l| labels.language_name(l)),
+                    "original_dir": q.original_lang.as_deref().map(Labels::dir),
                     "lang": d.matter.lang.clone().unwrap_or_else(|| config.language.clone()),
                     "said": q.said.map(|s| date(labels, &crate::index::moment(s, config.timezone))),
                     "date": date(labels, &node.date),
@@ -279,6 +291,9 @@ impl Values {
                 "stories": urls.section(&p.stories),
                 "tags": urls.section(&p.tags),
                 "search": urls.section("search"),
+                "network": urls.section(super::editorial::NETWORK_WORD),
+                "actors_by_quotes": urls.sorted_actors(ActorSort::Quoted),
+                "actors_by_recent": urls.sorted_actors(ActorSort::Recent),
                 "feed": urls.absolute(&format!("{}atom.xml", urls.base_path)),
             },
             "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.base_path)),
@@ -296,6 +311,33 @@ impl Values {
             cards,
             quotes,
             pages,
+        }
+    }
+}
+
+/// Minutes to read `words` at 220 words a minute, at least one.
+fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(220).max(1)
+}
+
+/// An order of the actors list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorSort {
+    /// By id (the list's own URL).
+    Name,
+    /// Most quotes first.
+    Quoted,
+    /// Newest quote first.
+    Recent,
+}
+
+impl ActorSort {
+    const ALL: [ActorSort; 3] = [ActorSort::Name, ActorSort::Quoted, ActorSort::Recent];
+    fn key(self) -> &'static str {
+        match self {
+            ActorSort::Name => "name",
+            ActorSort::Quoted => "quoted",
+            ActorSort::Recent => "recent",
         }
     }
 }
@@ -342,6 +384,8 @@ pub struct PageRenderer<'a, 's> {
     quotes_tv: Vec<tera::Value>,
     /// Each story's timeline, built once for all its pages.
     timelines: Vec<tera::Value>,
+    /// Each story's timeline chart, built once for all its pages.
+    timeline_charts: Vec<tera::Value>,
     /// Each story's body, rendered once for all its pages.
     story_bodies: Vec<Result<String, Diagnostic>>,
     /// The dev server's memo: the last render, and this one's.
@@ -362,8 +406,9 @@ enum Job {
     NotFound,
     Digests(usize),
     Digest(DigestIx),
-    Actors,
+    Actors(ActorSort),
     Actor(ActorIx),
+    Network,
     Sources,
     Source(SourceIx),
     Stories,
@@ -449,6 +494,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 .map(tera::Value::from_serializable)
                 .collect(),
             timelines: Vec::new(),
+            timeline_charts: Vec::new(),
             story_bodies: Vec::new(),
             memo: memo.map(|(previous, global)| MemoState {
                 previous,
@@ -463,6 +509,14 @@ impl<'a, 's> PageRenderer<'a, 's> {
         r.timelines = (0..index.stories.len())
             .into_par_iter()
             .map(|s| tera::Value::from_serializable(&r.timeline(&index.stories[s].digests)))
+            .collect();
+        r.timeline_charts = (0..index.stories.len())
+            .into_par_iter()
+            .map(|s| {
+                let chart =
+                    super::editorial::story_timeline(index, values, labels, StoryIx(s as u32));
+                tera::Value::from_serializable(&chart)
+            })
             .collect();
         let results: Vec<(String, Vec<Diagnostic>)> = (0..index.digests.len())
             .into_par_iter()
@@ -536,12 +590,13 @@ impl<'a, 's> PageRenderer<'a, 's> {
         let mut jobs = vec![
             Job::Home,
             Job::NotFound,
-            Job::Actors,
+            Job::Network,
             Job::Sources,
             Job::Stories,
             Job::Tags,
             Job::Search,
         ];
+        jobs.extend(ActorSort::ALL.map(Job::Actors));
         jobs.extend((1..=pages_of(ix.digests.len())).map(Job::Digests));
         jobs.extend((0..ix.digests.len() as u32).map(|i| Job::Digest(DigestIx(i))));
         jobs.extend((0..ix.actors.len() as u32).map(|i| Job::Actor(ActorIx(i))));
@@ -593,6 +648,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
             "permalink": self.urls.absolute(url),
             "feed": feed,
             "lang": lang.unwrap_or(&self.index.site.config.language),
+            "dir": Labels::dir(lang.unwrap_or(&self.index.site.config.language)),
+            "alternates": [],
             "jsonld": null,
             "image": null,
             "og_type": "website",
@@ -824,6 +881,33 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 );
                 digest["related"] = self.cards(&node.related);
                 let url = u.digest(d.id.as_str());
+                let lang_of = |dx: DigestIx| {
+                    ix.digest(dx)
+                        .matter
+                        .lang
+                        .clone()
+                        .unwrap_or_else(|| config.language.clone())
+                };
+                let version = |dx: DigestIx| {
+                    let lang = lang_of(dx);
+                    let link = &v.digest_links[dx.ix()];
+                    json!({
+                        "lang": lang,
+                        "name": super::i18n::endonym(&lang),
+                        "dir": Labels::dir(&lang),
+                        "title": link["title"],
+                        "url": link["url"],
+                        "permalink": u.absolute(link["url"].as_str().unwrap_or_default()),
+                    })
+                };
+                digest["translations"] =
+                    Json::Array(node.translations.iter().map(|t| version(*t)).collect());
+                // hreflang alternates name every version, this one included.
+                let mut alternates: Vec<Json> = Vec::new();
+                if !node.translations.is_empty() {
+                    alternates.push(version(dx));
+                    alternates.extend(node.translations.iter().map(|t| version(*t)));
+                }
                 let desc = v.cards[dx.ix()]["summary"]
                     .as_str()
                     .unwrap_or_default()
@@ -835,33 +919,80 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .as_ref()
                     .map(|i| super::structured::absolute_image(u, &u.image(&i.0)));
                 let ld = super::structured::digest(ix, v, u, dx);
-                ctx.insert(
-                    "page",
-                    &Self::with_metadata(page, &ld, image.as_deref(), "article"),
-                );
+                let mut page = Self::with_metadata(page, &ld, image.as_deref(), "article");
+                page["alternates"] = Json::Array(alternates);
+                ctx.insert("page", &page);
                 ctx.insert("digest", &digest);
                 ctx.insert("backlinks", &self.backlinks(PageRef::Digest(dx)));
                 ("digest.html", url)
             }
-            Job::Actors => {
-                let actors: Vec<Json> = ix
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| {
+            Job::Actors(sort) => {
+                let mut order: Vec<usize> = (0..ix.actors.len()).collect();
+                // The newest quote's moment, for "recently quoted".
+                let latest = |i: usize| ix.actors[i].quotes.first().map(|q| ix.quotes[q.ix()].date);
+                match sort {
+                    ActorSort::Name => {}
+                    ActorSort::Quoted => {
+                        order.sort_by_key(|&i| std::cmp::Reverse(ix.actors[i].quotes.len()))
+                    }
+                    ActorSort::Recent => order.sort_by_key(|&i| std::cmp::Reverse(latest(i))),
+                }
+                let actors: Vec<Json> = order
+                    .into_iter()
+                    .map(|i| {
+                        let a = &ix.actors[i];
                         let mut link = v.actors[i].clone();
                         link["quote_count"] = json!(a.quotes.len());
                         link["digest_count"] = json!(a.digests.len());
+                        link["latest_quote"] = json!(latest(i).map(|d| date(self.labels, &d)));
                         link
                     })
                     .collect();
                 ctx.insert("actors", &actors);
-                let url = u.section(&config.paths.actors);
+                ctx.insert("sort", sort.key());
+                let sorts: Vec<Json> = ActorSort::ALL
+                    .iter()
+                    .map(|s| {
+                        json!({
+                            "key": s.key(),
+                            "label": self.labels_text(&format!("sort_{}", s.key())),
+                            "url": u.sorted_actors(*s),
+                            "current": *s == sort,
+                        })
+                    })
+                    .collect();
+                ctx.insert("sorts", &sorts);
+                let url = u.sorted_actors(sort);
+                let title = match sort {
+                    ActorSort::Name => self.labels_text("actors"),
+                    _ => format!(
+                        "{} · {}",
+                        self.labels_text("actors"),
+                        self.labels_text(&format!("sort_{}", sort.key()))
+                    ),
+                };
                 ctx.insert(
                     "page",
-                    &self.page_value("actors", &self.labels_text("actors"), "", &url, None, None),
+                    &self.page_value("actors", &title, "", &url, None, None),
                 );
                 ("actors.html", url)
+            }
+            Job::Network => {
+                let network = super::editorial::site_network(ix, v, self.labels);
+                ctx.insert("network", &network);
+                let url = u.section(super::editorial::NETWORK_WORD);
+                ctx.insert(
+                    "page",
+                    &self.page_value(
+                        "network",
+                        &self.labels_text("network_title"),
+                        &self.labels_text("network_intro"),
+                        &url,
+                        None,
+                        None,
+                    ),
+                );
+                ("network.html", url)
             }
             Job::Actor(ax) => {
                 let node = &ix.actors[ax.ix()];
@@ -919,6 +1050,14 @@ impl<'a, 's> PageRenderer<'a, 's> {
                             link
                         })
                         .collect::<Vec<_>>(),
+                );
+                ctx.insert(
+                    "network_chart",
+                    &super::editorial::actor_network(ix, v, self.labels, ax),
+                );
+                ctx.insert(
+                    "activity_chart",
+                    &super::editorial::actor_activity(ix, v, self.labels, ax),
                 );
                 ctx.insert("backlinks", &self.backlinks(PageRef::Actor(ax)));
                 let url = u.actor(a.id.as_str());
@@ -1060,6 +1199,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                         .collect::<Vec<_>>(),
                 );
                 ctx.insert_value("timeline", self.timelines[sx.ix()].clone());
+                ctx.insert_value("timeline_chart", self.timeline_charts[sx.ix()].clone());
                 ctx.insert("backlinks", &self.backlinks(PageRef::Story(sx)));
                 let url = Urls::paginated(&list, page);
                 let feed = u.absolute(&format!("{list}atom.xml"));

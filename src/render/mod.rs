@@ -6,7 +6,9 @@
 //! [`crate::output`] touches the output folder.
 
 mod assets;
+mod charts;
 mod context;
+mod editorial;
 mod feeds;
 pub mod i18n;
 mod memo;
@@ -59,6 +61,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "tags.html",
     "page.html",
     "search.html",
+    "network.html",
 ];
 
 /// Tera with the layered templates loaded, and where each came from.

@@ -1,0 +1,204 @@
+//! Editorial views from the index: a story's timeline, an actor's network
+//! and quote activity, the site's network of actors. Each is computed once
+//! per story or actor page from that entity's own lists (never the whole
+//! site per page) and handed to templates as `svg` markup plus the data of
+//! its text alternative.
+
+use super::charts::{activity, network, timeline, Locale};
+use super::context::Values;
+use super::i18n::Labels;
+use crate::index::{ActorIx, Index, StoryIx};
+use serde_json::{json, Value as Json};
+
+/// The URL word of the site's network page (`/network/`), reserved like `search`.
+pub const NETWORK_WORD: &str = "network";
+
+/// How many actors the site's network shows.
+pub const NETWORK_MAX: usize = 30;
+
+fn str_of<'v>(v: &'v Json, key: &str) -> &'v str {
+    v[key].as_str().unwrap_or_default()
+}
+
+/// A story's timeline: `svg`, `title`, `grain` (none when digest by digest)
+/// and `rows` (`period`, `count`, `title`, `url`).
+pub fn story_timeline(index: &Index<'_>, values: &Values, labels: &Labels, sx: StoryIx) -> Json {
+    let entries: Vec<timeline::Entry<'_>> = index.stories[sx.ix()]
+        .digests
+        .iter()
+        .map(|dx| {
+            let node = &index.digests[dx.ix()];
+            let card = &values.cards[dx.ix()];
+            timeline::Entry {
+                date: node.date.date_naive(),
+                title: str_of(card, "title"),
+                url: str_of(card, "url"),
+                quotes: node.quotes.len(),
+                quote: node.quotes.first().map(|q| {
+                    let v = &values.quotes[q.ix()];
+                    timeline::KeyQuote {
+                        text: str_of(v, "text"),
+                        speaker: str_of(&v["speaker"], "title"),
+                        url: str_of(v, "url"),
+                    }
+                }),
+            }
+        })
+        .collect();
+    match timeline::layout(&entries, labels) {
+        None => Json::Null,
+        Some(t) => json!({
+            "svg": t.scene.to_svg("timeline-chart"),
+            "title": t.scene.title,
+            "grain": t.grain.map(grain_name),
+            "rows": t.rows,
+        }),
+    }
+}
+
+fn grain_name(g: super::charts::Grain) -> &'static str {
+    use super::charts::Grain;
+    match g {
+        Grain::Day => "day",
+        Grain::Week => "week",
+        Grain::Month => "month",
+        Grain::Quarter => "quarter",
+        Grain::Year => "year",
+    }
+}
+
+fn node<'v>(values: &'v Values, a: ActorIx, weight: usize) -> network::Node<'v> {
+    let v = &values.actors[a.ix()];
+    network::Node {
+        title: str_of(v, "title"),
+        url: str_of(v, "url"),
+        weight,
+    }
+}
+
+/// An actor among those they appear with most: `svg`, `title`; none when
+/// they appear with nobody.
+pub fn actor_network(index: &Index<'_>, values: &Values, labels: &Labels, ax: ActorIx) -> Json {
+    let co = &index.actors[ax.ix()].co_actors;
+    let neighbors: Vec<network::Node<'_>> = co.iter().map(|(a, n)| node(values, *a, *n)).collect();
+    let mut edges = Vec::new();
+    for i in 0..co.len() {
+        for j in i + 1..co.len() {
+            let w = index.shared_digests(co[i].0, co[j].0);
+            if w > 0 {
+                edges.push((i, j, w));
+            }
+        }
+    }
+    let center = node(values, ax, 0);
+    let title = labels
+        .text("network_of", "{name}")
+        .replace("{name}", center.title);
+    let tooltip =
+        |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
+    match network::ego(center, &neighbors, &edges, title, &tooltip) {
+        None => Json::Null,
+        Some(scene) => json!({"svg": scene.to_svg("network-chart"), "title": scene.title}),
+    }
+}
+
+/// An actor's quotes over time: `svg`, `title`, `grain`, `counts`
+/// (`period`, `count`); none without quotes.
+pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: ActorIx) -> Json {
+    let anchors: Vec<String> = index.actors[ax.ix()]
+        .quotes
+        .iter()
+        .map(|q| format!("#{}", str_of(&values.quotes[q.ix()], "anchor")))
+        .collect();
+    let said: Vec<activity::Said<'_>> = index.actors[ax.ix()]
+        .quotes
+        .iter()
+        .zip(&anchors)
+        .map(|(q, url)| activity::Said {
+            date: index.quotes[q.ix()].date.date_naive(),
+            url,
+        })
+        .collect();
+    let name = str_of(&values.actors[ax.ix()], "title");
+    let title = labels
+        .text("activity_summary", "{count}")
+        .replace("{count}", &labels.count("quote_count", said.len()))
+        .replace("{name}", name);
+    match activity::layout(&said, title, labels) {
+        None => Json::Null,
+        Some(a) => json!({
+            "svg": a.scene.to_svg("activity-chart"),
+            "title": a.scene.title,
+            "grain": grain_name(a.grain),
+            "counts": a.counts,
+        }),
+    }
+}
+
+/// The most connected actors: `svg`, `title`, and `actors` (link plus
+/// `connections` and `ties`: the links of those they share most digests
+/// with among the shown, with `count`); none when no two actors meet.
+pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Json {
+    let mut top: Vec<ActorIx> = (0..index.actors.len() as u32)
+        .map(ActorIx)
+        .filter(|a| index.actors[a.ix()].connections > 0)
+        .collect();
+    let key = |a: &ActorIx| {
+        let n = &index.actors[a.ix()];
+        (
+            std::cmp::Reverse(n.connections),
+            std::cmp::Reverse(n.digests.len()),
+            *a,
+        )
+    };
+    if top.len() > NETWORK_MAX {
+        top.select_nth_unstable_by_key(NETWORK_MAX - 1, key);
+        top.truncate(NETWORK_MAX);
+    }
+    top.sort_by_key(key);
+    let mut edges = Vec::new();
+    let mut ties: Vec<Vec<(usize, usize)>> = vec![Vec::new(); top.len()];
+    for i in 0..top.len() {
+        for j in i + 1..top.len() {
+            let w = index.shared_digests(top[i], top[j]);
+            if w > 0 {
+                edges.push((i, j, w));
+                ties[i].push((j, w));
+                ties[j].push((i, w));
+            }
+        }
+    }
+    let nodes: Vec<network::Node<'_>> = top
+        .iter()
+        .map(|a| node(values, *a, index.actors[a.ix()].digests.len()))
+        .collect();
+    let title = labels.text("network_title", "network_title");
+    let tooltip =
+        |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
+    let Some(scene) = network::site(&nodes, &edges, title, &tooltip) else {
+        return Json::Null;
+    };
+    let actors: Vec<Json> = top
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut link = values.actors[a.ix()].clone();
+            link["connections"] = json!(index.actors[a.ix()].connections);
+            link["digest_count"] = json!(index.actors[a.ix()].digests.len());
+            let mut list = ties[i].clone();
+            list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            link["ties"] = Json::Array(
+                list.iter()
+                    .take(5)
+                    .map(|(j, w)| {
+                        let mut t = values.actors[top[*j].ix()].clone();
+                        t["count"] = json!(w);
+                        t
+                    })
+                    .collect(),
+            );
+            link
+        })
+        .collect();
+    json!({"svg": scene.to_svg("site-network"), "title": scene.title, "actors": actors})
+}
