@@ -66,7 +66,19 @@ impl Built {
 /// Runs load, resolve and render in memory. On failure the files are empty
 /// and the diagnostics hold every error found.
 pub fn render_site(options: &BuildOptions) -> Built {
-    run(options, true, None)
+    collect(|sink| run(options, true, None, sink))
+}
+
+/// Runs `render` with a sink that keeps every file, and hands them back
+/// sorted by path (none when the build failed).
+fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built) -> Built {
+    let files = std::sync::Mutex::new(Vec::new());
+    let mut built = render(&|f| files.lock().unwrap_or_else(|p| p.into_inner()).push(f));
+    if !built.diagnostics.has_errors() {
+        built.files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+        built.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    built
 }
 
 /// What the dev server keeps from one build to the next.
@@ -85,10 +97,17 @@ pub struct Caches {
 /// the pages whose inputs changed rendered. The files are exactly those a
 /// build with empty caches gives.
 pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built {
-    run(options, false, Some(caches))
+    collect(|sink| run(options, false, Some(caches), sink))
 }
 
-fn run(options: &BuildOptions, fingerprint: bool, mut caches: Option<&mut Caches>) -> Built {
+/// The pipeline; rendered files go to `sink` as they are made (the returned
+/// `Built` has no files).
+fn run(
+    options: &BuildOptions,
+    fingerprint: bool,
+    mut caches: Option<&mut Caches>,
+    sink: crate::render::Sink<'_>,
+) -> Built {
     let mut timings = Timings::default();
     let started = Instant::now();
     let (site, mut diagnostics) = crate::content::load_with(
@@ -135,8 +154,8 @@ fn run(options: &BuildOptions, fingerprint: bool, mut caches: Option<&mut Caches
         fingerprint,
         minify: options.minify,
     };
-    let (files, render_diags) =
-        crate::render::render(&index, &theme, &options, caches.map(|c| &mut c.render));
+    let render_diags =
+        crate::render::render_to(&index, &theme, &options, caches.map(|c| &mut c.render), sink);
     diagnostics.extend(render_diags.sorted());
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.
@@ -144,7 +163,7 @@ fn run(options: &BuildOptions, fingerprint: bool, mut caches: Option<&mut Caches
         diagnostics.extend(crate::index::likely_mistakes(&index));
     }
     Built {
-        files,
+        files: Vec::new(),
         diagnostics,
         timings,
         sources: crate::render::page_sources(&index, &base_url),
@@ -175,24 +194,53 @@ pub struct Report {
     pub timings: Timings,
 }
 
-/// Builds the site and swaps it into the output folder. On any error the
-/// previous output is left exactly as it was.
+/// Builds the site and swaps it into the output folder. Pages are written
+/// into a folder beside it as they are rendered; on any error that folder is
+/// removed and the previous output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
     let out = output_dir(options);
-    if let Err(d) = crate::output::check_output_dir(&options.root, &out) {
+    let fail = |d: Diagnostic| {
         let mut diags = Diagnostics::default();
         diags.push(d);
-        return Err(diags);
+        diags
+    };
+    crate::output::check_output_dir(&options.root, &out).map_err(fail)?;
+    // Begun with the first rendered file: a site that does not load
+    // touches nothing on disk.
+    let staging = std::sync::OnceLock::new();
+    let write_error = std::sync::Mutex::new(None);
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let mut built = run(options, true, None, &|f| {
+        if f.path.ends_with(".html") {
+            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        let put = match staging.get_or_init(|| crate::output::Staging::begin(&out)) {
+            Ok(s) => s.put(&f),
+            Err(d) => Err(d.clone()),
+        };
+        if let Err(d) = put {
+            let mut first = write_error.lock().unwrap_or_else(|p| p.into_inner());
+            first.get_or_insert(d);
+        }
+    });
+    if let Some(d) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        built.diagnostics.push(d);
     }
-    let mut built = render_site(options);
+    let staging = staging.into_inner().and_then(Result::ok);
     if options.deny_warnings {
         built.diagnostics.deny_warnings();
     }
     if built.diagnostics.has_errors() {
+        // Dropping the staging folder removes it.
         return Err(built.diagnostics);
     }
+    let Some(staging) = staging else {
+        return Err(fail(Diagnostic::error(Problem::Config(
+            "the site rendered no files".into(),
+        ))));
+    };
     let started = Instant::now();
-    let stats = match crate::output::write(&out, &built.files) {
+    let stats = match staging.finish() {
         Ok(s) => s,
         Err(d) => {
             built.diagnostics.push(d);
@@ -201,11 +249,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
     };
     built.timings.write = started.elapsed();
     Ok(Report {
-        pages: built
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .count(),
+        pages: pages.into_inner(),
         files: stats.files,
         written: stats.written,
         diagnostics: built.diagnostics,

@@ -10,9 +10,12 @@
 use crate::diagnostics::{display_path, Diagnostic, Problem};
 use crate::render::OutputFile;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -83,58 +86,114 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 
 /// Replaces `out` with `files`.
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
-    // An output that is a symlink (public -> /srv/www) is updated through it:
-    // the swap happens beside the real folder, and the link stays.
-    let resolved;
-    let out = if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-        resolved = fs::canonicalize(out).map_err(|e| io_error("follow", out, e))?;
-        resolved.as_path()
-    } else {
-        out
-    };
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-    let staging = staging_path(out, "new");
-    let old = staging_path(out, "old");
-    // A build killed between the two renames of the fallback swap left the
-    // previous output only as `old`: put it back before anything else.
-    if !out.exists() && old.is_dir() {
-        fs::rename(&old, out).map_err(|e| io_error("restore", out, e))?;
+    let staging = Staging::begin(out)?;
+    files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.finish()
+}
+
+/// A new output being filled beside the old one. Files are put as they are
+/// rendered, from any thread, so a build never holds the whole site in
+/// memory; [`Staging::finish`] swaps it in. Dropped unfinished (an error, a
+/// panic), it removes itself and the old output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    previous: Option<PathBuf>,
+    /// Folders already created in the staging folder.
+    dirs: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    written: AtomicUsize,
+    finished: bool,
+}
+
+impl Staging {
+    /// Prepares the staging folder beside `out`.
+    pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        // An output that is a symlink (public -> /srv/www) is updated through it:
+        // the swap happens beside the real folder, and the link stays.
+        let out = if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+            fs::canonicalize(out).map_err(|e| io_error("follow", out, e))?
+        } else {
+            out.to_path_buf()
+        };
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        let staging = staging_path(&out, "new");
+        let old = staging_path(&out, "old");
+        // A build killed between the two renames of the fallback swap left the
+        // previous output only as `old`: put it back before anything else.
+        if !out.exists() && old.is_dir() {
+            fs::rename(&old, &out).map_err(|e| io_error("restore", &out, e))?;
+        }
+        // Leftovers of a killed build.
+        for leftover in [&staging, &old] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover).map_err(|e| io_error("remove", leftover, e))?;
+            }
+        }
+        fs::create_dir_all(&staging).map_err(|e| io_error("create", &staging, e))?;
+        Ok(Staging {
+            previous: out.is_dir().then(|| out.clone()),
+            out,
+            staging,
+            old,
+            dirs: Mutex::default(),
+            files: AtomicUsize::new(0),
+            written: AtomicUsize::new(0),
+            finished: false,
+        })
     }
-    // Leftovers of a killed build.
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|e| io_error("remove", leftover, e))?;
+
+    /// Puts one file in.
+    pub fn put(&self, f: &OutputFile) -> Result<(), Diagnostic> {
+        if let Some(dir) = Path::new(&f.path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            let known = self
+                .dirs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(dir);
+            if !known {
+                let p = self.staging.join(dir);
+                fs::create_dir_all(&p).map_err(|e| io_error("create", &p, e))?;
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(dir.to_path_buf());
+            }
+        }
+        let wrote = place(&self.staging, self.previous.as_deref(), f)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if wrote {
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Swaps the new output in.
+    pub fn finish(mut self) -> Result<WriteStats, Diagnostic> {
+        self.finished = true;
+        let result = swap(&self.staging, &self.out, &self.old);
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+        result?;
+        Ok(WriteStats {
+            files: self.files.load(Ordering::Relaxed),
+            written: self.written.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
         }
     }
-    fs::create_dir_all(&staging).map_err(|e| io_error("create", &staging, e))?;
-    let previous = out.is_dir().then_some(out);
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        let p = staging.join(d);
-        fs::create_dir_all(&p).map_err(|e| io_error("create", &p, e))?;
-    }
-    let written: Vec<bool> = files
-        .par_iter()
-        .map(|f| place(&staging, previous, f))
-        .collect::<Result<_, _>>()
-        .inspect_err(|_| {
-            let _ = fs::remove_dir_all(&staging);
-        })?;
-    swap(&staging, out, &old)?;
-    Ok(WriteStats {
-        files: files.len(),
-        written: written.into_iter().filter(|w| *w).count(),
-    })
 }
 
 /// Puts one file in the staging folder: a hard link to the previous output's

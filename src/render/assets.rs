@@ -87,6 +87,15 @@ impl Assets {
             .map(|out| format!("{}{out}", self.base_path))
     }
 
+    /// The output paths of the files of `layer`.
+    pub fn paths_of(&self, layer: Layer) -> std::collections::HashSet<String> {
+        self.files
+            .iter()
+            .filter(|(_, l)| *l == layer)
+            .map(|(f, _)| f.path.clone())
+            .collect()
+    }
+
     /// The files to write, with the layer each came from.
     pub fn into_files(self) -> Vec<(OutputFile, Layer)> {
         self.files

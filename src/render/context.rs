@@ -611,23 +611,19 @@ impl<'a, 's> PageRenderer<'a, 's> {
         jobs
     }
 
-    /// Renders every page, in parallel; all errors are collected.
-    pub fn render_all(&self) -> (Vec<OutputFile>, Diagnostics) {
-        let results: Vec<Result<OutputFile, Diagnostic>> = self
-            .jobs()
+    /// Renders every page, in parallel, into `sink`; all errors are collected.
+    pub fn render_all(&self, sink: &(dyn Fn(OutputFile) + Sync)) -> Diagnostics {
+        let errors = std::sync::Mutex::new(Vec::new());
+        self.jobs()
             .into_par_iter()
-            .map(|j| self.render_job(j))
-            .collect();
+            .for_each(|j| match self.render_job(j) {
+                Ok(f) => sink(f),
+                Err(d) => errors.lock().unwrap_or_else(|p| p.into_inner()).push(d),
+            });
         let mut diags = Diagnostics::default();
         diags.extend(self.errors.iter().cloned());
-        let mut files = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
-        }
-        (files, diags)
+        diags.extend(errors.into_inner().unwrap_or_else(|p| p.into_inner()));
+        diags
     }
 
     fn page_value(

@@ -6,16 +6,19 @@ use super::context::{summary, PageRenderer, Urls, Values};
 use super::OutputFile;
 use crate::index::{DigestIx, Index};
 use crate::markdown::escape_html;
-use serde_json::json;
+use rayon::prelude::*;
+use serde_json::{json, Value as Json};
 use std::fmt::Write as _;
 
-/// Every feed, the sitemap, robots.txt and the search index.
+/// Every feed, the sitemap, robots.txt and the search index, into `sink`
+/// (the feeds of actors and stories in parallel).
 pub fn feeds(
     index: &Index<'_>,
     values: &Values,
     urls: &Urls,
     renderer: &PageRenderer<'_, '_>,
-) -> Vec<OutputFile> {
+    sink: &(dyn Fn(OutputFile) + Sync),
+) {
     let published = |list: &[DigestIx]| -> Vec<DigestIx> {
         list.iter()
             .copied()
@@ -24,49 +27,26 @@ pub fn feeds(
     };
     let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
     let config = &index.site.config;
-    let mut files = Vec::new();
-    files.push(OutputFile {
-        path: "atom.xml".into(),
-        bytes: atom(
-            index,
-            urls,
-            renderer,
-            &config.title,
-            &urls.home(),
-            &published(&all),
+    let feed = |title: &str, url: &str, digests: &[DigestIx]| OutputFile {
+        path: urls.file_of(&format!("{url}atom.xml")),
+        bytes: atom(index, urls, renderer, title, url, &published(digests)).into_bytes(),
+    };
+    sink(feed(&config.title, &urls.home(), &all));
+    let of = |v: &Json| {
+        (
+            format!("{} – {}", v["title"].as_str().unwrap_or_default(), config.title),
+            v["url"].as_str().unwrap_or_default().to_string(),
         )
-        .into_bytes(),
+    };
+    index.actors.par_iter().enumerate().for_each(|(i, a)| {
+        let (title, url) = of(&values.actors[i]);
+        sink(feed(&title, &url, &a.digests));
     });
-    for (i, a) in index.actors.iter().enumerate() {
-        let url = values.actors[i]["url"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let title = format!(
-            "{} – {}",
-            values.actors[i]["title"].as_str().unwrap_or_default(),
-            config.title
-        );
-        files.push(OutputFile {
-            path: urls.file_of(&format!("{url}atom.xml")),
-            bytes: atom(index, urls, renderer, &title, &url, &published(&a.digests)).into_bytes(),
-        });
-    }
-    for (i, s) in index.stories.iter().enumerate() {
-        let url = values.stories[i]["url"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let title = format!(
-            "{} – {}",
-            values.stories[i]["title"].as_str().unwrap_or_default(),
-            config.title
-        );
-        files.push(OutputFile {
-            path: urls.file_of(&format!("{url}atom.xml")),
-            bytes: atom(index, urls, renderer, &title, &url, &published(&s.digests)).into_bytes(),
-        });
-    }
+    index.stories.par_iter().enumerate().for_each(|(i, s)| {
+        let (title, url) = of(&values.stories[i]);
+        sink(feed(&title, &url, &s.digests));
+    });
+    let mut files = Vec::new();
     files.extend(sitemap(index, values, urls));
     files.push(OutputFile {
         path: "robots.txt".into(),
@@ -77,7 +57,9 @@ pub fn feeds(
         .into_bytes(),
     });
     files.push(search_index(index, values, urls));
-    files
+    for f in files {
+        sink(f);
+    }
 }
 
 fn atom(

@@ -17,7 +17,6 @@ mod structured;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::index::Index;
 use crate::theme::{Layer, Theme};
-use rayon::prelude::*;
 use std::collections::HashMap;
 
 pub use context::Urls;
@@ -235,22 +234,28 @@ fn register(
     );
 }
 
-/// Renders every file of the site. Errors of all pages are collected. With
-/// a memo (the dev server's), pages and bodies whose inputs are those of the
-/// last render are reused from it, and the memo is updated.
-pub fn render(
+/// Where rendered files go, from any thread, as soon as each is ready.
+pub type Sink<'a> = &'a (dyn Fn(OutputFile) + Sync);
+
+/// Renders every file of the site into `sink`, in parallel, as each is
+/// ready, so no more than the pages in flight are held in memory. On errors
+/// some files may have been sent: the caller throws them away. With a memo
+/// (the dev server's), pages and bodies whose inputs are those of the last
+/// render are reused from it, and the memo is updated.
+pub fn render_to(
     index: &Index<'_>,
     theme: &Theme,
     options: &RenderOptions,
     memo: Option<&mut Memo>,
-) -> (Vec<OutputFile>, Diagnostics) {
+    sink: Sink<'_>,
+) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let site = index.site;
     let (labels, warning) = match i18n::Labels::load(theme, &site.config.language) {
         Ok(l) => l,
         Err(d) => {
             diags.push(d);
-            return (Vec::new(), diags);
+            return diags;
         }
     };
     diags.extend(warning);
@@ -273,14 +278,14 @@ pub fn render(
                     .unwrap_or_else(|| format!("available: {}", names.join(", "))),
                 ),
             );
-            return (Vec::new(), diags);
+            return diags;
         }
     };
     let statics = match theme.layers("static") {
         Ok(s) => s,
         Err(d) => {
             diags.push(d);
-            return (Vec::new(), diags);
+            return diags;
         }
     };
     let assets = assets::Assets::new(
@@ -302,7 +307,7 @@ pub fn render(
         Ok(e) => e,
         Err(errors) => {
             diags.extend(errors);
-            return (Vec::new(), diags);
+            return diags;
         }
     };
     let values = context::Values::build(index, &urls, &labels, &assets);
@@ -339,11 +344,36 @@ pub fn render(
         &labels,
         previous.as_ref().zip(global_hash),
     );
-    let (mut files, page_diags) = renderer.render_all();
+    // Static files: the site's own win over generated files of the same
+    // path (your own robots.txt); the theme's never replace them.
+    let site_static = assets.paths_of(Layer::Site);
+    let theme_static: std::collections::HashSet<String> = assets
+        .paths_of(Layer::Theme)
+        .into_iter()
+        .chain(assets.paths_of(Layer::Builtin))
+        .collect();
+    let shadowed = std::sync::Mutex::new(std::collections::HashSet::new());
+    let minify = options.minify;
+    let generated = |mut f: OutputFile| {
+        if site_static.contains(&f.path) {
+            return;
+        }
+        if theme_static.contains(&f.path) {
+            shadowed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(f.path.clone());
+        }
+        if minify && f.path.ends_with(".html") {
+            f.bytes = minify_html::minify(&f.bytes, &minify_config());
+        }
+        sink(f);
+    };
+    let page_diags = renderer.render_all(&generated);
     diags.extend(page_diags.sorted());
     let failed = diags.has_errors();
     if !failed {
-        files.extend(feeds::feeds(index, &values, &urls, &renderer));
+        feeds::feeds(index, &values, &urls, &renderer, &generated);
     }
     if let Some(m) = memo {
         *m = renderer.into_memo();
@@ -359,37 +389,19 @@ pub fn render(
         );
     }
     if failed {
-        return (Vec::new(), diags);
+        return diags;
     }
-    files.push(OutputFile {
+    generated(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),
     });
-    // Static files: the site's own win over generated files of the same
-    // path (your own robots.txt); the theme's never replace them.
-    let mut by_path: HashMap<String, usize> = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.path.clone(), i))
-        .collect();
+    let shadowed = shadowed.into_inner().unwrap_or_else(|p| p.into_inner());
     for (file, layer) in assets.into_files() {
-        match by_path.get(&file.path) {
-            Some(&i) if layer == Layer::Site => files[i].bytes = file.bytes,
-            Some(_) => {}
-            None => {
-                by_path.insert(file.path.clone(), files.len());
-                files.push(file);
-            }
+        if layer == Layer::Site || !shadowed.contains(&file.path) {
+            sink(file);
         }
     }
-    if options.minify {
-        files
-            .par_iter_mut()
-            .filter(|f| f.path.ends_with(".html"))
-            .for_each(|f| f.bytes = minify_html::minify(&f.bytes, &minify_config()));
-    }
-    files.par_sort_by(|a, b| a.path.cmp(&b.path));
-    (files, diags)
+    diags
 }
 
 /// Which content file each page comes from (output path → file relative to
