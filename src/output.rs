@@ -97,6 +97,7 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic>
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+    let _lock = lock(out)?;
     let staging = staging_path(out, "new");
     let old = staging_path(out, "old");
     // A build killed between the two renames of the fallback swap left the
@@ -135,6 +136,26 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic>
         files: files.len(),
         written: written.into_iter().filter(|w| *w).count(),
     })
+}
+
+/// Takes the write lock of `out`: an exclusive `flock` on `.<name>.storia-lock`
+/// beside it, held until the returned file is dropped. Two builds into one
+/// output would otherwise share one staging folder and undo each other's
+/// swap; with the lock the second waits for the first's write stage (the
+/// lock goes with the process, so a killed build never leaves it held).
+/// The lock file stays: removing it would let a third build lock a new
+/// file while the second still holds the old one.
+fn lock(out: &Path) -> Result<fs::File, Diagnostic> {
+    let path = staging_path(out, "lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io_error("create", &path, e))?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+        .map_err(|e| io_error("lock", &path, e.into()))?;
+    Ok(file)
 }
 
 /// Puts one file in the staging folder: a hard link to the previous output's
