@@ -2,7 +2,9 @@
 //! it. Unknown keys are rejected (`deny_unknown_fields`); `extra:` is the one
 //! free map.
 
-use super::fields::{opt_text, DateValue, Extra, HttpUrl, Id, Image, OneOrMany, Text};
+use super::fields::{
+    opt_lang, opt_text, opt_wikidata, DateValue, Extra, HttpUrl, Id, Image, OneOrMany, Text,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -32,7 +34,7 @@ pub struct DigestMatter {
     #[serde(default)]
     pub tags: OneOrMany<Text>,
     /// Language, when not the site's.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_lang")]
     pub lang: Option<String>,
     /// Drafts are built only with `--drafts`.
     #[serde(default)]
@@ -83,7 +85,7 @@ pub struct QuoteMatter {
     #[serde(default, deserialize_with = "opt_text")]
     pub original: Option<String>,
     /// The original's language.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_lang")]
     pub original_lang: Option<String>,
     /// When it was said.
     pub said: Option<DateValue>,
@@ -138,8 +140,8 @@ pub struct ActorMatter {
     pub aliases: OneOrMany<Text>,
     /// Portrait or logo.
     pub image: Option<Image>,
-    /// Wikidata id, for structured data.
-    #[serde(default, deserialize_with = "opt_text")]
+    /// Wikidata item id (`Q7747`; a Wikidata URL is reduced to it), for structured data.
+    #[serde(default, deserialize_with = "opt_wikidata")]
     pub wikidata: Option<String>,
     /// Named links.
     #[serde(default)]
@@ -197,7 +199,7 @@ pub struct SourceMatter {
     /// Its home page.
     pub url: Option<HttpUrl>,
     /// The language it publishes in.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_lang")]
     pub lang: Option<String>,
     /// Free map for templates.
     #[serde(default)]
