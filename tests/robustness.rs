@@ -731,7 +731,8 @@ fn xml_texts(xml: &str, name: &str) -> Result<Vec<String>, String> {
     Ok(texts)
 }
 
-/// A site with `HOSTILE` in every string value its YAML allows.
+/// A site with `HOSTILE` in every free-text value its YAML allows (language
+/// tags and Wikidata ids are checked values: they get valid ones).
 fn hostile_site(root: &Path) {
     let h = yq(HOSTILE);
     // A quote text long enough that truncating filters cut into the markup.
@@ -747,7 +748,7 @@ fn hostile_site(root: &Path) {
     put(
         root,
         "content/actors/anna.md",
-        &format!("---\nname: {h}\nrole: {h}\naliases: [{h}]\nimage: {image}\nwikidata: {h}\nlinks: {{ {h}: {url} }}\n{extra}---\nAnna.\n"),
+        &format!("---\nname: {h}\nrole: {h}\naliases: [{h}]\nimage: {image}\nwikidata: Q1\nlinks: {{ {h}: {url} }}\n{extra}---\nAnna.\n"),
     );
     put(
         root,
@@ -760,7 +761,7 @@ fn hostile_site(root: &Path) {
     put(
         root,
         "content/sources/wire.md",
-        &format!("---\nname: {h}\nkind: agency\nurl: {url}\nlang: {h}\n{extra}---\nThe wire.\n"),
+        &format!("---\nname: {h}\nkind: agency\nurl: {url}\nlang: en\n{extra}---\nThe wire.\n"),
     );
     put(
         root,
@@ -781,7 +782,7 @@ fn hostile_site(root: &Path) {
             root,
             &format!("content/digests/{id}.md"),
             &format!(
-                "---\ntitle: {h}\ndate: {date}\nstory: main\nsummary: {h}\nauthors: [{h}, {h}]\nactors: [anna, boris]\ntags: [{h}, \"plain\"]\nlang: {h}\nimage: {image}\nsources:\n  - id: c1\n    source: wire\n    title: {h}\n    url: {url}\n    archived: {url}\nquotes:\n  - id: {n}-a\n    by: anna\n    text: {h}\n    original: {h}\n    original_lang: {h}\n    context: {h}\n    said: 2020-01-01\n    cite: c1\n  - id: {n}-b\n    by: wire\n    text: {long}\n    context: {h}\n{extra}---\nBody with [Anna](actor:anna), [the wire](source:wire), [a citation](cite:c1).\n\n![](quote:{n}-a)\n"
+                "---\ntitle: {h}\ndate: {date}\nstory: main\nsummary: {h}\nauthors: [{h}, {h}]\nactors: [anna, boris]\ntags: [{h}, \"plain\"]\nlang: en-GB\nimage: {image}\nsources:\n  - id: c1\n    source: wire\n    title: {h}\n    url: {url}\n    archived: {url}\nquotes:\n  - id: {n}-a\n    by: anna\n    text: {h}\n    original: {h}\n    original_lang: ru\n    context: {h}\n    said: 2020-01-01\n    cite: c1\n  - id: {n}-b\n    by: wire\n    text: {long}\n    context: {h}\n{extra}---\nBody with [Anna](actor:anna), [the wire](source:wire), [a citation](cite:c1).\n\n![](quote:{n}-a)\n"
             ),
         );
     }
@@ -944,11 +945,30 @@ fn one_digest_site(rel: &str, text: &str) -> tempfile::TempDir {
     dir
 }
 
-#[test]
-fn a_digest_with_a_five_megabyte_body_builds() {
-    let mut body = String::with_capacity(5_300_000);
+/// Where a scale test builds: `$STORIA_SCALE_DIR/<name>` when set (the
+/// site is kept there, to be measured by hand with `/usr/bin/time -v`),
+/// else a temporary folder.
+fn scale_dir(name: &str) -> (Option<tempfile::TempDir>, PathBuf) {
+    match std::env::var_os("STORIA_SCALE_DIR") {
+        Some(d) => {
+            let path = PathBuf::from(d).join(name);
+            let _ = std::fs::remove_dir_all(&path);
+            (None, path)
+        }
+        None => {
+            let t = tempfile::tempdir().unwrap();
+            let path = t.path().to_path_buf();
+            (Some(t), path)
+        }
+    }
+}
+
+/// A digest body of at least `bytes` bytes: `bytes` of paragraphs with
+/// references, links and a heading every thousand paragraphs.
+fn huge_body_builds(name: &str, bytes: usize) {
+    let mut body = String::with_capacity(bytes + 300_000);
     let mut n = 0;
-    while body.len() < 5_000_000 {
+    while body.len() < bytes {
         body += &format!(
             "Paragraph {n} about [Anna](actor:anna), with *emphasis*, `code` and a [link](https://example.org/{n}). Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.\n\n"
         );
@@ -958,16 +978,20 @@ fn a_digest_with_a_five_megabyte_body_builds() {
         n += 1;
     }
     body += "The last paragraph: fine.\n";
-    let dir = one_digest_site(
-        "2020-01-01-huge.md",
+    let (_keep, dir) = scale_dir(name);
+    let root = dir.join("site");
+    small_site(&root);
+    put(
+        &root,
+        "content/digests/2020-01-01-huge.md",
         &format!("---\ntitle: \"Huge\"\ndate: 2020-01-01\nstory: main\n---\n{body}"),
     );
-    let out = dir.path().join("public");
+    let out = dir.join("public");
     let started = Instant::now();
-    build_ok(&dir.path().join("site"), &out, &[]);
+    build_ok(&root, &out, &[]);
     let took = started.elapsed();
     let page = std::fs::read_to_string(out.join("digests/2020-01-01-huge/index.html")).unwrap();
-    assert!(page.len() > 5_000_000, "the page has {} bytes", page.len());
+    assert!(page.len() > bytes, "the page has {} bytes", page.len());
     assert!(page.contains("The last paragraph: fine."));
     assert!(page.contains(&format!("Paragraph {} about", n - 1)));
     // The last heading's id (the text says `Section`, the id `section`).
@@ -979,11 +1003,22 @@ fn a_digest_with_a_five_megabyte_body_builds() {
 }
 
 #[test]
-fn a_digest_with_two_thousand_quotes_has_every_anchor_once() {
-    const QUOTES: usize = 2000;
+fn a_digest_with_a_five_megabyte_body_builds() {
+    huge_body_builds("body-5mb", 5_000_000);
+}
+
+#[test]
+#[ignore = "slow in debug: cargo test --release --test robustness -- --ignored"]
+fn a_digest_with_a_twenty_megabyte_body_builds() {
+    huge_body_builds("body-20mb", 20_000_000);
+}
+
+/// A digest with `quotes` quotes by four speakers, a tenth of them embedded:
+/// every quote's anchor is on its digest page and its speaker's page, once.
+fn many_quotes_have_every_anchor_once(name: &str, quotes: usize) {
     let mut text = String::from("---\ntitle: \"Many quotes\"\ndate: 2020-01-01\nstory: main\nsources:\n  - id: c\n    url: https://example.org/c\nquotes:\n");
     let speakers = ["anna", "boris", "carla", "wire"];
-    for i in 0..QUOTES {
+    for i in 0..quotes {
         text += &format!(
             "  - id: q{i}\n    by: {}\n    text: \"Words number {i}.\"\n    said: {}\n    cite: c\n",
             speakers[i % 4],
@@ -991,13 +1026,16 @@ fn a_digest_with_two_thousand_quotes_has_every_anchor_once() {
         );
     }
     text += "---\nSome quotes are embedded, the rest are listed.\n\n";
-    for i in (0..QUOTES).step_by(10) {
+    for i in (0..quotes).step_by(10) {
         text += &format!("![](quote:q{i})\n\n");
     }
-    let dir = one_digest_site("2020-01-01-quotes.md", &text);
-    let out = dir.path().join("public");
+    let (_keep, dir) = scale_dir(name);
+    let root = dir.join("site");
+    small_site(&root);
+    put(&root, "content/digests/2020-01-01-quotes.md", &text);
+    let out = dir.join("public");
     let started = Instant::now();
-    build_ok(&dir.path().join("site"), &out, &[]);
+    build_ok(&root, &out, &[]);
     let took = started.elapsed();
     let page = std::fs::read_to_string(out.join("digests/2020-01-01-quotes/index.html")).unwrap();
     let mut speaker_pages: Vec<String> = speakers
@@ -1020,7 +1058,7 @@ fn a_digest_with_two_thousand_quotes_has_every_anchor_once() {
     let on_digest = ids(&page);
     let per_speaker: Vec<BTreeMap<String, usize>> =
         speaker_pages.drain(..).map(|p| ids(&p)).collect();
-    for i in 0..QUOTES {
+    for i in 0..quotes {
         let id = format!("q-q{i}");
         assert_eq!(on_digest.get(&id), Some(&1), "{id} on the digest page");
         assert_eq!(
@@ -1030,13 +1068,24 @@ fn a_digest_with_two_thousand_quotes_has_every_anchor_once() {
             speakers[i % 4]
         );
     }
-    assert_eq!(on_digest.len(), QUOTES);
-    eprintln!("{QUOTES} quotes built in {took:?}");
+    assert_eq!(on_digest.len(), quotes);
+    eprintln!("{quotes} quotes built in {took:?}");
 }
 
 #[test]
-fn a_digest_thirty_folders_deep_builds() {
-    let folders: Vec<String> = (1..=30).map(|i| format!("level-{i}")).collect();
+fn a_digest_with_two_thousand_quotes_has_every_anchor_once() {
+    many_quotes_have_every_anchor_once("quotes-2k", 2000);
+}
+
+#[test]
+#[ignore = "slow in debug: cargo test --release --test robustness -- --ignored"]
+fn a_digest_with_ten_thousand_quotes_has_every_anchor_once() {
+    many_quotes_have_every_anchor_once("quotes-10k", 10_000);
+}
+
+#[test]
+fn a_digest_two_hundred_folders_deep_builds() {
+    let folders: Vec<String> = (1..=200).map(|i| format!("l{i}")).collect();
     let dir = one_digest_site(
         &format!("{}/2020-01-01-deep.md", folders.join("/")),
         "---\ntitle: \"Deep\"\ndate: 2020-01-01\nactors: anna\n---\nDeep down with [Anna](actor:anna).\n",
@@ -1050,34 +1099,46 @@ fn a_digest_thirty_folders_deep_builds() {
         .contains("/digests/2020-01-01-deep/"));
 }
 
-#[test]
-fn lines_of_two_hundred_thousand_characters_build() {
+/// A body line and a summary of `chars` characters each, with references
+/// in the middle and at the end of the body line: both become links.
+fn long_lines_build(name: &str, chars: usize) {
     let words = |n: usize| -> String {
         let mut s = String::with_capacity(n + 16);
-        let mut i = 0;
-        while s.chars().count() < n {
-            s += if i % 3 == 0 { "città " } else { "word " };
+        let (mut i, mut count) = (0, 0);
+        while count < n {
+            let w = if i % 3 == 0 { "città " } else { "word " };
+            s += w;
+            count += w.chars().count();
             i += 1;
         }
         s
     };
     let body_line = format!(
         "{}[Anna](actor:anna) {}[Boris](actor:boris)",
-        words(100_000),
-        words(100_000)
+        words(chars / 2),
+        words(chars / 2)
     );
-    let summary = words(200_000);
-    let dir = one_digest_site(
-        "2020-01-01-long.md",
+    let summary = words(chars);
+    let (_keep, dir) = scale_dir(name);
+    let root = dir.join("site");
+    small_site(&root);
+    put(
+        &root,
+        "content/digests/2020-01-01-long.md",
         &format!(
             "---\ntitle: \"Long\"\ndate: 2020-01-01\nsummary: \"{}\"\n---\n{body_line}\n",
             summary.trim()
         ),
     );
-    let out = dir.path().join("public");
-    build_ok(&dir.path().join("site"), &out, &[]);
+    let out = dir.join("public");
+    let started = Instant::now();
+    build_ok(&root, &out, &[]);
+    eprintln!(
+        "lines of {chars} characters built in {:?}",
+        started.elapsed()
+    );
     let page = std::fs::read_to_string(out.join("digests/2020-01-01-long/index.html")).unwrap();
-    assert!(page.len() > 2 * 200_000);
+    assert!(page.len() > 2 * chars);
     // Both references on the long line became links.
     let html = scraper::Html::parse_document(&page);
     let body = scraper::Selector::parse("a.ref-actor, .article-body a").unwrap();
@@ -1099,6 +1160,43 @@ fn lines_of_two_hundred_thousand_characters_build() {
     assert!(std::fs::read_to_string(out.join("actors/boris/index.html"))
         .unwrap()
         .contains("/digests/2020-01-01-long/"));
+}
+
+#[test]
+fn lines_of_two_hundred_thousand_characters_build() {
+    long_lines_build("lines-200k", 200_000);
+}
+
+#[test]
+#[ignore = "slow in debug: cargo test --release --test robustness -- --ignored"]
+fn lines_of_ten_million_characters_build() {
+    long_lines_build("lines-10m", 10_000_000);
+}
+
+#[test]
+#[ignore = "slow in debug: cargo test --release --test robustness -- --ignored"]
+fn a_hundred_thousand_tiny_digests_build() {
+    const DIGESTS: usize = 100_000;
+    let (_keep, dir) = scale_dir("files-100k");
+    let root = dir.join("site");
+    small_site(&root);
+    for i in 0..DIGESTS {
+        let date = day(i % 3000);
+        put(
+            &root,
+            &format!("content/digests/{:03}/{date}-t{i}.md", i / 1000),
+            &format!("---\ntitle: \"T{i}\"\ndate: {date}\n---\nx\n"),
+        );
+    }
+    let out = dir.join("public");
+    let started = Instant::now();
+    let output = run_with_limit(storia(&root, &out, &[]), Duration::from_secs(600));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}", shorten(&stderr));
+    eprintln!("{DIGESTS} digests built in {:?}", started.elapsed());
+    let pages = std::fs::read_dir(out.join("digests")).unwrap().count();
+    // Every digest's folder, plus `page/` of the list's pagination.
+    assert_eq!(pages, DIGESTS + 1);
 }
 
 /// Runs a build that must fail, returning its diagnostics.
