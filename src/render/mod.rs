@@ -9,6 +9,7 @@ mod assets;
 mod context;
 mod feeds;
 pub mod i18n;
+mod search;
 mod structured;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
