@@ -484,3 +484,44 @@ fn minified_pages_are_smaller_and_still_link_everywhere() {
     let broken = broken_links(&small.out, "/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn every_atom_feed_parses_with_its_required_elements() {
+    let example = build_site(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &[]).ok();
+    let basic = build("basic", &[]).ok();
+    for b in [&example, &basic] {
+        let feeds: Vec<String> = b
+            .files()
+            .into_keys()
+            .filter(|p| p.ends_with("atom.xml"))
+            .collect();
+        assert!(feeds.len() >= 3, "only {feeds:?}");
+        for path in feeds {
+            let feed = feed_rs::parser::parse(b.read(&path).as_bytes())
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom, "{path}");
+            assert!(feed.id.starts_with("https://"), "{path}: id {}", feed.id);
+            assert!(
+                feed.title.as_ref().is_some_and(|t| !t.content.is_empty()),
+                "{path}: no title"
+            );
+            assert!(feed.updated.is_some(), "{path}: no updated");
+            for e in &feed.entries {
+                assert!(e.id.starts_with("https://"), "{path}: entry id {}", e.id);
+                assert!(
+                    e.title.as_ref().is_some_and(|t| !t.content.is_empty()),
+                    "{path}: entry {} has no title",
+                    e.id
+                );
+                assert!(e.updated.is_some(), "{path}: entry {} not updated", e.id);
+                assert!(
+                    e.links.iter().any(|l| l.href == e.id),
+                    "{path}: entry {} has no link to itself",
+                    e.id
+                );
+            }
+        }
+        let site = feed_rs::parser::parse(b.read("atom.xml").as_bytes()).unwrap();
+        assert!(!site.entries.is_empty(), "the site feed is empty");
+    }
+}
