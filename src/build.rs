@@ -154,8 +154,13 @@ fn run(
         fingerprint,
         minify: options.minify,
     };
-    let render_diags =
-        crate::render::render_to(&index, &theme, &options, caches.map(|c| &mut c.render), sink);
+    let render_diags = crate::render::render_to(
+        &index,
+        &theme,
+        &options,
+        caches.map(|c| &mut c.render),
+        sink,
+    );
     diagnostics.extend(render_diags.sorted());
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.

@@ -1,6 +1,6 @@
 //! `site.yaml`: the site's configuration, checked and given defaults.
 
-use crate::content::fields::{opt_text, Extra, Text};
+use crate::content::fields::{opt_lang, opt_text, Extra, Text};
 use crate::content::SourceFile;
 use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
 use crate::yaml::{self, Seg};
@@ -19,7 +19,7 @@ pub(crate) struct RawConfig {
     #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     base_url: Option<String>,
     /// BCP 47 language tag (`it`, `en`, `pt-BR`); default `en`.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_lang")]
     #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     language: Option<String>,
     /// The site's description.
@@ -281,17 +281,6 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     }
 
     let language = raw.language.unwrap_or_else(|| "en".into());
-    if !language.split('-').all(|part| {
-        !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
-    }) {
-        errors.push(
-            Diagnostic::error(Problem::Config(format!(
-                "invalid language tag `{language}`"
-            )))
-            .at(at("language"))
-            .help("use a BCP 47 tag such as `it`, `en` or `pt-BR`"),
-        );
-    }
 
     if !errors.is_empty() {
         return Err(errors);

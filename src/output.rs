@@ -105,6 +105,9 @@ pub struct Staging {
     files: AtomicUsize,
     written: AtomicUsize,
     finished: bool,
+    /// Held from the first file to the swap: another build into the same
+    /// output waits (see [`lock`]).
+    _lock: fs::File,
 }
 
 impl Staging {
@@ -122,6 +125,7 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        let lock = lock(&out)?;
         let staging = staging_path(&out, "new");
         let old = staging_path(&out, "old");
         // A build killed between the two renames of the fallback swap left the
@@ -145,12 +149,16 @@ impl Staging {
             files: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
             finished: false,
+            _lock: lock,
         })
     }
 
     /// Puts one file in.
     pub fn put(&self, f: &OutputFile) -> Result<(), Diagnostic> {
-        if let Some(dir) = Path::new(&f.path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(&f.path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             let known = self
                 .dirs
                 .lock()
@@ -194,6 +202,27 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Takes the write lock of `out`: an exclusive `flock` on `.<name>.storia-lock`
+/// beside it, held until the returned file is dropped. Two builds into one
+/// output would otherwise share one staging folder and undo each other's
+/// swap; with the lock the second waits, from its first rendered page, for
+/// the first one's swap (the
+/// lock goes with the process, so a killed build never leaves it held).
+/// The lock file stays: removing it would let a third build lock a new
+/// file while the second still holds the old one.
+fn lock(out: &Path) -> Result<fs::File, Diagnostic> {
+    let path = staging_path(out, "lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io_error("create", &path, e))?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+        .map_err(|e| io_error("lock", &path, e.into()))?;
+    Ok(file)
 }
 
 /// Puts one file in the staging folder: a hard link to the previous output's

@@ -388,25 +388,39 @@ fn structured_data_parses_and_carries_the_expected_types() {
 #[test]
 fn the_search_index_folds_accents() {
     let b = build("basic", &[]).ok();
-    let index: serde_json::Value = serde_json::from_str(&b.read("search/index.json")).unwrap();
-    let hits: Vec<&serde_json::Value> = index
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["x"].as_str().unwrap().contains("sovranita"))
-        .collect();
+    let hits = search(&b.out, "sovranita");
     assert_eq!(
-        hits.len(),
-        1,
+        hits,
+        [(
+            "digest".to_string(),
+            "Perché Lukashenko <script>alert(1)</script> non aiuterà Putin".to_string(),
+            "/digests/2022-12-20-minsk/".to_string()
+        )],
         "an accent-less query finds the digest tagged `sovranità`"
     );
-    assert_eq!(hits[0]["u"], "/digests/2022-12-20-minsk/");
-    let quote = index
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["k"] == "quote" && e["x"].as_str().unwrap().contains("riuscira"));
-    assert!(quote.is_some(), "quotes are searchable, accents folded");
+    let quotes = search(&b.out, "riuscira");
+    assert!(
+        quotes
+            .iter()
+            .any(|(k, _, u)| k == "quote" && u.contains("#q-")),
+        "quotes are searchable, accents folded: {quotes:?}"
+    );
+    // As you type: every word is a prefix, and all words must match.
+    assert_eq!(search(&b.out, "sovr lukash"), hits);
+    assert!(search(&b.out, "sovr nonexistentword").is_empty());
+    // Actors by name and alias (in its own script too), sources and stories by name.
+    for (query, kind) in [
+        ("peskov", "actor"),
+        ("vladimir putin", "actor"),
+        ("путин", "actor"),
+        ("institute study", "source"),
+        ("guerra", "story"),
+    ] {
+        assert!(
+            search(&b.out, query).iter().any(|(k, _, _)| k == kind),
+            "`{query}` finds no {kind}"
+        );
+    }
 }
 
 #[test]
@@ -469,4 +483,45 @@ fn minified_pages_are_smaller_and_still_link_everywhere() {
     );
     let broken = broken_links(&small.out, "/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn every_atom_feed_parses_with_its_required_elements() {
+    let example = build_site(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &[]).ok();
+    let basic = build("basic", &[]).ok();
+    for b in [&example, &basic] {
+        let feeds: Vec<String> = b
+            .files()
+            .into_keys()
+            .filter(|p| p.ends_with("atom.xml"))
+            .collect();
+        assert!(feeds.len() >= 3, "only {feeds:?}");
+        for path in feeds {
+            let feed = feed_rs::parser::parse(b.read(&path).as_bytes())
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom, "{path}");
+            assert!(feed.id.starts_with("https://"), "{path}: id {}", feed.id);
+            assert!(
+                feed.title.as_ref().is_some_and(|t| !t.content.is_empty()),
+                "{path}: no title"
+            );
+            assert!(feed.updated.is_some(), "{path}: no updated");
+            for e in &feed.entries {
+                assert!(e.id.starts_with("https://"), "{path}: entry id {}", e.id);
+                assert!(
+                    e.title.as_ref().is_some_and(|t| !t.content.is_empty()),
+                    "{path}: entry {} has no title",
+                    e.id
+                );
+                assert!(e.updated.is_some(), "{path}: entry {} not updated", e.id);
+                assert!(
+                    e.links.iter().any(|l| l.href == e.id),
+                    "{path}: entry {} has no link to itself",
+                    e.id
+                );
+            }
+        }
+        let site = feed_rs::parser::parse(b.read("atom.xml").as_bytes()).unwrap();
+        assert!(!site.entries.is_empty(), "the site feed is empty");
+    }
 }

@@ -130,6 +130,137 @@ pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
     scalar(d, "text", |s| Ok(s.filter(|s| !s.trim().is_empty())))
 }
 
+/// Checks a BCP 47 language tag as editors write them: a primary language
+/// subtag of 2 or 3 letters (ISO 639), then subtags of 1 to 8 letters or
+/// digits (`it`, `en-GB`, `sr-Latn`, `es-419`). The registry is not
+/// consulted; the rule catches names (`italian`) and POSIX locales (`it_IT`).
+pub fn check_lang(s: &str) -> Result<(), (String, String)> {
+    let mut parts = s.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let valid = (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if valid {
+        return Ok(());
+    }
+    let help = match lang_code_of(s) {
+        Some(code) => format!("did you mean `{code}`?"),
+        None if s.contains('_') && check_lang(&s.replace('_', "-")).is_ok() => {
+            format!(
+                "BCP 47 separates subtags with `-`: did you mean `{}`?",
+                s.replace('_', "-")
+            )
+        }
+        None => "use a BCP 47 language tag such as `it`, `en` or `pt-BR`".to_string(),
+    };
+    Err((format!("invalid language tag `{s}`"), help))
+}
+
+/// The code of a language written out by name, in English or in itself.
+fn lang_code_of(name: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &[&str])] = &[
+        ("ar", &["arabic", "العربية"]),
+        ("be", &["belarusian", "беларуская"]),
+        ("cs", &["czech", "čeština", "cestina"]),
+        ("da", &["danish", "dansk"]),
+        ("de", &["german", "deutsch"]),
+        ("el", &["greek", "ελληνικά"]),
+        ("en", &["english", "inglese"]),
+        ("es", &["spanish", "español", "espanol", "castellano"]),
+        ("fa", &["persian", "farsi", "فارسی"]),
+        ("fi", &["finnish", "suomi"]),
+        ("fr", &["french", "français", "francais", "francese"]),
+        ("he", &["hebrew", "עברית"]),
+        ("hi", &["hindi", "हिन्दी"]),
+        ("hu", &["hungarian", "magyar"]),
+        ("it", &["italian", "italiano"]),
+        ("ja", &["japanese", "日本語"]),
+        ("ko", &["korean", "한국어"]),
+        ("nl", &["dutch", "nederlands"]),
+        ("no", &["norwegian", "norsk"]),
+        ("pl", &["polish", "polski"]),
+        ("pt", &["portuguese", "português", "portugues"]),
+        ("ro", &["romanian", "română", "romana"]),
+        ("ru", &["russian", "русский", "russo"]),
+        ("sv", &["swedish", "svenska"]),
+        ("tr", &["turkish", "türkçe", "turkce"]),
+        ("uk", &["ukrainian", "українська", "ucraino"]),
+        ("ur", &["urdu", "اردو"]),
+        ("zh", &["chinese", "中文"]),
+    ];
+    let name = name.trim().to_lowercase();
+    NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&name.as_str()))
+        .map(|(code, _)| *code)
+}
+
+/// For optional language tags (`lang`, `original_lang`, site `language`):
+/// empty counts as absent; anything else must be a BCP 47 tag.
+pub fn opt_lang<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    scalar(d, "a language tag", |s| {
+        match s.filter(|s| !s.trim().is_empty()) {
+            Some(s) => check_lang(s.trim()).map(|()| Some(s.trim().to_string())),
+            None => Ok(None),
+        }
+    })
+}
+
+/// For an actor's `wikidata`: an item id (`Q7747`) or its URL
+/// (`https://www.wikidata.org/wiki/Q7747`), kept as the id, which is what
+/// templates and structured data build their links from.
+pub fn opt_wikidata<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    scalar(d, "a Wikidata id", |s| {
+        let Some(s) = s.filter(|s| !s.trim().is_empty()) else {
+            return Ok(None);
+        };
+        wikidata_id(s.trim()).map(Some)
+    })
+}
+
+fn is_item_id(s: &str) -> bool {
+    s.strip_prefix('Q').is_some_and(|n| {
+        !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+fn wikidata_id(s: &str) -> Result<String, (String, String)> {
+    if is_item_id(s) {
+        return Ok(s.to_string());
+    }
+    if let Ok(u) = url::Url::parse(s) {
+        let host = u.host_str().unwrap_or_default();
+        let mut segments = u.path_segments().into_iter().flatten();
+        if matches!(host, "www.wikidata.org" | "wikidata.org" | "m.wikidata.org")
+            && matches!(u.scheme(), "http" | "https")
+            && matches!(segments.next(), Some("wiki" | "entity"))
+        {
+            if let Some(id) = segments.next().filter(|id| is_item_id(id)) {
+                if segments.all(str::is_empty) {
+                    return Ok(id.to_string());
+                }
+            }
+        }
+        if host.ends_with("wikipedia.org") {
+            return Err((
+                format!("`{s}` is a Wikipedia page, not a Wikidata item"),
+                "write the item's id (`Q7747`, shown on its Wikidata page), and put the Wikipedia page under `links: { wikipedia: … }`".into(),
+            ));
+        }
+    }
+    let upper = s.to_uppercase();
+    let help = if is_item_id(&upper) {
+        format!("Wikidata ids start with a capital `Q`: did you mean `{upper}`?")
+    } else if s.bytes().all(|b| b.is_ascii_digit()) && is_item_id(&format!("Q{s}")) {
+        format!("did you mean `Q{s}`?")
+    } else {
+        "write the item's id, such as `Q7747`, or its URL `https://www.wikidata.org/wiki/Q7747`"
+            .into()
+    };
+    Err((format!("invalid Wikidata id `{s}`"), help))
+}
+
 /// A date as written: a calendar day, or a moment with an offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateValue {
@@ -397,6 +528,48 @@ mod tests {
         assert!(yaml::parse::<Probe>("date: 2022-02-30").is_err());
         assert!(yaml::parse::<Probe>("date: 2022-12-21T09:30:00+01:00").is_ok());
         assert!(yaml::parse::<Probe>("date: 20-12-2022").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_bcp47_and_names_get_their_code() {
+        for ok in ["it", "en-GB", "sr-Latn", "es-419", "zh-Hant-TW", "ast"] {
+            assert_eq!(check_lang(ok), Ok(()), "{ok}");
+        }
+        let help = |s: &str| check_lang(s).unwrap_err().1;
+        assert_eq!(help("italian"), "did you mean `it`?");
+        assert_eq!(help("Deutsch"), "did you mean `de`?");
+        assert!(help("it_IT").ends_with("did you mean `it-IT`?"));
+        assert!(help("klingonese").contains("BCP 47"));
+        for bad in ["", "i", "en-", "en--gb", "e1", "en-toolongsubtag"] {
+            assert!(check_lang(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wikidata_takes_an_item_id_or_its_url_and_keeps_the_id() {
+        for (written, id) in [
+            ("Q7747", "Q7747"),
+            ("https://www.wikidata.org/wiki/Q7747", "Q7747"),
+            ("http://wikidata.org/entity/Q42", "Q42"),
+        ] {
+            assert_eq!(wikidata_id(written).as_deref(), Ok(id), "{written}");
+        }
+        let help = |s: &str| wikidata_id(s).unwrap_err().1;
+        assert_eq!(
+            help("q7747"),
+            "Wikidata ids start with a capital `Q`: did you mean `Q7747`?"
+        );
+        assert_eq!(help("7747"), "did you mean `Q7747`?");
+        assert!(help("https://it.wikipedia.org/wiki/Putin").contains("links:"));
+        for bad in [
+            "Q",
+            "Q07",
+            "P31",
+            "https://www.wikidata.org/wiki/Q1/x",
+            "https://evil.org/wiki/Q1",
+        ] {
+            assert!(wikidata_id(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! free map.
 
 use super::fields::{
-    extra_schema, opt_text, opt_text_schema, DateValue, Extra, HttpUrl, Id, Image, OneOrMany, Text,
+    extra_schema, opt_lang, opt_text, opt_text_schema, opt_wikidata, DateValue, Extra, HttpUrl, Id,
+    Image, OneOrMany, Text,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -36,7 +37,7 @@ pub struct DigestMatter {
     #[serde(default)]
     pub tags: OneOrMany<Text>,
     /// Language, when not the site's.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_lang")]
     #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
     /// The same digest in other languages (digest ids).
@@ -94,7 +95,7 @@ pub struct QuoteMatter {
     #[schemars(schema_with = "opt_text_schema")]
     pub original: Option<String>,
     /// The original's language.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_lang")]
     #[schemars(schema_with = "opt_text_schema")]
     pub original_lang: Option<String>,
     /// When it was said.
@@ -152,8 +153,8 @@ pub struct ActorMatter {
     pub aliases: OneOrMany<Text>,
     /// Portrait or logo.
     pub image: Option<Image>,
-    /// Wikidata id, for structured data.
-    #[serde(default, deserialize_with = "opt_text")]
+    /// Wikidata item id (`Q7747`; a Wikidata URL is reduced to it), for structured data.
+    #[serde(default, deserialize_with = "opt_wikidata")]
     #[schemars(schema_with = "opt_text_schema")]
     pub wikidata: Option<String>,
     /// Named links.
@@ -213,7 +214,7 @@ pub struct SourceMatter {
     /// Its home page.
     pub url: Option<HttpUrl>,
     /// The language it publishes in.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default, deserialize_with = "opt_lang")]
     #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
     /// Free map for templates.

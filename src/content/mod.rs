@@ -252,12 +252,18 @@ pub struct Site {
     pub content: Content,
 }
 
+/// The kinds of content file, by the folder they live in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
+    /// `content/digests/**/*.md`
     Digest,
+    /// `content/actors/*.md`
     Actor,
+    /// `content/sources/*.md`
     Source,
+    /// `content/stories/*.md`
     Story,
+    /// `content/pages/*.md`
     Page,
 }
 
@@ -481,6 +487,27 @@ pub fn load_with(
 }
 
 fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => parse_file(kind, rel, bytes),
+        Err(e) => {
+            let d = Diagnostic::error(Problem::Io {
+                action: "read",
+                path: crate::diagnostics::display_path(rel),
+                reason: e.to_string(),
+            });
+            (None, vec![d.at(Location::file(rel))])
+        }
+    }
+}
+
+/// Parses one content file of `kind` from its bytes, as a build does, and
+/// returns the problems found in it alone (what a fuzzer needs without a
+/// site on disk).
+pub fn check_bytes(kind: Kind, rel: &Path, bytes: Vec<u8>) -> Vec<Diagnostic> {
+    parse_file(kind, rel, bytes).1
+}
+
+fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let stem = rel
         .file_stem()
@@ -497,15 +524,10 @@ fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagno
         }
         diags.push(d);
     }
-    let file = match SourceFile::read(root, rel) {
+    let file = match SourceFile::from_bytes(rel, bytes) {
         Ok(f) => f,
         Err(d) => {
-            let placed = if d.location.is_some() {
-                d
-            } else {
-                d.at(Location::file(rel))
-            };
-            diags.push(placed);
+            diags.push(d);
             return (None, diags);
         }
     };

@@ -1,13 +1,13 @@
 //! Machine-readable outputs: Atom feeds (site, each actor, each story), the
-//! sitemap, robots.txt and the search index. Drafts never appear in any of
-//! them, even when `--drafts` gives them pages.
+//! sitemap, robots.txt and (from [`super::search`]) the search index.
+//! Drafts never appear in any of them, even when `--drafts` gives them pages.
 
 use super::context::{summary, PageRenderer, Urls, Values};
 use super::OutputFile;
 use crate::index::{DigestIx, Index};
 use crate::markdown::escape_html;
 use rayon::prelude::*;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 use std::fmt::Write as _;
 
 /// Every feed, the sitemap, robots.txt and the search index, into `sink`
@@ -34,7 +34,11 @@ pub fn feeds(
     sink(feed(&config.title, &urls.home(), &all));
     let of = |v: &Json| {
         (
-            format!("{} – {}", v["title"].as_str().unwrap_or_default(), config.title),
+            format!(
+                "{} – {}",
+                v["title"].as_str().unwrap_or_default(),
+                config.title
+            ),
             v["url"].as_str().unwrap_or_default().to_string(),
         )
     };
@@ -56,7 +60,7 @@ pub fn feeds(
         )
         .into_bytes(),
     });
-    files.push(search_index(index, values, urls));
+    files.extend(super::search::files(index, values, urls));
     for f in files {
         sink(f);
     }
@@ -221,65 +225,6 @@ fn sitemap_files(entries: &[(String, Option<String>)], base_url: &str) -> Vec<Ou
         bytes: index.into_bytes(),
     });
     files
-}
-
-fn search_index(index: &Index<'_>, values: &Values, urls: &Urls) -> OutputFile {
-    let fold = crate::slug::fold;
-    let mut items = Vec::new();
-    for (i, card) in values.cards.iter().enumerate() {
-        let d = index.digest(DigestIx(i as u32));
-        if d.matter.draft {
-            continue;
-        }
-        let tags: Vec<&str> = d.matter.tags.0.iter().map(|t| t.0.as_str()).collect();
-        let text = format!(
-            "{} {} {}",
-            d.matter.title.0,
-            card["summary"].as_str().unwrap_or_default(),
-            tags.join(" ")
-        );
-        items.push(
-            json!({"t": d.matter.title.0, "u": card["url"], "k": "digest", "x": fold(&text)}),
-        );
-    }
-    for (i, a) in values.actors.iter().enumerate() {
-        let actor = index.actor(crate::index::ActorIx(i as u32));
-        let aliases: Vec<&str> = actor
-            .matter
-            .aliases
-            .0
-            .iter()
-            .map(|t| t.0.as_str())
-            .collect();
-        let text = format!(
-            "{} {} {}",
-            actor.matter.name.0,
-            actor.matter.role.clone().unwrap_or_default(),
-            aliases.join(" ")
-        );
-        items.push(json!({"t": a["title"], "u": a["url"], "k": "actor", "x": fold(&text)}));
-    }
-    for s in &values.sources {
-        items.push(json!({"t": s["title"], "u": s["url"], "k": "source", "x": fold(s["title"].as_str().unwrap_or_default())}));
-    }
-    for (i, q) in values.quotes.iter().enumerate() {
-        let node = &index.quotes[i];
-        if index.digest(node.digest).matter.draft {
-            continue;
-        }
-        let text = q["text"].as_str().unwrap_or_default();
-        let speaker = q["speaker"]["title"].as_str().unwrap_or_default();
-        items.push(json!({
-            "t": format!("{speaker}: {text}"),
-            "u": q["url"],
-            "k": "quote",
-            "x": fold(&format!("{text} {speaker}")),
-        }));
-    }
-    OutputFile {
-        path: urls.file_of(&format!("{}index.json", urls.section("search"))),
-        bytes: serde_json::to_vec(&items).unwrap_or_default(),
-    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod editorial;
 mod feeds;
 pub mod i18n;
 mod memo;
+mod search;
 mod structured;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};

@@ -151,3 +151,72 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// One search result: kind, title, URL.
+pub type Hit = (String, String, String);
+
+/// Runs `query` against the search index of the built site at `out` the way
+/// themes/default/static/search.js does (every word a term prefix, all
+/// words required; Latin words folded, other scripts as written).
+pub fn search(out: &Path, query: &str) -> Vec<Hit> {
+    let read = |rel: &str| -> Option<serde_json::Value> {
+        let text = std::fs::read_to_string(out.join("search").join(rel)).ok()?;
+        Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("search/{rel}: {e}")))
+    };
+    let meta = read("index.json").expect("search/index.json");
+    let mut found: Option<BTreeSet<u64>> = None;
+    for word in query.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+        let latin = word
+            .chars()
+            .all(|c| (c as u32) < 0x250 || (0x1e00..0x1f00).contains(&(c as u32)));
+        let terms: Vec<String> = if latin {
+            deunicode::deunicode(word)
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .map(str::to_string)
+                .collect()
+        } else {
+            vec![word.to_string()]
+        };
+        for term in terms.iter().filter(|t| !t.is_empty()) {
+            let first = term.chars().next().unwrap();
+            let shard = if first.is_ascii_alphanumeric() {
+                first
+            } else {
+                '_'
+            };
+            let mut docs = BTreeSet::new();
+            if let Some(shard) = read(&format!("terms/{shard}.json")) {
+                let names = shard["t"].as_array().unwrap();
+                for (i, t) in names.iter().enumerate() {
+                    if t.as_str().unwrap().starts_with(term.as_str()) {
+                        let mut doc = 0;
+                        for gap in shard["p"][i].as_array().unwrap() {
+                            doc += gap.as_u64().unwrap();
+                            docs.insert(doc);
+                        }
+                    }
+                }
+            }
+            found = Some(match found {
+                None => docs,
+                Some(f) => f.intersection(&docs).copied().collect(),
+            });
+        }
+    }
+    let chunk = meta["chunk"].as_u64().unwrap();
+    found
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| {
+            let rows = read(&format!("docs/{}.json", d / chunk)).expect("a docs chunk");
+            let row = &rows[(d % chunk) as usize];
+            let kind = row[0].as_u64().unwrap() as usize;
+            let rest = row[2].as_str().unwrap();
+            (
+                meta["kinds"][kind].as_str().unwrap().to_string(),
+                row[1].as_str().unwrap().to_string(),
+                format!("{}{rest}", meta["prefixes"][kind].as_str().unwrap()),
+            )
+        })
+        .collect()
+}
