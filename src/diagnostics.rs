@@ -157,6 +157,16 @@ pub enum Problem {
         /// Their language.
         lang: String,
     },
+    /// A digest in a language the site's `languages:` does not list.
+    #[error("digest `{id}` is in `{lang}`, which is not one of the site's languages ({languages})")]
+    LanguageNotListed {
+        /// The digest's id.
+        id: String,
+        /// Its language.
+        lang: String,
+        /// The site's `languages:`, comma-separated.
+        languages: String,
+    },
     /// `cite:` outside a digest body.
     #[error("`cite:` works only in a digest's body, for that digest's own citations")]
     CiteOutsideDigest,

@@ -1,5 +1,7 @@
 //! Machine-readable outputs: Atom feeds (site, each actor, each story), the
-//! sitemap, robots.txt and the search index. Drafts never appear in any of
+//! sitemap, robots.txt and the search index. On a site of several languages
+//! each language has its own feeds and search index; the sitemap lists the
+//! pages of all of them. Drafts never appear in any of
 //! them, even when `--drafts` gives them pages.
 
 use super::context::{summary, PageRenderer, Urls, Values};
@@ -9,12 +11,13 @@ use crate::markdown::escape_html;
 use serde_json::json;
 use std::fmt::Write as _;
 
-/// Every feed, the sitemap, robots.txt and the search index.
+/// A language's feeds and search index (its `index` and `urls`).
 pub fn feeds(
     index: &Index<'_>,
     values: &Values,
     urls: &Urls,
     renderer: &PageRenderer<'_, '_>,
+    lang: &str,
 ) -> Vec<OutputFile> {
     let published = |list: &[DigestIx]| -> Vec<DigestIx> {
         list.iter()
@@ -25,17 +28,21 @@ pub fn feeds(
     let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
     let config = &index.site.config;
     let mut files = Vec::new();
+    let feed = Feed {
+        index,
+        urls,
+        renderer,
+        lang,
+    };
     files.push(OutputFile {
-        path: "atom.xml".into(),
-        bytes: atom(
-            index,
-            urls,
-            renderer,
-            &config.title,
-            &urls.home(),
-            &published(&all),
-        )
-        .into_bytes(),
+        path: urls.file_of(&format!("{}atom.xml", urls.home())),
+        bytes: feed
+            .atom(
+                &config.title,
+                &urls.home(),
+                &published(&all),
+            )
+            .into_bytes(),
     });
     for (i, a) in index.actors.iter().enumerate() {
         let url = values.actors[i]["url"]
@@ -49,7 +56,7 @@ pub fn feeds(
         );
         files.push(OutputFile {
             path: urls.file_of(&format!("{url}atom.xml")),
-            bytes: atom(index, urls, renderer, &title, &url, &published(&a.digests)).into_bytes(),
+            bytes: feed.atom(&title, &url, &published(&a.digests)).into_bytes(),
         });
     }
     for (i, s) in index.stories.iter().enumerate() {
@@ -64,10 +71,19 @@ pub fn feeds(
         );
         files.push(OutputFile {
             path: urls.file_of(&format!("{url}atom.xml")),
-            bytes: atom(index, urls, renderer, &title, &url, &published(&s.digests)).into_bytes(),
+            bytes: feed.atom(&title, &url, &published(&s.digests)).into_bytes(),
         });
     }
-    files.extend(sitemap(index, values, urls));
+    files.push(search_index(index, values, urls));
+    files
+}
+
+/// The sitemap of every language's `entries` (absolute URL, last change)
+/// and robots.txt, for the site at `urls`.
+pub fn site_files(mut entries: Vec<(String, Option<String>)>, urls: &Urls) -> Vec<OutputFile> {
+    entries.sort();
+    entries.dedup();
+    let mut files = sitemap_files(&entries, &urls.absolute(&urls.base_path));
     files.push(OutputFile {
         path: "robots.txt".into(),
         bytes: format!(
@@ -76,18 +92,20 @@ pub fn feeds(
         )
         .into_bytes(),
     });
-    files.push(search_index(index, values, urls));
     files
 }
 
-fn atom(
-    index: &Index<'_>,
-    urls: &Urls,
-    renderer: &PageRenderer<'_, '_>,
-    title: &str,
-    page_url: &str,
-    digests: &[DigestIx],
-) -> String {
+/// What a language's feeds are written from.
+struct Feed<'r, 'a, 's> {
+    index: &'r Index<'s>,
+    urls: &'r Urls,
+    renderer: &'r PageRenderer<'a, 's>,
+    lang: &'r str,
+}
+
+impl Feed<'_, '_, '_> {
+fn atom(&self, title: &str, page_url: &str, digests: &[DigestIx]) -> String {
+    let (index, urls, renderer) = (self.index, self.urls, self.renderer);
     let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
     let updated = digests
         .iter()
@@ -100,7 +118,7 @@ fn atom(
     let _ = write!(
         x,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>storia</generator>\n",
-        escape_html(&index.site.config.language),
+        escape_html(self.lang),
         escape_html(title),
         escape_html(&feed_url),
         escape_html(&feed_url),
@@ -149,12 +167,18 @@ fn atom(
     x.push_str("</feed>\n");
     x
 }
+}
 
 fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile> {
+/// A language's sitemap entries: absolute URL, last change.
+pub fn sitemap_entries(
+    index: &Index<'_>,
+    values: &Values,
+    urls: &Urls,
+) -> Vec<(String, Option<String>)> {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     let site = values.site.get("urls").cloned().unwrap_or_default();
     for key in ["home", "digests", "actors", "sources", "stories", "tags"] {
@@ -186,13 +210,10 @@ fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile> {
     for t in &values.tags {
         entries.push((t["url"].as_str().unwrap_or_default().to_string(), None));
     }
-    entries.sort();
-    entries.dedup();
-    let entries: Vec<(String, Option<String>)> = entries
+    entries
         .into_iter()
         .map(|(u, l)| (urls.absolute(&u), l))
-        .collect();
-    sitemap_files(&entries, &urls.absolute(&urls.base_path))
+        .collect()
 }
 
 /// The most URLs one sitemap file may list (sitemaps.org).
