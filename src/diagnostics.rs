@@ -167,6 +167,15 @@ pub enum Problem {
         /// The site's `languages:`, comma-separated.
         languages: String,
     },
+    /// A digest embedding a quote of a digest in another language, on a
+    /// site whose languages have their own pages.
+    #[error("quote `{id}` is in `{lang}`, another language: it can be linked but not embedded here")]
+    EmbedOtherLanguage {
+        /// The quote id.
+        id: String,
+        /// The quote's digest's language.
+        lang: String,
+    },
     /// `cite:` outside a digest body.
     #[error("`cite:` works only in a digest's body, for that digest's own citations")]
     CiteOutsideDigest,

@@ -268,12 +268,7 @@ impl<'s> Index<'s> {
     }
     /// A digest's language: its `lang:`, else the site's.
     pub fn lang_of(&self, d: DigestIx) -> &'s str {
-        let site = self.site;
-        site.content.digests[self.digests[d.ix()].entry]
-            .matter
-            .lang
-            .as_deref()
-            .unwrap_or(&site.config.language)
+        digest_lang(self.digest(d), self.site)
     }
 
     /// The part of the index a language's pages show: its digests and their
@@ -405,6 +400,11 @@ impl<'s> Index<'s> {
     pub fn backlinks_of(&self, page: PageRef) -> &[PageRef] {
         self.backlinks.get(&page).map_or(&[], Vec::as_slice)
     }
+}
+
+/// A digest's language: its `lang:`, else the site's.
+fn digest_lang<'s>(d: &'s Digest, site: &'s Site) -> &'s str {
+    d.matter.lang.as_deref().unwrap_or(&site.config.language)
 }
 
 /// The moment a date stands for: a day is midnight in the site's time zone.
@@ -711,7 +711,20 @@ impl<'s> Resolver<'s> {
                     Some(Target::Page(PageRef::Actor(ax))) if !r.embed => {
                         push_unique(&mut actors, ax)
                     }
-                    Some(Target::Quote(qx)) if r.embed => embeds.push(qx),
+                    Some(Target::Quote(qx)) if r.embed => {
+                        // Each language renders its own digests' quotes only.
+                        let entry = digest_entries[index.quotes[qx.ix()].digest.ix()].0;
+                        let lang = digest_lang(&c.digests[entry], site);
+                        if site.config.languages.len() > 1 && lang != digest_lang(d, site) {
+                            self.error(
+                                Problem::EmbedOtherLanguage { id: r.id.clone(), lang: lang.to_string() },
+                                d.ref_location(r),
+                                Some(format!("link it instead: `[…](quote:{})`", r.id)),
+                            );
+                        } else {
+                            embeds.push(qx);
+                        }
+                    }
                     _ => {}
                 }
                 if let (Some(from), Some(t)) = (from, target) {
