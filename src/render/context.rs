@@ -230,11 +230,12 @@ fn date(labels: &Labels, d: &DateTime<FixedOffset>) -> Json {
 }
 
 impl Values {
-    /// Builds every entity's value.
+    /// Builds every entity's value, for pages in `lang`.
     pub fn build(
         index: &Index<'_>,
         urls: &Urls,
         labels: &Labels,
+        lang: &str,
         assets: &super::assets::Assets,
     ) -> Values {
         let site = index.site;
@@ -361,7 +362,7 @@ impl Values {
         let site_value = json!({
             "title": config.title,
             "description": config.description,
-            "language": labels.language,
+            "language": lang,
             "base_url": urls.base_url,
             "base_path": urls.base_path,
             "extra": config.extra,
@@ -466,6 +467,8 @@ pub struct PageRenderer<'a, 's> {
     languages: &'a Languages<'a, 's>,
     /// Each digest's index in `languages.full`.
     origin: &'a [DigestIx],
+    /// The language of these pages.
+    lang: &'a str,
     /// Rendered digest bodies, by digest index.
     pub bodies: Vec<String>,
     errors: Vec<Diagnostic>,
@@ -568,7 +571,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
         values: &'a Values,
         urls: &'a Urls,
         labels: &'a Labels,
-        languages: (&'a Languages<'a, 's>, &'a [DigestIx]),
+        languages: (&'a Languages<'a, 's>, &'a [DigestIx], &'a str),
         memo: Option<(&'a Memo, u64)>,
     ) -> Self {
         let mut r = PageRenderer {
@@ -579,6 +582,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             labels,
             languages: languages.0,
             origin: languages.1,
+            lang: languages.2,
             bodies: Vec::new(),
             errors: Vec::new(),
             cards_tv: values
@@ -758,8 +762,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
             "url": url,
             "permalink": self.urls.absolute(url),
             "feed": feed,
-            "lang": lang.unwrap_or(&self.labels.language),
-            "dir": Labels::dir(lang.unwrap_or(&self.labels.language)),
+            "lang": lang.unwrap_or(self.lang),
+            "dir": Labels::dir(lang.unwrap_or(self.lang)),
             "jsonld": null,
             "image": null,
             "og_type": "website",
@@ -786,7 +790,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                         "name": super::i18n::endonym(lang),
                         "dir": Labels::dir(lang),
                         "url": url,
-                        "current": *lang == self.labels.language,
+                        "current": lang == self.lang,
                     })
                 })
                 .collect()

@@ -363,7 +363,7 @@ pub fn render(
                 return (Vec::new(), diags);
             }
         };
-        let values = context::Values::build(view, lang_urls, labels, &assets);
+        let values = context::Values::build(view, lang_urls, labels, lang, &assets);
         {
             let global = engine.global();
             global.insert("site", &values.site);
@@ -381,7 +381,7 @@ pub fn render(
             &values,
             lang_urls,
             labels,
-            (&languages, origin),
+            (&languages, origin, lang),
             previous.as_ref().zip(global_hash),
         );
         let (pages, page_diags) = renderer.render_all();
