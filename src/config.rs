@@ -308,12 +308,8 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             .help("use a BCP 47 tag such as `it`, `en` or `pt-BR`"),
         );
     }
-    let at_language = |i: usize| {
-        file.locate_yaml(
-            &file.whole(),
-            &[Seg::Key("languages"), Seg::Index(i)],
-        )
-    };
+    let at_language =
+        |i: usize| file.locate_yaml(&file.whole(), &[Seg::Key("languages"), Seg::Index(i)]);
     if listed_empty {
         errors.push(
             Diagnostic::error(Problem::Config("`languages` is empty".into()))

@@ -158,7 +158,9 @@ pub enum Problem {
         lang: String,
     },
     /// A digest in a language the site's `languages:` does not list.
-    #[error("digest `{id}` is in `{lang}`, which is not one of the site's languages ({languages})")]
+    #[error(
+        "digest `{id}` is in `{lang}`, which is not one of the site's languages ({languages})"
+    )]
     LanguageNotListed {
         /// The digest's id.
         id: String,
@@ -169,7 +171,9 @@ pub enum Problem {
     },
     /// A digest embedding a quote of a digest in another language, on a
     /// site whose languages have their own pages.
-    #[error("quote `{id}` is in `{lang}`, another language: it can be linked but not embedded here")]
+    #[error(
+        "quote `{id}` is in `{lang}`, another language: it can be linked but not embedded here"
+    )]
     EmbedOtherLanguage {
         /// The quote id.
         id: String,

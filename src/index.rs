@@ -376,7 +376,11 @@ impl<'s> Index<'s> {
                 })
                 .collect(),
             quotes,
-            pages: self.pages.iter().map(|p| PageNode { entry: p.entry }).collect(),
+            pages: self
+                .pages
+                .iter()
+                .map(|p| PageNode { entry: p.entry })
+                .collect(),
             backlinks,
             digest_ids: self
                 .digest_ids
@@ -717,7 +721,10 @@ impl<'s> Resolver<'s> {
                         let lang = digest_lang(&c.digests[entry], site);
                         if site.config.languages.len() > 1 && lang != digest_lang(d, site) {
                             self.error(
-                                Problem::EmbedOtherLanguage { id: r.id.clone(), lang: lang.to_string() },
+                                Problem::EmbedOtherLanguage {
+                                    id: r.id.clone(),
+                                    lang: lang.to_string(),
+                                },
                                 d.ref_location(r),
                                 Some(format!("link it instead: `[…](quote:{})`", r.id)),
                             );

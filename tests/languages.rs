@@ -141,7 +141,11 @@ fn labels_dates_plurals_and_direction_follow_each_language() {
     ];
     for (page, lang, label, date) in cases {
         let html = b.read(page);
-        assert_eq!(html_lang(&html), (lang.to_string(), "ltr".to_string()), "{page}");
+        assert_eq!(
+            html_lang(&html),
+            (lang.to_string(), "ltr".to_string()),
+            "{page}"
+        );
         assert!(html.contains(label), "{page}: no {label}");
         assert!(html.contains(date), "{page}: no {date}");
     }
@@ -163,7 +167,10 @@ fn labels_dates_plurals_and_direction_follow_each_language() {
     let html = b.read("ar/index.html");
     assert_eq!(html_lang(&html), ("ar".to_string(), "rtl".to_string()));
     assert!(b.exists("ar/digests/2022-12-20-minsk-uk/index.html"));
-    assert!(b.exists("uk/index.html"), "a language without digests still has its home");
+    assert!(
+        b.exists("uk/index.html"),
+        "a language without digests still has its home"
+    );
 }
 
 #[test]
@@ -207,7 +214,10 @@ fn hreflang_alternates_are_symmetric_and_resolve() {
     // The language switcher links each language's version of the page.
     let html = b.read("uk/attori/putin/index.html");
     for href in ["/news/attori/putin/", "/news/en/attori/putin/"] {
-        assert!(html.contains(&format!("<a href=\"{href}\" hreflang=")), "{href}");
+        assert!(
+            html.contains(&format!("<a href=\"{href}\" hreflang=")),
+            "{href}"
+        );
     }
     // A digest without a translation in a language switches to its home.
     let html = b.read("en/digests/2022-12-22-kyiv-en/index.html");
@@ -219,14 +229,25 @@ fn hreflang_alternates_are_symmetric_and_resolve() {
 fn each_language_has_its_feeds_and_one_sitemap_lists_them_all() {
     let b = build("languages", &[]).ok();
     for (feed, lang, entries) in [
-        ("atom.xml", "it", vec!["digests/2022-12-21-peskov/", "digests/2022-12-20-minsk/"]),
+        (
+            "atom.xml",
+            "it",
+            vec!["digests/2022-12-21-peskov/", "digests/2022-12-20-minsk/"],
+        ),
         (
             "en/atom.xml",
             "en",
-            vec!["en/digests/2022-12-22-kyiv-en/", "en/digests/2022-12-20-minsk-en/"],
+            vec![
+                "en/digests/2022-12-22-kyiv-en/",
+                "en/digests/2022-12-20-minsk-en/",
+            ],
         ),
         ("uk/atom.xml", "uk", vec!["uk/digests/2022-12-20-minsk-uk/"]),
-        ("en/attori/putin/atom.xml", "en", vec!["en/digests/2022-12-20-minsk-en/"]),
+        (
+            "en/attori/putin/atom.xml",
+            "en",
+            vec!["en/digests/2022-12-20-minsk-en/"],
+        ),
     ] {
         let text = b.read(feed);
         let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed}: {e}"));
@@ -244,7 +265,10 @@ fn each_language_has_its_feeds_and_one_sitemap_lists_them_all() {
             .children()
             .find(|c| c.has_tag_name("link") && c.attribute("rel") == Some("self"))
             .expect("self link");
-        assert_eq!(self_link.attribute("href"), Some(format!("{BASE}{feed}").as_str()));
+        assert_eq!(
+            self_link.attribute("href"),
+            Some(format!("{BASE}{feed}").as_str())
+        );
         let links: Vec<String> = root
             .children()
             .filter(|c| c.has_tag_name("entry"))
@@ -270,8 +294,17 @@ fn each_language_has_its_feeds_and_one_sitemap_lists_them_all() {
     for loc in &locs {
         assert!(b.exists(&file_of(loc)), "sitemap: {loc}");
     }
-    for page in ["", "en/", "uk/", "en/digests/2022-12-20-minsk-en/", "uk/attori/putin/"] {
-        assert!(locs.contains(&format!("{BASE}{page}")), "sitemap lacks {page}");
+    for page in [
+        "",
+        "en/",
+        "uk/",
+        "en/digests/2022-12-20-minsk-en/",
+        "uk/attori/putin/",
+    ] {
+        assert!(
+            locs.contains(&format!("{BASE}{page}")),
+            "sitemap lacks {page}"
+        );
     }
     assert!(!b.exists("en/sitemap.xml") && !b.exists("en/robots.txt"));
 }

@@ -530,7 +530,9 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
             // Digests and quotes may be in another language, with its own pages.
             RefKind::Digest => {
                 let l = self.r.languages;
-                l.full.digest_id(id).map(|d| version_url(&l.versions[d.ix()]))
+                l.full
+                    .digest_id(id)
+                    .map(|d| version_url(&l.versions[d.ix()]))
             }
             RefKind::Quote => {
                 let l = self.r.languages;
@@ -1027,8 +1029,12 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let versions = &self.languages.versions;
                 let full = self.origin[dx.ix()];
                 let translations = &self.languages.full.digests[full.ix()].translations;
-                digest["translations"] =
-                    Json::Array(translations.iter().map(|t| versions[t.ix()].clone()).collect());
+                digest["translations"] = Json::Array(
+                    translations
+                        .iter()
+                        .map(|t| versions[t.ix()].clone())
+                        .collect(),
+                );
                 // hreflang alternates name every version, this one included.
                 let mut alternates: Vec<Json> = Vec::new();
                 if !translations.is_empty() {

@@ -37,11 +37,7 @@ pub fn feeds(
     files.push(OutputFile {
         path: urls.file_of(&format!("{}atom.xml", urls.home())),
         bytes: feed
-            .atom(
-                &config.title,
-                &urls.home(),
-                &published(&all),
-            )
+            .atom(&config.title, &urls.home(), &published(&all))
             .into_bytes(),
     });
     for (i, a) in index.actors.iter().enumerate() {
@@ -104,18 +100,18 @@ struct Feed<'r, 'a, 's> {
 }
 
 impl Feed<'_, '_, '_> {
-fn atom(&self, title: &str, page_url: &str, digests: &[DigestIx]) -> String {
-    let (index, urls, renderer) = (self.index, self.urls, self.renderer);
-    let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
-    let updated = digests
-        .iter()
-        .map(|d| {
-            let n = &index.digests[d.ix()];
-            n.updated.unwrap_or(n.date).max(n.date)
-        })
-        .max();
-    let mut x = String::new();
-    let _ = write!(
+    fn atom(&self, title: &str, page_url: &str, digests: &[DigestIx]) -> String {
+        let (index, urls, renderer) = (self.index, self.urls, self.renderer);
+        let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
+        let updated = digests
+            .iter()
+            .map(|d| {
+                let n = &index.digests[d.ix()];
+                n.updated.unwrap_or(n.date).max(n.date)
+            })
+            .max();
+        let mut x = String::new();
+        let _ = write!(
         x,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>storia</generator>\n",
         escape_html(self.lang),
@@ -126,12 +122,13 @@ fn atom(&self, title: &str, page_url: &str, digests: &[DigestIx]) -> String {
         updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
         escape_html(&index.site.config.title),
     );
-    let feeds = index.site.config.feeds;
-    for &dx in digests.iter().take(feeds.entries) {
-        let node = &index.digests[dx.ix()];
-        let d = index.digest(dx);
-        let permalink = urls.absolute(&urls.item(&index.site.config.paths.digests, d.id.as_str()));
-        let _ = write!(
+        let feeds = index.site.config.feeds;
+        for &dx in digests.iter().take(feeds.entries) {
+            let node = &index.digests[dx.ix()];
+            let d = index.digest(dx);
+            let permalink =
+                urls.absolute(&urls.item(&index.site.config.paths.digests, d.id.as_str()));
+            let _ = write!(
             x,
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n",
             escape_html(&d.matter.title.0),
@@ -140,33 +137,33 @@ fn atom(&self, title: &str, page_url: &str, digests: &[DigestIx]) -> String {
             rfc3339(&node.date),
             rfc3339(&node.updated.unwrap_or(node.date).max(node.date)),
         );
-        for a in &d.matter.authors.0 {
-            let _ = writeln!(x, "    <author><name>{}</name></author>", escape_html(&a.0));
+            for a in &d.matter.authors.0 {
+                let _ = writeln!(x, "    <author><name>{}</name></author>", escape_html(&a.0));
+            }
+            for t in &node.tags {
+                let _ = writeln!(
+                    x,
+                    "    <category term=\"{}\"/>",
+                    escape_html(&index.tags[t.ix()].name)
+                );
+            }
+            let summary = summary(d);
+            if !summary.is_empty() {
+                let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
+            }
+            if feeds.content == crate::config::FeedContent::Full {
+                let _ = writeln!(
+                    x,
+                    "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+                    escape_html(&permalink),
+                    escape_html(&renderer.bodies[dx.ix()]),
+                );
+            }
+            x.push_str("  </entry>\n");
         }
-        for t in &node.tags {
-            let _ = writeln!(
-                x,
-                "    <category term=\"{}\"/>",
-                escape_html(&index.tags[t.ix()].name)
-            );
-        }
-        let summary = summary(d);
-        if !summary.is_empty() {
-            let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
-        }
-        if feeds.content == crate::config::FeedContent::Full {
-            let _ = writeln!(
-                x,
-                "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-                escape_html(&permalink),
-                escape_html(&renderer.bodies[dx.ix()]),
-            );
-        }
-        x.push_str("  </entry>\n");
+        x.push_str("</feed>\n");
+        x
     }
-    x.push_str("</feed>\n");
-    x
-}
 }
 
 fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
