@@ -308,3 +308,68 @@ fn each_language_has_its_feeds_and_one_sitemap_lists_them_all() {
     }
     assert!(!b.exists("en/sitemap.xml") && !b.exists("en/robots.txt"));
 }
+
+#[test]
+fn a_site_without_languages_has_no_switcher_and_no_alternates_on_its_home() {
+    let b = build("basic", &[]).ok();
+    let home = b.read("index.html");
+    assert!(alternates(&home).is_empty());
+    assert!(!home.contains("site-languages"));
+    assert!(!b.exists("en/index.html"));
+}
+
+#[test]
+fn the_dev_server_rebuilds_every_language_as_a_full_build_does() {
+    use storia::build::{render_incremental, BuildOptions, Caches};
+    let root = copy_fixture("languages");
+    let options = BuildOptions {
+        root: root.path().to_path_buf(),
+        output: None,
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        drafts: true,
+        deny_warnings: false,
+        minify: false,
+    };
+    let files = |built: &storia::build::Built| -> BTreeMap<String, Vec<u8>> {
+        built
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes.clone()))
+            .collect()
+    };
+    let mut caches = Caches::default();
+    render_incremental(&options, &mut caches);
+    let edits = [
+        (
+            "content/digests/2022/12/2022-12-20-minsk-en.md",
+            "The Minsk summit",
+            "The summit in Minsk",
+        ),
+        ("content/actors/putin.md", "Presidente", "Presidente russo"),
+        // A digest moves from one language's pages to another's.
+        (
+            "content/digests/2022/12/2022-12-22-kyiv-en.md",
+            "lang: en",
+            "lang: uk",
+        ),
+    ];
+    for (rel, from, to) in edits {
+        edit(&root, rel, from, to);
+        caches.load.forget(std::path::Path::new(rel));
+        let incremental = files(&render_incremental(&options, &mut caches));
+        let full = files(&render_incremental(&options, &mut Caches::default()));
+        assert_eq!(
+            incremental.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>(),
+            "after editing {rel}"
+        );
+        for (path, bytes) in &incremental {
+            assert!(*bytes == full[path], "{path} differs after editing {rel}");
+        }
+    }
+    let last = files(&render_incremental(&options, &mut caches));
+    assert!(last.contains_key("uk/digests/2022-12-22-kyiv-en/index.html"));
+    assert!(!last.contains_key("en/digests/2022-12-22-kyiv-en/index.html"));
+    let putin = String::from_utf8(last["uk/attori/putin/index.html"].clone()).unwrap();
+    assert!(putin.contains("Presidente russo"));
+}

@@ -464,13 +464,6 @@ pub fn page_sources(
     let urls = Urls::new(base_url, &index.site.config.paths);
     let paths = &index.site.config.paths;
     let c = &index.site.content;
-    let digests = index.digests.iter().map(|n| {
-        (
-            &paths.digests,
-            &c.digests[n.entry].id,
-            &c.digests[n.entry].file,
-        )
-    });
     let actors = index.actors.iter().map(|n| {
         (
             &paths.actors,
@@ -492,8 +485,7 @@ pub fn page_sources(
             &c.stories[n.entry].file,
         )
     });
-    let mut map: std::collections::BTreeMap<_, _> = digests
-        .chain(actors)
+    let mut map: std::collections::BTreeMap<_, _> = actors
         .chain(sources)
         .chain(stories)
         .map(|(word, id, file)| {
@@ -509,6 +501,18 @@ pub fn page_sources(
             urls.file_of(&urls.section(p.id.as_str())),
             p.file.path.clone(),
         );
+    }
+    // A digest's page is in its language's part of the site.
+    let languages = &index.site.config.languages;
+    for (i, n) in index.digests.iter().enumerate() {
+        let d = &c.digests[n.entry];
+        let lang = index.lang_of(DigestIx(i as u32));
+        let url = if languages.len() > 1 && lang != languages[0] {
+            urls.in_language(lang).item(&paths.digests, d.id.as_str())
+        } else {
+            urls.item(&paths.digests, d.id.as_str())
+        };
+        map.insert(urls.file_of(&url), d.file.path.clone());
     }
     map
 }
