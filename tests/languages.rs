@@ -43,21 +43,6 @@ fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 
         .unwrap_or_else(|| panic!("no <{name}> in <{}>", n.tag_name().name()))
 }
 
-/// A page's `<link rel="alternate" hreflang>`s: language → absolute URL.
-fn alternates(html: &str) -> BTreeMap<String, String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap();
-    doc.select(&sel)
-        .map(|l| {
-            let v = l.value();
-            (
-                v.attr("hreflang").unwrap().to_string(),
-                v.attr("href").unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 fn canonical(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse("link[rel=canonical]").unwrap();
