@@ -334,6 +334,21 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
                 .at(at_language(i))
                 .help("list each language once"),
             );
+        } else if i > 0
+            && (RESERVED_WORDS.contains(&lang.as_str())
+                || paths.all().iter().any(|(_, w)| w == lang))
+        {
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "`{lang}` in `languages` would collide with `/{lang}/` of the site"
+                )))
+                .at(at_language(i))
+                .help(if RESERVED_WORDS.contains(&lang.as_str()) {
+                    "that name is used by the site itself, and a language's pages live under `/<lang>/`"
+                } else {
+                    "a language's pages live under `/<lang>/`: give the section another word in `paths:`"
+                }),
+            );
         } else if i == 0 && language_given && *lang != language {
             errors.push(
                 Diagnostic::error(Problem::Config(format!(

@@ -1124,7 +1124,8 @@ impl<'s> Resolver<'s> {
         let words: Vec<&str> = site.config.paths.all().iter().map(|(_, w)| *w).collect();
         for p in &site.content.pages {
             let id = p.id.as_str();
-            if words.contains(&id) || crate::config::RESERVED_WORDS.contains(&id) {
+            let language = site.config.languages.iter().skip(1).any(|l| l == id);
+            if words.contains(&id) || crate::config::RESERVED_WORDS.contains(&id) || language {
                 self.error(
                     Problem::ReservedPageId { id: id.to_string() },
                     Location::file(&p.file.path),
