@@ -22,6 +22,10 @@ pub(crate) struct RawConfig {
     #[serde(default, deserialize_with = "opt_lang")]
     #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
     language: Option<String>,
+    /// The languages of a multilingual site (`[it, en]`): the first is the
+    /// site's `language`; each other one gets its pages under `/<lang>/`.
+    #[serde(default)]
+    languages: Option<Vec<Text>>,
     /// The site's description.
     #[serde(default, deserialize_with = "opt_text")]
     #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
@@ -140,6 +144,9 @@ pub struct Config {
     pub base_url: Option<String>,
     /// BCP 47 language tag.
     pub language: String,
+    /// The declared `languages:`, first the site's `language`; empty when
+    /// the site does not declare them (one language, nothing split).
+    pub languages: Vec<String>,
     /// The site's description.
     pub description: Option<String>,
     /// The theme's folder name.
@@ -280,7 +287,80 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         }
     }
 
-    let language = raw.language.unwrap_or_else(|| "en".into());
+    let listed_empty = raw.languages.as_ref().is_some_and(Vec::is_empty);
+    let declared: Vec<String> = raw
+        .languages
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    let language_given = raw.language.is_some();
+    let language = raw
+        .language
+        .or_else(|| declared.first().cloned())
+        .unwrap_or_else(|| "en".into());
+    if !is_language_tag(&language) {
+        errors.push(
+            Diagnostic::error(Problem::Config(format!(
+                "invalid language tag `{language}`"
+            )))
+            .at(at("language"))
+            .help("use a BCP 47 tag such as `it`, `en` or `pt-BR`"),
+        );
+    }
+    let at_language =
+        |i: usize| file.locate_yaml(&file.whole(), &[Seg::Key("languages"), Seg::Index(i)]);
+    if listed_empty {
+        errors.push(
+            Diagnostic::error(Problem::Config("`languages` is empty".into()))
+                .at(at("languages"))
+                .help("list the site's languages, its `language` first: `languages: [it, en]`"),
+        );
+    }
+    for (i, lang) in declared.iter().enumerate() {
+        if !is_language_tag(lang) {
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "invalid language tag `{lang}` in `languages`"
+                )))
+                .at(at_language(i))
+                .help("use a BCP 47 tag such as `it`, `en` or `pt-BR`"),
+            );
+        } else if declared[..i].iter().any(|l| l.eq_ignore_ascii_case(lang)) {
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "`{lang}` is listed twice in `languages`"
+                )))
+                .at(at_language(i))
+                .help("list each language once"),
+            );
+        } else if i > 0
+            && (RESERVED_WORDS.contains(&lang.as_str())
+                || paths.all().iter().any(|(_, w)| w == lang))
+        {
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "`{lang}` in `languages` would collide with `/{lang}/` of the site"
+                )))
+                .at(at_language(i))
+                .help(if RESERVED_WORDS.contains(&lang.as_str()) {
+                    "that name is used by the site itself, and a language's pages live under `/<lang>/`"
+                } else {
+                    "a language's pages live under `/<lang>/`: give the section another word in `paths:`"
+                }),
+            );
+        } else if i == 0 && language_given && *lang != language {
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "the first of `languages` is `{lang}`, but `language` is `{language}`"
+                )))
+                .at(at_language(i))
+                .help(format!(
+                    "put the site's language first: `languages: [{language}, …]`"
+                )),
+            );
+        }
+    }
 
     if !errors.is_empty() {
         return Err(errors);
@@ -289,6 +369,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         title: raw.title.0,
         base_url,
         language,
+        languages: declared,
         description: raw.description,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         paths,
@@ -301,6 +382,14 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         feeds: raw.feeds,
         extra: crate::content::extra_to_json(raw.extra),
         file,
+    })
+}
+
+/// Whether `tag` looks like a BCP 47 language tag: subtags of 1–8 letters
+/// or digits joined by `-`.
+fn is_language_tag(tag: &str) -> bool {
+    tag.split('-').all(|part| {
+        !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
     })
 }
 

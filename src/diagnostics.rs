@@ -157,6 +157,29 @@ pub enum Problem {
         /// Their language.
         lang: String,
     },
+    /// A digest in a language the site's `languages:` does not list.
+    #[error(
+        "digest `{id}` is in `{lang}`, which is not one of the site's languages ({languages})"
+    )]
+    LanguageNotListed {
+        /// The digest's id.
+        id: String,
+        /// Its language.
+        lang: String,
+        /// The site's `languages:`, comma-separated.
+        languages: String,
+    },
+    /// A digest embedding a quote of a digest in another language, on a
+    /// site whose languages have their own pages.
+    #[error(
+        "quote `{id}` is in `{lang}`, another language: it can be linked but not embedded here"
+    )]
+    EmbedOtherLanguage {
+        /// The quote id.
+        id: String,
+        /// The quote's digest's language.
+        lang: String,
+    },
     /// `cite:` outside a digest body.
     #[error("`cite:` works only in a digest's body, for that digest's own citations")]
     CiteOutsideDigest,

@@ -266,10 +266,149 @@ impl<'s> Index<'s> {
         }
         n
     }
+    /// A digest's language: its `lang:`, else the site's.
+    pub fn lang_of(&self, d: DigestIx) -> &'s str {
+        digest_lang(self.digest(d), self.site)
+    }
+
+    /// The part of the index a language's pages show: its digests and their
+    /// quotes, with every actor, source, story and page (their lists cut to
+    /// those digests), the tags those digests use, and what follows from
+    /// them recomputed. Also returns each kept digest's index in `self`.
+    /// Translations are in other languages by definition: they stay in
+    /// `self` (the kept digests' lists are empty).
+    pub fn restrict(&self, lang: &str) -> (Index<'s>, Vec<DigestIx>) {
+        let kept: Vec<DigestIx> = (0..self.digests.len() as u32)
+            .map(DigestIx)
+            .filter(|d| self.lang_of(*d) == lang)
+            .collect();
+        let mut new_digest = vec![None; self.digests.len()];
+        for (n, d) in kept.iter().enumerate() {
+            new_digest[d.ix()] = Some(DigestIx(n as u32));
+        }
+        let mut new_quote = vec![None; self.quotes.len()];
+        let mut quotes = Vec::new();
+        for (i, q) in self.quotes.iter().enumerate() {
+            if let Some(digest) = new_digest[q.digest.ix()] {
+                new_quote[i] = Some(QuoteIx(quotes.len() as u32));
+                quotes.push(QuoteNode { digest, ..*q });
+            }
+        }
+        let mut used = vec![false; self.tags.len()];
+        for &d in &kept {
+            for t in &self.digests[d.ix()].tags {
+                used[t.ix()] = true;
+            }
+        }
+        let tags: Vec<usize> = (0..self.tags.len()).filter(|&t| used[t]).collect();
+        let mut new_tag = vec![None; self.tags.len()];
+        for (n, &t) in tags.iter().enumerate() {
+            new_tag[t] = Some(TagIx(n as u32));
+        }
+        let quotes_of = |list: &[QuoteIx]| -> Vec<QuoteIx> {
+            list.iter().filter_map(|q| new_quote[q.ix()]).collect()
+        };
+        let digests = kept
+            .iter()
+            .map(|d| {
+                let n = &self.digests[d.ix()];
+                DigestNode {
+                    entry: n.entry,
+                    date: n.date,
+                    updated: n.updated,
+                    stories: n.stories.clone(),
+                    actors: n.actors.clone(),
+                    quotes: quotes_of(&n.quotes),
+                    citation_sources: n.citation_sources.clone(),
+                    tags: n.tags.iter().filter_map(|t| new_tag[t.ix()]).collect(),
+                    embeds: quotes_of(&n.embeds),
+                    related: Vec::new(),
+                    translations: Vec::new(),
+                }
+            })
+            .collect();
+        let page_ref = |p: PageRef| match p {
+            PageRef::Digest(d) => new_digest[d.ix()].map(PageRef::Digest),
+            other => Some(other),
+        };
+        let backlinks = self
+            .backlinks
+            .iter()
+            .filter_map(|(to, from)| {
+                let from: Vec<PageRef> = from.iter().filter_map(|f| page_ref(*f)).collect();
+                Some((page_ref(*to)?, from))
+            })
+            .filter(|(_, from)| !from.is_empty())
+            .collect();
+        let mut index = Index {
+            site: self.site,
+            digests,
+            actors: self
+                .actors
+                .iter()
+                .map(|a| ActorNode {
+                    entry: a.entry,
+                    ..Default::default()
+                })
+                .collect(),
+            sources: self
+                .sources
+                .iter()
+                .map(|s| SourceNode {
+                    entry: s.entry,
+                    ..Default::default()
+                })
+                .collect(),
+            stories: self
+                .stories
+                .iter()
+                .map(|s| StoryNode {
+                    entry: s.entry,
+                    ..Default::default()
+                })
+                .collect(),
+            tags: tags
+                .iter()
+                .map(|&t| TagNode {
+                    slug: self.tags[t].slug.clone(),
+                    name: self.tags[t].name.clone(),
+                    digests: Vec::new(),
+                })
+                .collect(),
+            quotes,
+            pages: self
+                .pages
+                .iter()
+                .map(|p| PageNode { entry: p.entry })
+                .collect(),
+            backlinks,
+            digest_ids: self
+                .digest_ids
+                .iter()
+                .filter_map(|(id, d)| Some((*id, new_digest[d.ix()]?)))
+                .collect(),
+            actor_ids: self.actor_ids.clone(),
+            source_ids: self.source_ids.clone(),
+            story_ids: self.story_ids.clone(),
+            quote_ids: self
+                .quote_ids
+                .iter()
+                .filter_map(|(id, q)| Some((*id, new_quote[q.ix()]?)))
+                .collect(),
+        };
+        derive(&mut index);
+        (index, kept)
+    }
+
     /// What links to `page`.
     pub fn backlinks_of(&self, page: PageRef) -> &[PageRef] {
         self.backlinks.get(&page).map_or(&[], Vec::as_slice)
     }
+}
+
+/// A digest's language: its `lang:`, else the site's.
+fn digest_lang<'s>(d: &'s Digest, site: &'s Site) -> &'s str {
+    d.matter.lang.as_deref().unwrap_or(&site.config.language)
 }
 
 /// The moment a date stands for: a day is midnight in the site's time zone.
@@ -576,7 +715,23 @@ impl<'s> Resolver<'s> {
                     Some(Target::Page(PageRef::Actor(ax))) if !r.embed => {
                         push_unique(&mut actors, ax)
                     }
-                    Some(Target::Quote(qx)) if r.embed => embeds.push(qx),
+                    Some(Target::Quote(qx)) if r.embed => {
+                        // Each language renders its own digests' quotes only.
+                        let entry = digest_entries[index.quotes[qx.ix()].digest.ix()].0;
+                        let lang = digest_lang(&c.digests[entry], site);
+                        if site.config.languages.len() > 1 && lang != digest_lang(d, site) {
+                            self.error(
+                                Problem::EmbedOtherLanguage {
+                                    id: r.id.clone(),
+                                    lang: lang.to_string(),
+                                },
+                                d.ref_location(r),
+                                Some(format!("link it instead: `[…](quote:{})`", r.id)),
+                            );
+                        } else {
+                            embeds.push(qx);
+                        }
+                    }
                     _ => {}
                 }
                 if let (Some(from), Some(t)) = (from, target) {
@@ -716,74 +871,13 @@ impl<'s> Resolver<'s> {
             });
         }
         for (n, slugs) in tags_per_digest.iter().enumerate() {
-            let dx = DigestIx(n as u32);
             for slug in slugs {
-                let tx = tag_ix[slug];
-                index.digests[n].tags.push(tx);
-                index.tags[tx.ix()].digests.push(dx);
+                index.digests[n].tags.push(tag_ix[slug]);
             }
         }
 
-        // Per actor, source and story, in digest order (newest first).
-        let mut pair_counts: HashMap<(ActorIx, ActorIx), usize> = HashMap::new();
-        for (n, d) in index.digests.iter().enumerate() {
-            let dx = DigestIx(n as u32);
-            for &ax in &d.actors {
-                index.actors[ax.ix()].digests.push(dx);
-            }
-            for &sx in &d.stories {
-                index.stories[sx.ix()].digests.push(dx);
-            }
-            let mut cited = Vec::new();
-            for sx in d.citation_sources.iter().flatten() {
-                push_unique(&mut cited, *sx);
-            }
-            for sx in cited {
-                index.sources[sx.ix()].digests.push(dx);
-            }
-            for (i, &a) in d.actors.iter().enumerate() {
-                for &b in &d.actors[i + 1..] {
-                    *pair_counts.entry((a, b)).or_default() += 1;
-                    *pair_counts.entry((b, a)).or_default() += 1;
-                }
-            }
-        }
-        let mut by_date: Vec<QuoteIx> = (0..index.quotes.len() as u32).map(QuoteIx).collect();
-        by_date.sort_by(|a, b| {
-            let (qa, qb) = (&index.quotes[a.ix()], &index.quotes[b.ix()]);
-            qb.date
-                .cmp(&qa.date)
-                .then_with(|| index.quote(*a).id.cmp(&index.quote(*b).id))
-        });
-        for qx in by_date {
-            match index.quotes[qx.ix()].speaker {
-                Speaker::Actor(ax) => index.actors[ax.ix()].quotes.push(qx),
-                Speaker::Source(sx) => index.sources[sx.ix()].quotes.push(qx),
-            }
-        }
-        let mut co: Vec<Vec<(ActorIx, usize)>> = vec![Vec::new(); index.actors.len()];
-        for ((a, b), n) in pair_counts {
-            co[a.ix()].push((b, n));
-        }
-        for (a, mut list) in co.into_iter().enumerate() {
-            list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-            index.actors[a].connections = list.len();
-            list.truncate(CO_ACTORS_MAX);
-            index.actors[a].co_actors = list;
-        }
-        for s in 0..index.stories.len() {
-            let mut counts: HashMap<ActorIx, usize> = HashMap::new();
-            for dx in &index.stories[s].digests {
-                for &ax in &index.digests[dx.ix()].actors {
-                    *counts.entry(ax).or_default() += 1;
-                }
-            }
-            let mut list: Vec<_> = counts.into_iter().collect();
-            list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-            list.truncate(MAIN_ACTORS_MAX);
-            index.stories[s].main_actors = list;
-        }
-        compute_related(&mut index);
+        derive(&mut index);
+        self.check_languages();
         self.translations(&mut index, &all);
         (index, self.diags)
     }
@@ -813,6 +907,32 @@ impl<'s> Resolver<'s> {
             d.locate(path),
             help,
         );
+    }
+
+    /// With `languages:` declared, every digest (drafts included) is in one of them.
+    fn check_languages(&mut self) {
+        let config = &self.site.config;
+        if config.languages.is_empty() {
+            return;
+        }
+        for d in &self.site.content.digests {
+            let Some(lang) = d.matter.lang.as_deref() else {
+                continue; // the site's language, which `languages:` starts with
+            };
+            if !config.languages.iter().any(|l| l == lang) {
+                self.error(
+                    Problem::LanguageNotListed {
+                        id: d.id.0.clone(),
+                        lang: lang.to_string(),
+                        languages: config.languages.join(", "),
+                    },
+                    d.locate(&[Seg::Key("lang")]),
+                    Some(format!(
+                        "add `{lang}` to `languages:` in site.yaml, or correct the digest's `lang:`"
+                    )),
+                );
+            }
+        }
     }
 
     /// `translations:` of every digest (drafts included): each id must name
@@ -1004,7 +1124,8 @@ impl<'s> Resolver<'s> {
         let words: Vec<&str> = site.config.paths.all().iter().map(|(_, w)| *w).collect();
         for p in &site.content.pages {
             let id = p.id.as_str();
-            if words.contains(&id) || crate::config::RESERVED_WORDS.contains(&id) {
+            let language = site.config.languages.iter().skip(1).any(|l| l == id);
+            if words.contains(&id) || crate::config::RESERVED_WORDS.contains(&id) || language {
                 self.error(
                     Problem::ReservedPageId { id: id.to_string() },
                     Location::file(&p.file.path),
@@ -1143,6 +1264,74 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
 
 /// Related digests from inverted indexes (actor → digests, tag → digests):
 /// scored by shared actors plus shared tags, then nearest date, then id.
+/// What follows from the digests' own lists: each tag's, actor's, source's
+/// and story's digests (newest first), who speaks each quote, co-actors,
+/// a story's main actors and related digests.
+fn derive(index: &mut Index<'_>) {
+    let mut pair_counts: HashMap<(ActorIx, ActorIx), usize> = HashMap::new();
+    for (n, d) in index.digests.iter().enumerate() {
+        let dx = DigestIx(n as u32);
+        for &tx in &d.tags {
+            index.tags[tx.ix()].digests.push(dx);
+        }
+        for &ax in &d.actors {
+            index.actors[ax.ix()].digests.push(dx);
+        }
+        for &sx in &d.stories {
+            index.stories[sx.ix()].digests.push(dx);
+        }
+        let mut cited = Vec::new();
+        for sx in d.citation_sources.iter().flatten() {
+            push_unique(&mut cited, *sx);
+        }
+        for sx in cited {
+            index.sources[sx.ix()].digests.push(dx);
+        }
+        for (i, &a) in d.actors.iter().enumerate() {
+            for &b in &d.actors[i + 1..] {
+                *pair_counts.entry((a, b)).or_default() += 1;
+                *pair_counts.entry((b, a)).or_default() += 1;
+            }
+        }
+    }
+    let mut by_date: Vec<QuoteIx> = (0..index.quotes.len() as u32).map(QuoteIx).collect();
+    by_date.sort_by(|a, b| {
+        let (qa, qb) = (&index.quotes[a.ix()], &index.quotes[b.ix()]);
+        qb.date
+            .cmp(&qa.date)
+            .then_with(|| index.quote(*a).id.cmp(&index.quote(*b).id))
+    });
+    for qx in by_date {
+        match index.quotes[qx.ix()].speaker {
+            Speaker::Actor(ax) => index.actors[ax.ix()].quotes.push(qx),
+            Speaker::Source(sx) => index.sources[sx.ix()].quotes.push(qx),
+        }
+    }
+    let mut co: Vec<Vec<(ActorIx, usize)>> = vec![Vec::new(); index.actors.len()];
+    for ((a, b), n) in pair_counts {
+        co[a.ix()].push((b, n));
+    }
+    for (a, mut list) in co.into_iter().enumerate() {
+        list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        index.actors[a].connections = list.len();
+        list.truncate(CO_ACTORS_MAX);
+        index.actors[a].co_actors = list;
+    }
+    for s in 0..index.stories.len() {
+        let mut counts: HashMap<ActorIx, usize> = HashMap::new();
+        for dx in &index.stories[s].digests {
+            for &ax in &index.digests[dx.ix()].actors {
+                *counts.entry(ax).or_default() += 1;
+            }
+        }
+        let mut list: Vec<_> = counts.into_iter().collect();
+        list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        list.truncate(MAIN_ACTORS_MAX);
+        index.stories[s].main_actors = list;
+    }
+    compute_related(index);
+}
+
 fn compute_related(index: &mut Index<'_>) {
     use rayon::prelude::*;
     let n = index.digests.len();

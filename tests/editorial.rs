@@ -227,21 +227,6 @@ fn labels_follow_the_language_with_its_plurals_dates_and_direction() {
     assert!(page.contains("Often appears with") || page.contains("Quotes over time"));
 }
 
-/// `hreflang` → absolute URL of every `<link rel="alternate" hreflang>`.
-fn alternates(html: &str) -> std::collections::BTreeMap<String, String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap();
-    doc.select(&sel)
-        .map(|l| {
-            let v = l.value();
-            (
-                v.attr("hreflang").unwrap().to_string(),
-                v.attr("href").unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn translations_declared_once_link_every_version_both_ways() {
     let dir = tempfile::tempdir().unwrap();

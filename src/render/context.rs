@@ -25,6 +25,10 @@ pub struct Urls {
     pub base_url: String,
     /// `/`, or `/sub/path/` for a site deployed under a path.
     pub base_path: String,
+    /// The site's `base_url` and `base_path`: the same but for a language
+    /// other than the site's, whose pages live under `<lang>/`.
+    root_url: String,
+    pub(super) root_path: String,
     paths: Paths,
 }
 
@@ -41,8 +45,20 @@ impl Urls {
         };
         Urls {
             base_url: base_url.to_string(),
+            root_url: base_url.to_string(),
+            root_path: base_path.clone(),
             base_path,
             paths: paths.clone(),
+        }
+    }
+    /// The URLs of a language's pages: under `/<lang>/`.
+    pub fn in_language(&self, lang: &str) -> Urls {
+        Urls {
+            base_url: format!("{}{lang}/", self.base_url),
+            base_path: format!("{}{lang}/", self.base_path),
+            root_url: self.root_url.clone(),
+            root_path: self.root_path.clone(),
+            paths: self.paths.clone(),
         }
     }
     /// The home page.
@@ -69,8 +85,8 @@ impl Urls {
     pub fn absolute(&self, url: &str) -> String {
         format!(
             "{}{}",
-            self.base_url,
-            url.strip_prefix(&self.base_path)
+            self.root_url,
+            url.strip_prefix(&self.root_path)
                 .unwrap_or(url.trim_start_matches('/'))
         )
     }
@@ -85,7 +101,7 @@ impl Urls {
     /// The output file of a page URL.
     pub fn file_of(&self, url: &str) -> String {
         let rel = url
-            .strip_prefix(&self.base_path)
+            .strip_prefix(&self.root_path)
             .unwrap_or(url.trim_start_matches('/'));
         if rel.is_empty() || rel.ends_with('/') {
             format!("{rel}index.html")
@@ -111,9 +127,75 @@ impl Urls {
     /// An image path of the site, with the base path; URLs stay as they are.
     pub(super) fn image(&self, image: &str) -> String {
         match image.strip_prefix('/') {
-            Some(rel) => format!("{}{rel}", self.base_path),
+            Some(rel) => format!("{}{rel}", self.root_path),
             None => image.to_string(),
         }
+    }
+}
+
+/// The site's languages as pages see them: where each one's pages live,
+/// and every digest as a version link, wherever its language puts it.
+pub struct Languages<'a, 's> {
+    /// The whole site's index (every language).
+    pub full: &'a Index<'s>,
+    /// Each language with the URLs of its pages, the site's language first;
+    /// one entry when the site declares no `languages:`.
+    pub each: Vec<(String, Urls)>,
+    /// Each digest of `full` as a version: `lang`, `name`, `dir`, `title`,
+    /// `url`, `permalink`.
+    pub versions: Vec<Json>,
+}
+
+impl<'a, 's> Languages<'a, 's> {
+    /// The languages of `full`'s site; `each` as [`Languages::each`].
+    pub fn new(full: &'a Index<'s>, each: Vec<(String, Urls)>) -> Self {
+        let versions = (0..full.digests.len() as u32)
+            .map(|i| {
+                let dx = DigestIx(i);
+                let lang = full.lang_of(dx);
+                let urls = each
+                    .iter()
+                    .find(|(l, _)| l == lang)
+                    .map_or(&each[0].1, |(_, u)| u);
+                let d = full.digest(dx);
+                let url = urls.digest(d.id.as_str());
+                json!({
+                    "lang": lang,
+                    "name": super::i18n::endonym(lang),
+                    "dir": Labels::dir(lang),
+                    "title": d.matter.title.0,
+                    "permalink": urls.absolute(&url),
+                    "url": url,
+                })
+            })
+            .collect();
+        Languages {
+            full,
+            each,
+            versions,
+        }
+    }
+
+    /// The same page (`url`, under `urls`) in every language, as versions;
+    /// empty on a site of one language.
+    fn alternates(&self, urls: &Urls, url: &str) -> Vec<Json> {
+        if self.each.len() < 2 {
+            return Vec::new();
+        }
+        let rel = url.strip_prefix(&urls.base_path).unwrap_or(url);
+        self.each
+            .iter()
+            .map(|(lang, u)| {
+                let url = format!("{}{rel}", u.base_path);
+                json!({
+                    "lang": lang,
+                    "name": super::i18n::endonym(lang),
+                    "dir": Labels::dir(lang),
+                    "permalink": u.absolute(&url),
+                    "url": url,
+                })
+            })
+            .collect()
     }
 }
 
@@ -148,11 +230,12 @@ fn date(labels: &Labels, d: &DateTime<FixedOffset>) -> Json {
 }
 
 impl Values {
-    /// Builds every entity's value.
+    /// Builds every entity's value, for pages in `lang`.
     pub fn build(
         index: &Index<'_>,
         urls: &Urls,
         labels: &Labels,
+        lang: &str,
         assets: &super::assets::Assets,
     ) -> Values {
         let site = index.site;
@@ -279,7 +362,7 @@ impl Values {
         let site_value = json!({
             "title": config.title,
             "description": config.description,
-            "language": config.language,
+            "language": lang,
             "base_url": urls.base_url,
             "base_path": urls.base_path,
             "extra": config.extra,
@@ -296,9 +379,9 @@ impl Values {
                 "actors_by_recent": urls.sorted_actors(ActorSort::Recent),
                 "feed": urls.absolute(&format!("{}atom.xml", urls.base_path)),
             },
-            "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.base_path)),
-            "highlight_css": assets.url("highlight.css").unwrap_or_else(|| format!("{}highlight.css", urls.base_path)),
-            "search_js": assets.url("search.js").unwrap_or_else(|| format!("{}search.js", urls.base_path)),
+            "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.root_path)),
+            "highlight_css": assets.url("highlight.css").unwrap_or_else(|| format!("{}highlight.css", urls.root_path)),
+            "search_js": assets.url("search.js").unwrap_or_else(|| format!("{}search.js", urls.root_path)),
             "pages": pages,
         });
         Values {
@@ -369,6 +452,10 @@ fn citation_title(index: &Index<'_>, dx: DigestIx, n: usize) -> String {
         })
 }
 
+fn version_url(version: &Json) -> String {
+    version["url"].as_str().unwrap_or_default().to_string()
+}
+
 /// Renders pages: holds the index, engine and values, and the rendered bodies.
 pub struct PageRenderer<'a, 's> {
     index: &'a Index<'s>,
@@ -376,6 +463,12 @@ pub struct PageRenderer<'a, 's> {
     values: &'a Values,
     urls: &'a Urls,
     labels: &'a Labels,
+    /// Every language's URLs and digest versions.
+    languages: &'a Languages<'a, 's>,
+    /// Each digest's index in `languages.full`.
+    origin: &'a [DigestIx],
+    /// The language of these pages.
+    lang: &'a str,
     /// Rendered digest bodies, by digest index.
     pub bodies: Vec<String>,
     errors: Vec<Diagnostic>,
@@ -434,13 +527,20 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
             RefKind::Actor => ix.actor_id(id).map(|_| u.actor(id)),
             RefKind::Source => ix.source_id(id).map(|_| u.source(id)),
             RefKind::Story => ix.story_id(id).map(|_| u.story(id)),
-            RefKind::Digest => ix.digest_id(id).map(|_| u.digest(id)),
-            RefKind::Quote => ix.quote_id(id).map(|q| {
-                self.r.values.quotes[q.ix()]["url"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string()
-            }),
+            // Digests and quotes may be in another language, with its own pages.
+            RefKind::Digest => {
+                let l = self.r.languages;
+                l.full
+                    .digest_id(id)
+                    .map(|d| version_url(&l.versions[d.ix()]))
+            }
+            RefKind::Quote => {
+                let l = self.r.languages;
+                l.full.quote_id(id).map(|q| {
+                    let digest = l.full.quotes[q.ix()].digest;
+                    format!("{}#q-{id}", version_url(&l.versions[digest.ix()]))
+                })
+            }
             RefKind::Cite => None,
         }
     }
@@ -473,6 +573,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
         values: &'a Values,
         urls: &'a Urls,
         labels: &'a Labels,
+        languages: (&'a Languages<'a, 's>, &'a [DigestIx], &'a str),
         memo: Option<(&'a Memo, u64)>,
     ) -> Self {
         let mut r = PageRenderer {
@@ -481,6 +582,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
             values,
             urls,
             labels,
+            languages: languages.0,
+            origin: languages.1,
+            lang: languages.2,
             bodies: Vec::new(),
             errors: Vec::new(),
             cards_tv: values
@@ -589,13 +693,16 @@ impl<'a, 's> PageRenderer<'a, 's> {
         let pages_of = |n: usize| n.div_ceil(per_page).max(1);
         let mut jobs = vec![
             Job::Home,
-            Job::NotFound,
             Job::Network,
             Job::Sources,
             Job::Stories,
             Job::Tags,
             Job::Search,
         ];
+        // A server has one "not found" page: the site language's.
+        if self.urls.base_path == self.languages.each[0].1.base_path {
+            jobs.push(Job::NotFound);
+        }
         jobs.extend(ActorSort::ALL.map(Job::Actors));
         jobs.extend((1..=pages_of(ix.digests.len())).map(Job::Digests));
         jobs.extend((0..ix.digests.len() as u32).map(|i| Job::Digest(DigestIx(i))));
@@ -636,20 +743,58 @@ impl<'a, 's> PageRenderer<'a, 's> {
         lang: Option<&str>,
     ) -> Json {
         let site_title = &self.index.site.config.title;
-        json!({
+        // The same page exists in every language but for digests (linked
+        // to their translations instead), tags (a language may not use
+        // one), later pages of a list, and the one 404 page.
+        let paginated = url.trim_end_matches('/').rsplit('/').nth(1) == Some("page");
+        let shared = !matches!(kind, "digest" | "tag" | "404") && !paginated;
+        let alternates = if shared {
+            self.languages.alternates(self.urls, url)
+        } else {
+            Vec::new()
+        };
+        let mut page = json!({
             "kind": kind,
             "title": if title.is_empty() || title == site_title { site_title.clone() } else { format!("{title} – {site_title}") },
             "description": if description.is_empty() { self.index.site.config.description.clone().unwrap_or_default() } else { description.to_string() },
             "url": url,
             "permalink": self.urls.absolute(url),
             "feed": feed,
-            "lang": lang.unwrap_or(&self.index.site.config.language),
-            "dir": Labels::dir(lang.unwrap_or(&self.index.site.config.language)),
-            "alternates": [],
+            "lang": lang.unwrap_or(self.lang),
+            "dir": Labels::dir(lang.unwrap_or(self.lang)),
             "jsonld": null,
             "image": null,
             "og_type": "website",
-        })
+        });
+        self.set_alternates(&mut page, alternates);
+        page
+    }
+
+    /// Sets a page's `hreflang` alternates, and its language switcher:
+    /// each language links to this page's version in it, else its home.
+    fn set_alternates(&self, page: &mut Json, alternates: Vec<Json>) {
+        let each = &self.languages.each;
+        let switcher: Vec<Json> = if each.len() < 2 {
+            Vec::new()
+        } else {
+            each.iter()
+                .map(|(lang, u)| {
+                    let url = alternates
+                        .iter()
+                        .find(|a| a["lang"] == lang.as_str())
+                        .map_or_else(|| u.home(), version_url);
+                    json!({
+                        "lang": lang,
+                        "name": super::i18n::endonym(lang),
+                        "dir": Labels::dir(lang),
+                        "url": url,
+                        "current": lang == self.lang,
+                    })
+                })
+                .collect()
+        };
+        page["alternates"] = Json::Array(alternates);
+        page["languages"] = Json::Array(switcher);
     }
 
     /// Adds structured data and the social-card image to a page value.
@@ -877,32 +1022,20 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 );
                 digest["related"] = self.cards(&node.related);
                 let url = u.digest(d.id.as_str());
-                let lang_of = |dx: DigestIx| {
-                    ix.digest(dx)
-                        .matter
-                        .lang
-                        .clone()
-                        .unwrap_or_else(|| config.language.clone())
-                };
-                let version = |dx: DigestIx| {
-                    let lang = lang_of(dx);
-                    let link = &v.digest_links[dx.ix()];
-                    json!({
-                        "lang": lang,
-                        "name": super::i18n::endonym(&lang),
-                        "dir": Labels::dir(&lang),
-                        "title": link["title"],
-                        "url": link["url"],
-                        "permalink": u.absolute(link["url"].as_str().unwrap_or_default()),
-                    })
-                };
-                digest["translations"] =
-                    Json::Array(node.translations.iter().map(|t| version(*t)).collect());
+                let versions = &self.languages.versions;
+                let full = self.origin[dx.ix()];
+                let translations = &self.languages.full.digests[full.ix()].translations;
+                digest["translations"] = Json::Array(
+                    translations
+                        .iter()
+                        .map(|t| versions[t.ix()].clone())
+                        .collect(),
+                );
                 // hreflang alternates name every version, this one included.
                 let mut alternates: Vec<Json> = Vec::new();
-                if !node.translations.is_empty() {
-                    alternates.push(version(dx));
-                    alternates.extend(node.translations.iter().map(|t| version(*t)));
+                if !translations.is_empty() {
+                    alternates.push(versions[full.ix()].clone());
+                    alternates.extend(translations.iter().map(|t| versions[t.ix()].clone()));
                 }
                 let desc = v.cards[dx.ix()]["summary"]
                     .as_str()
@@ -916,7 +1049,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .map(|i| super::structured::absolute_image(u, &u.image(&i.0)));
                 let ld = super::structured::digest(ix, v, u, dx);
                 let mut page = Self::with_metadata(page, &ld, image.as_deref(), "article");
-                page["alternates"] = Json::Array(alternates);
+                self.set_alternates(&mut page, alternates);
                 ctx.insert("page", &page);
                 ctx.insert("digest", &digest);
                 ctx.insert("backlinks", &self.backlinks(PageRef::Digest(dx)));

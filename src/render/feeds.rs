@@ -1,6 +1,9 @@
 //! Machine-readable outputs: Atom feeds (site, each actor, each story), the
-//! sitemap, robots.txt and (from [`super::search`]) the search index.
-//! Drafts never appear in any of them, even when `--drafts` gives them pages.
+//! sitemap, robots.txt and (from [`super::search`]) the search index. On a
+//! site of several languages
+//! each language has its own feeds and search index; the sitemap lists the
+//! pages of all of them. Drafts never appear in any of
+//! them, even when `--drafts` gives them pages.
 
 use super::context::{summary, PageRenderer, Urls, Values};
 use super::OutputFile;
@@ -10,13 +13,14 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::fmt::Write as _;
 
-/// Every feed, the sitemap, robots.txt and the search index, into `sink`
-/// (the feeds of actors and stories in parallel).
+/// A language's feeds and search index (its `index` and `urls`), into
+/// `sink` (the feeds of actors and stories in parallel).
 pub fn feeds(
     index: &Index<'_>,
     values: &Values,
     urls: &Urls,
     renderer: &PageRenderer<'_, '_>,
+    lang: &str,
     sink: &(dyn Fn(OutputFile) + Sync),
 ) {
     let published = |list: &[DigestIx]| -> Vec<DigestIx> {
@@ -27,11 +31,17 @@ pub fn feeds(
     };
     let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
     let config = &index.site.config;
-    let feed = |title: &str, url: &str, digests: &[DigestIx]| OutputFile {
-        path: urls.file_of(&format!("{url}atom.xml")),
-        bytes: atom(index, urls, renderer, title, url, &published(digests)).into_bytes(),
+    let feed = Feed {
+        index,
+        urls,
+        renderer,
+        lang,
     };
-    sink(feed(&config.title, &urls.home(), &all));
+    let file = |title: &str, url: &str, digests: &[DigestIx]| OutputFile {
+        path: urls.file_of(&format!("{url}atom.xml")),
+        bytes: feed.atom(title, url, &published(digests)).into_bytes(),
+    };
+    sink(file(&config.title, &urls.home(), &all));
     let of = |v: &Json| {
         (
             format!(
@@ -44,14 +54,23 @@ pub fn feeds(
     };
     index.actors.par_iter().enumerate().for_each(|(i, a)| {
         let (title, url) = of(&values.actors[i]);
-        sink(feed(&title, &url, &a.digests));
+        sink(file(&title, &url, &a.digests));
     });
     index.stories.par_iter().enumerate().for_each(|(i, s)| {
         let (title, url) = of(&values.stories[i]);
-        sink(feed(&title, &url, &s.digests));
+        sink(file(&title, &url, &s.digests));
     });
-    let mut files = Vec::new();
-    files.extend(sitemap(index, values, urls));
+    for f in super::search::files(index, values, urls) {
+        sink(f);
+    }
+}
+
+/// The sitemap of every language's `entries` (absolute URL, last change)
+/// and robots.txt, for the site at `urls`.
+pub fn site_files(mut entries: Vec<(String, Option<String>)>, urls: &Urls) -> Vec<OutputFile> {
+    entries.sort();
+    entries.dedup();
+    let mut files = sitemap_files(&entries, &urls.absolute(&urls.base_path));
     files.push(OutputFile {
         path: "robots.txt".into(),
         bytes: format!(
@@ -60,33 +79,33 @@ pub fn feeds(
         )
         .into_bytes(),
     });
-    files.extend(super::search::files(index, values, urls));
-    for f in files {
-        sink(f);
-    }
+    files
 }
 
-fn atom(
-    index: &Index<'_>,
-    urls: &Urls,
-    renderer: &PageRenderer<'_, '_>,
-    title: &str,
-    page_url: &str,
-    digests: &[DigestIx],
-) -> String {
-    let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
-    let updated = digests
-        .iter()
-        .map(|d| {
-            let n = &index.digests[d.ix()];
-            n.updated.unwrap_or(n.date).max(n.date)
-        })
-        .max();
-    let mut x = String::new();
-    let _ = write!(
+/// What a language's feeds are written from.
+struct Feed<'r, 'a, 's> {
+    index: &'r Index<'s>,
+    urls: &'r Urls,
+    renderer: &'r PageRenderer<'a, 's>,
+    lang: &'r str,
+}
+
+impl Feed<'_, '_, '_> {
+    fn atom(&self, title: &str, page_url: &str, digests: &[DigestIx]) -> String {
+        let (index, urls, renderer) = (self.index, self.urls, self.renderer);
+        let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
+        let updated = digests
+            .iter()
+            .map(|d| {
+                let n = &index.digests[d.ix()];
+                n.updated.unwrap_or(n.date).max(n.date)
+            })
+            .max();
+        let mut x = String::new();
+        let _ = write!(
         x,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>storia</generator>\n",
-        escape_html(&index.site.config.language),
+        escape_html(self.lang),
         escape_html(title),
         escape_html(&feed_url),
         escape_html(&feed_url),
@@ -94,12 +113,13 @@ fn atom(
         updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
         escape_html(&index.site.config.title),
     );
-    let feeds = index.site.config.feeds;
-    for &dx in digests.iter().take(feeds.entries) {
-        let node = &index.digests[dx.ix()];
-        let d = index.digest(dx);
-        let permalink = urls.absolute(&urls.item(&index.site.config.paths.digests, d.id.as_str()));
-        let _ = write!(
+        let feeds = index.site.config.feeds;
+        for &dx in digests.iter().take(feeds.entries) {
+            let node = &index.digests[dx.ix()];
+            let d = index.digest(dx);
+            let permalink =
+                urls.absolute(&urls.item(&index.site.config.paths.digests, d.id.as_str()));
+            let _ = write!(
             x,
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n",
             escape_html(&d.matter.title.0),
@@ -108,39 +128,45 @@ fn atom(
             rfc3339(&node.date),
             rfc3339(&node.updated.unwrap_or(node.date).max(node.date)),
         );
-        for a in &d.matter.authors.0 {
-            let _ = writeln!(x, "    <author><name>{}</name></author>", escape_html(&a.0));
+            for a in &d.matter.authors.0 {
+                let _ = writeln!(x, "    <author><name>{}</name></author>", escape_html(&a.0));
+            }
+            for t in &node.tags {
+                let _ = writeln!(
+                    x,
+                    "    <category term=\"{}\"/>",
+                    escape_html(&index.tags[t.ix()].name)
+                );
+            }
+            let summary = summary(d);
+            if !summary.is_empty() {
+                let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
+            }
+            if feeds.content == crate::config::FeedContent::Full {
+                let _ = writeln!(
+                    x,
+                    "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+                    escape_html(&permalink),
+                    escape_html(&renderer.bodies[dx.ix()]),
+                );
+            }
+            x.push_str("  </entry>\n");
         }
-        for t in &node.tags {
-            let _ = writeln!(
-                x,
-                "    <category term=\"{}\"/>",
-                escape_html(&index.tags[t.ix()].name)
-            );
-        }
-        let summary = summary(d);
-        if !summary.is_empty() {
-            let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
-        }
-        if feeds.content == crate::config::FeedContent::Full {
-            let _ = writeln!(
-                x,
-                "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-                escape_html(&permalink),
-                escape_html(&renderer.bodies[dx.ix()]),
-            );
-        }
-        x.push_str("  </entry>\n");
+        x.push_str("</feed>\n");
+        x
     }
-    x.push_str("</feed>\n");
-    x
 }
 
 fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile> {
+/// A language's sitemap entries: absolute URL, last change.
+pub fn sitemap_entries(
+    index: &Index<'_>,
+    values: &Values,
+    urls: &Urls,
+) -> Vec<(String, Option<String>)> {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     let site = values.site.get("urls").cloned().unwrap_or_default();
     for key in ["home", "digests", "actors", "sources", "stories", "tags"] {
@@ -172,13 +198,10 @@ fn sitemap(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile> {
     for t in &values.tags {
         entries.push((t["url"].as_str().unwrap_or_default().to_string(), None));
     }
-    entries.sort();
-    entries.dedup();
-    let entries: Vec<(String, Option<String>)> = entries
+    entries
         .into_iter()
         .map(|(u, l)| (urls.absolute(&u), l))
-        .collect();
-    sitemap_files(&entries, &urls.absolute(&urls.base_path))
+        .collect()
 }
 
 /// The most URLs one sitemap file may list (sitemaps.org).

@@ -31,6 +31,16 @@ pub struct Memo {
     pub reused: usize,
 }
 
+impl Memo {
+    /// Adds another language's render to this one.
+    pub(super) fn merge(&mut self, other: Memo) {
+        self.pages.extend(other.pages);
+        self.bodies.extend(other.bodies);
+        self.rendered += other.rendered;
+        self.reused += other.reused;
+    }
+}
+
 /// A rendered body and what it asked of the resolver.
 #[derive(Clone)]
 pub(super) struct Body {

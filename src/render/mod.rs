@@ -16,7 +16,7 @@ mod search;
 mod structured;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
-use crate::index::Index;
+use crate::index::{DigestIx, Index};
 use crate::theme::{Layer, Theme};
 use std::collections::HashMap;
 
@@ -252,15 +252,40 @@ pub fn render_to(
 ) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let site = index.site;
-    let (labels, warning) = match i18n::Labels::load(theme, &site.config.language) {
-        Ok(l) => l,
-        Err(d) => {
-            diags.push(d);
-            return diags;
-        }
+    let config = &site.config;
+    let urls = Urls::new(&options.base_url, &config.paths);
+    // Each language's pages: the site's language at the root, each other
+    // declared one under `/<lang>/`.
+    let each: Vec<(String, Urls)> = if config.languages.len() > 1 {
+        config
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let at = if i == 0 {
+                    urls.clone()
+                } else {
+                    urls.in_language(l)
+                };
+                (l.clone(), at)
+            })
+            .collect()
+    } else {
+        vec![(config.language.clone(), urls.clone())]
     };
-    diags.extend(warning);
-    let urls = Urls::new(&options.base_url, &site.config.paths);
+    let mut all_labels = Vec::new();
+    for (lang, _) in &each {
+        match i18n::Labels::load(theme, lang) {
+            Ok((labels, warning)) => {
+                diags.extend(warning);
+                all_labels.push(labels);
+            }
+            Err(d) => {
+                diags.push(d);
+                return diags;
+            }
+        }
+    }
     let highlight_css = match crate::markdown::highlight_css(&site.config.highlight_theme) {
         Some(css) => css,
         None => {
@@ -299,24 +324,22 @@ pub fn render_to(
         &urls.base_path,
     );
     let table = assets.table();
-    let global_hash = memo.as_deref().map(|_| {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        memo::hash_json(&mut h, &labels.to_json());
-        std::hash::Hasher::finish(&h)
-    });
-    let mut engine = match Engine::new(theme, &labels, table.clone()) {
-        Ok(e) => e,
-        Err(errors) => {
-            diags.extend(errors);
-            return diags;
-        }
+    let languages = context::Languages::new(index, each);
+    // A language's pages show its digests only; one language shows them all.
+    let views: Vec<(Index<'_>, Vec<DigestIx>)> = if languages.each.len() > 1 {
+        languages
+            .each
+            .iter()
+            .map(|(lang, _)| index.restrict(lang))
+            .collect()
+    } else {
+        Vec::new()
     };
-    let values = context::Values::build(index, &urls, &labels, &assets);
-    {
-        let global = engine.global();
-        global.insert("site", &values.site);
-        global.insert("t", &labels.to_json());
-    }
+    let identity: Vec<DigestIx> = if views.is_empty() {
+        (0..index.digests.len() as u32).map(DigestIx).collect()
+    } else {
+        Vec::new()
+    };
     let mut memo = memo;
     let mut previous = memo.as_deref_mut().map(std::mem::take);
     // Pages depend on the asset URLs templates asked for, not on every
@@ -331,20 +354,6 @@ pub fn render_to(
             p.assets_asked.clear();
         }
     }
-    let global_hash = global_hash.map(|labels_and_assets| {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        std::hash::Hash::hash(&labels_and_assets, &mut h);
-        memo::hash_json(&mut h, &values.site);
-        std::hash::Hasher::finish(&h)
-    });
-    let renderer = context::PageRenderer::new(
-        index,
-        &engine,
-        &values,
-        &urls,
-        &labels,
-        previous.as_ref().zip(global_hash),
-    );
     // Static files: the site's own win over generated files of the same
     // path (your own robots.txt); the theme's never replace them.
     let site_static = assets.paths_of(Layer::Site);
@@ -370,27 +379,78 @@ pub fn render_to(
         }
         sink(f);
     };
-    let page_diags = renderer.render_all(&generated);
-    diags.extend(page_diags.sorted());
-    let failed = diags.has_errors();
-    if !failed {
-        feeds::feeds(index, &values, &urls, &renderer, &generated);
+    let mut next = memo.is_some().then(Memo::default);
+    let mut asked = std::collections::BTreeSet::new();
+    let mut sitemap = Vec::new();
+    for (n, ((lang, lang_urls), labels)) in languages.each.iter().zip(&all_labels).enumerate() {
+        let (view, origin) = views
+            .get(n)
+            .map_or((index, identity.as_slice()), |(ix, o)| (ix, o.as_slice()));
+        let mut engine = match Engine::new(theme, labels, table.clone()) {
+            Ok(e) => e,
+            Err(errors) => {
+                diags.extend(errors);
+                return diags;
+            }
+        };
+        let values = context::Values::build(view, lang_urls, labels, lang, &assets);
+        {
+            let global = engine.global();
+            global.insert("site", &values.site);
+            global.insert("t", &labels.to_json());
+        }
+        let global_hash = next.as_ref().map(|_| {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            memo::hash_json(&mut h, &labels.to_json());
+            memo::hash_json(&mut h, &values.site);
+            std::hash::Hasher::finish(&h)
+        });
+        let renderer = context::PageRenderer::new(
+            view,
+            &engine,
+            &values,
+            lang_urls,
+            labels,
+            (&languages, origin, lang),
+            previous.as_ref().zip(global_hash),
+        );
+        let page_diags = renderer.render_all(&generated);
+        diags.extend(page_diags.sorted());
+        let failed = diags.has_errors();
+        if !failed {
+            feeds::feeds(view, &values, lang_urls, &renderer, lang, &generated);
+            sitemap.extend(feeds::sitemap_entries(view, &values, lang_urls));
+        }
+        if let Some(next) = next.as_mut() {
+            next.merge(renderer.into_memo());
+        }
+        asked.extend(
+            engine
+                .assets_asked
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .cloned(),
+        );
+        if failed {
+            // The other languages' pages would repeat the same errors.
+            break;
+        }
     }
-    if let Some(m) = memo {
-        *m = renderer.into_memo();
-        m.assets_asked = previous.map(|p| p.assets_asked).unwrap_or_default();
-        let asked = engine
-            .assets_asked
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        m.assets_asked.extend(
+    if let (Some(m), Some(mut next)) = (memo, next) {
+        next.assets_asked = previous.map(|p| p.assets_asked).unwrap_or_default();
+        next.assets_asked.extend(
             asked
                 .iter()
-                .map(|path| (path.clone(), table.get(path).cloned())),
+                .map(|path: &String| (path.clone(), table.get(path).cloned())),
         );
+        *m = next;
     }
-    if failed {
+    if diags.has_errors() {
         return diags;
+    }
+    for f in feeds::site_files(sitemap, &urls) {
+        generated(f);
     }
     generated(OutputFile {
         path: ".nojekyll".into(),
@@ -414,13 +474,6 @@ pub fn page_sources(
     let urls = Urls::new(base_url, &index.site.config.paths);
     let paths = &index.site.config.paths;
     let c = &index.site.content;
-    let digests = index.digests.iter().map(|n| {
-        (
-            &paths.digests,
-            &c.digests[n.entry].id,
-            &c.digests[n.entry].file,
-        )
-    });
     let actors = index.actors.iter().map(|n| {
         (
             &paths.actors,
@@ -442,8 +495,7 @@ pub fn page_sources(
             &c.stories[n.entry].file,
         )
     });
-    let mut map: std::collections::BTreeMap<_, _> = digests
-        .chain(actors)
+    let mut map: std::collections::BTreeMap<_, _> = actors
         .chain(sources)
         .chain(stories)
         .map(|(word, id, file)| {
@@ -459,6 +511,18 @@ pub fn page_sources(
             urls.file_of(&urls.section(p.id.as_str())),
             p.file.path.clone(),
         );
+    }
+    // A digest's page is in its language's part of the site.
+    let languages = &index.site.config.languages;
+    for (i, n) in index.digests.iter().enumerate() {
+        let d = &c.digests[n.entry];
+        let lang = index.lang_of(DigestIx(i as u32));
+        let url = if languages.len() > 1 && lang != languages[0] {
+            urls.in_language(lang).item(&paths.digests, d.id.as_str())
+        } else {
+            urls.item(&paths.digests, d.id.as_str())
+        };
+        map.insert(urls.file_of(&url), d.file.path.clone());
     }
     map
 }

@@ -139,6 +139,21 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
     broken
 }
 
+/// A page's `<link rel="alternate" hreflang>`s: language → absolute URL.
+pub fn alternates(html: &str) -> BTreeMap<String, String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap();
+    doc.select(&sel)
+        .map(|l| {
+            let v = l.value();
+            (
+                v.attr("hreflang").unwrap().to_string(),
+                v.attr("href").unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Copies a fixture into a temp folder so a test can edit it.
 pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     for e in walkdir::WalkDir::new(from) {
