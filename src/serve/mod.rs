@@ -96,7 +96,17 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
             changed.sort();
             changed.dedup();
             watcher.watch_new_folders();
-            publish(&rebuilder, &mut session, &changed, epoch, &mut builds);
+            let rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                publish(&rebuilder, &mut session, &changed, epoch, &mut builds)
+            }));
+            if rebuilt.is_err() {
+                // A bug, not the editor's doing: keep serving the last good
+                // site, say so, and start the next rebuild from nothing.
+                session.forget_everything();
+                let text = "error: storia failed while rebuilding (a bug: please report it with the file you saved); the last good site is still served\n";
+                eprint!("{text}");
+                let _ = rebuilder.notices.send(Notice::Errors(text.into()));
+            }
         }
     });
 

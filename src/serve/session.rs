@@ -41,6 +41,11 @@ impl Session {
         }
     }
 
+    /// Drops what earlier builds kept: the next rebuild reads and renders everything.
+    pub fn forget_everything(&mut self) {
+        self.caches = Caches::default();
+    }
+
     /// Rebuilds after `changed` (paths relative to the site root) changed.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Rebuilt {
         let started = Instant::now();
