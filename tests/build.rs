@@ -525,3 +525,28 @@ fn every_atom_feed_parses_with_its_required_elements() {
         assert!(!site.entries.is_empty(), "the site feed is empty");
     }
 }
+
+#[test]
+fn actor_and_source_pages_paginate_their_digests() {
+    // per_page is 2 in the fixture; Putin appears in 3 digests with drafts.
+    let b = build("basic", &["--drafts"]).ok();
+    let first = b.read("attori/putin/index.html");
+    let second = b.read("attori/putin/page/2/index.html");
+    assert!(first.contains("rel=\"next\" href=\"/attori/putin/page/2/\""));
+    assert!(second.contains("rel=\"prev\" href=\"/attori/putin/\""));
+    // Everything Putin said is on the first page only; later pages carry digests.
+    assert!(first.contains("class=\"profile-quotes\""));
+    assert!(!second.contains("class=\"profile-quotes\""));
+    assert!(second.contains("Pagina 2 di 2"));
+    let cards = |html: &str| html.matches("class=\"card\"").count();
+    assert_eq!(
+        cards(&first) + cards(&second),
+        3,
+        "every digest on one of the pages"
+    );
+    assert!(cards(&first) <= 2 && cards(&second) >= 1);
+    // Without drafts it fits on one page.
+    let b = build("basic", &[]).ok();
+    assert!(!b.exists("attori/putin/page/2/index.html"));
+    assert!(broken_links(&b.out, "/").is_empty());
+}

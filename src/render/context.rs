@@ -500,10 +500,10 @@ enum Job {
     Digests(usize),
     Digest(DigestIx),
     Actors(ActorSort),
-    Actor(ActorIx),
+    Actor(ActorIx, usize),
     Network,
     Sources,
-    Source(SourceIx),
+    Source(SourceIx, usize),
     Stories,
     Story(StoryIx, usize),
     Tags,
@@ -706,8 +706,14 @@ impl<'a, 's> PageRenderer<'a, 's> {
         jobs.extend(ActorSort::ALL.map(Job::Actors));
         jobs.extend((1..=pages_of(ix.digests.len())).map(Job::Digests));
         jobs.extend((0..ix.digests.len() as u32).map(|i| Job::Digest(DigestIx(i))));
-        jobs.extend((0..ix.actors.len() as u32).map(|i| Job::Actor(ActorIx(i))));
-        jobs.extend((0..ix.sources.len() as u32).map(|i| Job::Source(SourceIx(i))));
+        for (i, a) in ix.actors.iter().enumerate() {
+            jobs.extend((1..=pages_of(a.digests.len())).map(|p| Job::Actor(ActorIx(i as u32), p)));
+        }
+        for (i, s) in ix.sources.iter().enumerate() {
+            jobs.extend(
+                (1..=pages_of(s.digests.len())).map(|p| Job::Source(SourceIx(i as u32), p)),
+            );
+        }
         for (i, s) in ix.stories.iter().enumerate() {
             jobs.extend((1..=pages_of(s.digests.len())).map(|p| Job::Story(StoryIx(i as u32), p)));
         }
@@ -1123,7 +1129,10 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 );
                 ("network.html", url)
             }
-            Job::Actor(ax) => {
+            Job::Actor(ax, page) => {
+                // Later pages carry the next digests only; the profile, the
+                // quotes and the charts are on the first.
+                let first = page == 1;
                 let node = &ix.actors[ax.ix()];
                 let a = ix.actor(ax);
                 let mut actor = v.actors[ax.ix()].clone();
@@ -1148,7 +1157,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 actor["digest_count"] = json!(node.digests.len());
                 // Group by the quote's digest's first story, groups in order of their newest quote.
                 let mut groups: Vec<(Option<StoryIx>, Vec<QuoteIx>)> = Vec::new();
-                for &qx in &node.quotes {
+                let quotes: &[QuoteIx] = if first { &node.quotes } else { &[] };
+                for &qx in quotes {
                     let story = ix.digests[ix.quotes[qx.ix()].digest.ix()]
                         .stories
                         .first()
@@ -1167,11 +1177,16 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .map(|(s, qs)| json!({"story": s.map(|s| v.stories[s.ix()].clone()), "quotes": self.quotes(&qs)}))
                     .collect();
                 ctx.insert("quote_groups", &groups);
-                ctx.insert_value("digests", self.cards_tv(&node.digests));
+                let list = u.actor(a.id.as_str());
+                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
+                ctx.insert(
+                    "pagination",
+                    &self.pagination(&list, page, node.digests.len()),
+                );
+                let co_actors: &[(ActorIx, usize)] = if first { &node.co_actors } else { &[] };
                 ctx.insert(
                     "co_actors",
-                    &node
-                        .co_actors
+                    &co_actors
                         .iter()
                         .map(|(o, n)| {
                             let mut link = v.actors[o.ix()].clone();
@@ -1182,21 +1197,28 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 );
                 ctx.insert(
                     "network_chart",
-                    &super::editorial::actor_network(ix, v, self.labels, ax),
+                    &first.then(|| super::editorial::actor_network(ix, v, self.labels, ax)),
                 );
                 ctx.insert(
                     "activity_chart",
-                    &super::editorial::actor_activity(ix, v, self.labels, ax),
+                    &first.then(|| super::editorial::actor_activity(ix, v, self.labels, ax)),
                 );
-                ctx.insert("backlinks", &self.backlinks(PageRef::Actor(ax)));
-                let url = u.actor(a.id.as_str());
+                ctx.insert(
+                    "backlinks",
+                    &if first {
+                        self.backlinks(PageRef::Actor(ax))
+                    } else {
+                        Json::Array(Vec::new())
+                    },
+                );
+                let url = Urls::paginated(&list, page);
                 let desc = a.matter.role.clone().unwrap_or_default();
                 let page = self.page_value(
                     "actor",
                     &a.matter.name.0,
                     &desc,
                     &url,
-                    Some(u.absolute(&format!("{url}atom.xml"))),
+                    Some(u.absolute(&format!("{list}atom.xml"))),
                     None,
                 );
                 let image = a
@@ -1239,7 +1261,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 );
                 ("sources.html", url)
             }
-            Job::Source(sx) => {
+            Job::Source(sx, page) => {
+                let first = page == 1;
                 let node = &ix.sources[sx.ix()];
                 let s = ix.source(sx);
                 let mut source = v.sources[sx.ix()].clone();
@@ -1247,19 +1270,34 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 source["lang"] = json!(s.matter.lang);
                 source["content"] = json!(self.entity_body(s)?);
                 source["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
+                source["digest_count"] = json!(node.digests.len());
+                source["quote_count"] = json!(node.quotes.len());
                 ctx.insert("source", &source);
+                let quotes: &[QuoteIx] = if first { &node.quotes } else { &[] };
                 ctx.insert_value(
                     "quotes",
                     tera::Value::from(
-                        node.quotes
+                        quotes
                             .iter()
                             .map(|q| self.quotes_tv[q.ix()].clone())
                             .collect::<Vec<_>>(),
                     ),
                 );
-                ctx.insert_value("digests", self.cards_tv(&node.digests));
-                ctx.insert("backlinks", &self.backlinks(PageRef::Source(sx)));
-                let url = u.source(s.id.as_str());
+                let list = u.source(s.id.as_str());
+                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
+                ctx.insert(
+                    "pagination",
+                    &self.pagination(&list, page, node.digests.len()),
+                );
+                ctx.insert(
+                    "backlinks",
+                    &if first {
+                        self.backlinks(PageRef::Source(sx))
+                    } else {
+                        Json::Array(Vec::new())
+                    },
+                );
+                let url = Urls::paginated(&list, page);
                 let page = self.page_value("source", &s.matter.name.0, "", &url, None, None);
                 let ld = super::structured::source(ix, v, u, sx);
                 ctx.insert("page", &Self::with_metadata(page, &ld, None, "website"));
