@@ -9,7 +9,6 @@
 
 use crate::diagnostics::{display_path, Diagnostic, Problem};
 use crate::render::OutputFile;
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
@@ -82,13 +81,6 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         return refuse("it holds a site (`site.yaml` or `content/`)");
     }
     Ok(())
-}
-
-/// Replaces `out` with `files`.
-pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
-    let staging = Staging::begin(out)?;
-    files.par_iter().try_for_each(|f| staging.put(f))?;
-    staging.finish()
 }
 
 /// A new output being filled beside the old one. Files are put as they are
@@ -276,6 +268,14 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), Diagnostic> {
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
+
+    fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Diagnostic> {
+        let staging = Staging::begin(out)?;
+        for f in files {
+            staging.put(f)?;
+        }
+        staging.finish()
+    }
 
     fn file(path: &str, bytes: &str) -> OutputFile {
         OutputFile {

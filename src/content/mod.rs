@@ -361,7 +361,21 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// Hidden files, editor leftovers and other extensions are not content.
 fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || !name.ends_with(".md")
+    is_scratch(name) || !name.ends_with(".md")
+}
+
+/// Hidden files and what editors leave beside the file being edited: vim's
+/// swap (`.x.md.swp`), backup (`x.md~`) and write probe (`4913`), Emacs'
+/// lock (`.#x.md`) and autosave (`#x.md#`), temporary files of a
+/// write-then-rename save (`x.md.tmp`). The dev server ignores them too.
+pub fn is_scratch(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
 }
 
 #[derive(Clone)]

@@ -93,14 +93,7 @@ fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
         return None;
     }
     let name = rel.file_name()?.to_string_lossy();
-    let scratch = name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"; // vim's "can I write here" probe
-    (!scratch).then(|| rel.to_path_buf())
+    (!crate::content::is_scratch(&name)).then(|| rel.to_path_buf())
 }
 
 #[cfg(test)]
