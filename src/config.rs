@@ -1,6 +1,6 @@
 //! `site.yaml`: the site's configuration, checked and given defaults.
 
-use crate::content::fields::{opt_lang, opt_text, Extra, Text};
+use crate::content::fields::{check_lang, opt_lang, opt_text, Extra, Text};
 use crate::content::SourceFile;
 use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
 use crate::yaml::{self, Seg};
@@ -299,15 +299,6 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         .language
         .or_else(|| declared.first().cloned())
         .unwrap_or_else(|| "en".into());
-    if !is_language_tag(&language) {
-        errors.push(
-            Diagnostic::error(Problem::Config(format!(
-                "invalid language tag `{language}`"
-            )))
-            .at(at("language"))
-            .help("use a BCP 47 tag such as `it`, `en` or `pt-BR`"),
-        );
-    }
     let at_language =
         |i: usize| file.locate_yaml(&file.whole(), &[Seg::Key("languages"), Seg::Index(i)]);
     if listed_empty {
@@ -318,13 +309,12 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         );
     }
     for (i, lang) in declared.iter().enumerate() {
-        if !is_language_tag(lang) {
+        // The same rule as `language` and every `lang` of the content.
+        if let Err((message, help)) = check_lang(lang) {
             errors.push(
-                Diagnostic::error(Problem::Config(format!(
-                    "invalid language tag `{lang}` in `languages`"
-                )))
-                .at(at_language(i))
-                .help("use a BCP 47 tag such as `it`, `en` or `pt-BR`"),
+                Diagnostic::error(Problem::Config(format!("{message} in `languages`")))
+                    .at(at_language(i))
+                    .help(help),
             );
         } else if declared[..i].iter().any(|l| l.eq_ignore_ascii_case(lang)) {
             errors.push(
@@ -334,20 +324,15 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
                 .at(at_language(i))
                 .help("list each language once"),
             );
-        } else if i > 0
-            && (RESERVED_WORDS.contains(&lang.as_str())
-                || paths.all().iter().any(|(_, w)| w == lang))
-        {
+        } else if i > 0 && paths.all().iter().any(|(_, w)| w == lang) {
+            // The reserved words (`search`, `page`, …) are never language
+            // tags, which start with two or three letters; section words can be.
             errors.push(
                 Diagnostic::error(Problem::Config(format!(
                     "`{lang}` in `languages` would collide with `/{lang}/` of the site"
                 )))
                 .at(at_language(i))
-                .help(if RESERVED_WORDS.contains(&lang.as_str()) {
-                    "that name is used by the site itself, and a language's pages live under `/<lang>/`"
-                } else {
-                    "a language's pages live under `/<lang>/`: give the section another word in `paths:`"
-                }),
+                .help("a language's pages live under `/<lang>/`: give the section another word in `paths:`"),
             );
         } else if i == 0 && language_given && *lang != language {
             errors.push(
@@ -382,14 +367,6 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         feeds: raw.feeds,
         extra: crate::content::extra_to_json(raw.extra),
         file,
-    })
-}
-
-/// Whether `tag` looks like a BCP 47 language tag: subtags of 1–8 letters
-/// or digits joined by `-`.
-fn is_language_tag(tag: &str) -> bool {
-    tag.split('-').all(|part| {
-        !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
     })
 }
 
