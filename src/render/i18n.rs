@@ -50,6 +50,8 @@ impl Labels {
         // the theme lacks) may leave keys out; then the language's layers,
         // lowest first, so higher ones override key by key.
         let mut entries = BTreeMap::new();
+        // Keys the chosen language defines itself (not taken from English).
+        let mut own = std::collections::HashSet::new();
         let mut files = vec!["en.yaml"];
         if chosen != "en.yaml" {
             files.push(&chosen);
@@ -64,6 +66,9 @@ impl Labels {
                             file.origin
                         )))
                     })?;
+                if name == chosen {
+                    own.extend(map.keys().cloned());
+                }
                 entries.extend(map);
             }
         }
@@ -96,8 +101,15 @@ impl Labels {
             .map(str::to_string)
             .to_vec()
         });
-        let months_short = list("months_short").unwrap_or_else(|| months.clone());
-        let months_genitive = list("months_genitive").unwrap_or_else(|| months.clone());
+        // A language that names its months but not their short or genitive
+        // forms gets its own months there, never English ones.
+        let variant = |key: &str| {
+            list(key)
+                .filter(|_| own.contains(key) || !own.contains("months"))
+                .unwrap_or_else(|| months.clone())
+        };
+        let months_short = variant("months_short");
+        let months_genitive = variant("months_genitive");
         let language = chosen.trim_end_matches(".yaml").to_string();
         Ok((
             Labels {
@@ -452,5 +464,24 @@ mod tests {
         assert_eq!(ar.text("quotes", ""), "اقتباسات");
         assert_eq!(ar.text("sources", ""), "Sources");
         assert_eq!(it.language_name("ru"), "russo");
+    }
+
+    #[test]
+    fn a_site_language_with_only_its_months_never_gets_english_short_months() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("i18n")).unwrap();
+        let months = "[janeiro, fevereiro, março, abril, maio, junho, julho, agosto, setembro, outubro, novembro, dezembro]";
+        std::fs::write(
+            root.path().join("i18n/pt.yaml"),
+            format!("months: {months}\n"),
+        )
+        .unwrap();
+        let theme = crate::theme::Theme::default_at(root.path());
+        let (pt, _) = Labels::load(&theme, "pt").unwrap();
+        assert_eq!(pt.months_short[0], "janeiro");
+        assert_eq!(pt.months_genitive[1], "fevereiro");
+        // English, and a theme language with its own short forms, keep theirs.
+        let (en, _) = Labels::load(&theme, "en").unwrap();
+        assert_ne!(en.months_short[0], en.months[0]);
     }
 }
