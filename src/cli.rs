@@ -331,15 +331,7 @@ fn run(cli: Cli) -> i32 {
             };
             match crate::serve::serve(&options) {
                 Ok(()) => 0,
-                Err(d) => {
-                    let _ = write!(stderr, "{}", d.render_styled(colour));
-                    // Not a site is a content problem; a server that cannot start is not.
-                    if matches!(d.problem, crate::diagnostics::Problem::Serve(_)) {
-                        3
-                    } else {
-                        1
-                    }
-                }
+                Err(d) => fail(&mut stderr, d, colour),
             }
         }
         Command::Init { dir } => match scaffold::init(&dir) {
@@ -476,9 +468,7 @@ fn run(cli: Cli) -> i32 {
 /// Prints one failure and returns its exit code.
 fn fail(stderr: &mut impl Write, d: crate::diagnostics::Diagnostic, colour: bool) -> i32 {
     let _ = write!(stderr, "{}", d.render_styled(colour));
-    let mut all = crate::diagnostics::Diagnostics::default();
-    all.push(d);
-    all.exit_code()
+    d.exit_code()
 }
 
 fn io_failure(

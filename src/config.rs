@@ -80,6 +80,7 @@ pub struct Feeds {
     pub content: FeedContent,
     /// How many entries (newest first) each feed carries.
     #[serde(default = "default_feed_entries")]
+    #[schemars(range(min = 1))]
     pub entries: usize,
 }
 
@@ -258,6 +259,16 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         Some(n) => n,
         None => 20,
     };
+
+    if raw.feeds.entries == 0 {
+        errors.push(
+            Diagnostic::error(Problem::Config(
+                "`feeds.entries` must be at least 1: feeds would be empty".into(),
+            ))
+            .at(file.locate_yaml(&file.whole(), &[Seg::Key("feeds"), Seg::Key("entries")]))
+            .help(format!("the default is {}", default_feed_entries())),
+        );
+    }
 
     let p = raw.paths;
     let paths = Paths {

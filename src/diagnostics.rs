@@ -378,6 +378,16 @@ impl Diagnostic {
         self
     }
 
+    /// The exit code of this error: 3 when a file or folder could not be
+    /// read or written or the dev server cannot start, else 1 (the content,
+    /// the configuration or a template is wrong).
+    pub fn exit_code(&self) -> i32 {
+        match self.problem {
+            Problem::Io { .. } | Problem::Serve(_) => 3,
+            _ => 1,
+        }
+    }
+
     /// Whether this diagnostic fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -489,20 +499,15 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    /// The exit code these diagnostics call for: 0 without errors, 3 when
-    /// a file or folder could not be read or written, else 1.
+    /// The exit code these diagnostics call for: 0 without errors, else the
+    /// highest of their errors' codes ([`Diagnostic::exit_code`]).
     pub fn exit_code(&self) -> i32 {
-        if !self.has_errors() {
-            0
-        } else if self
-            .items
+        self.items
             .iter()
-            .any(|d| d.is_error() && matches!(d.problem, Problem::Io { .. }))
-        {
-            3
-        } else {
-            1
-        }
+            .filter(|d| d.is_error())
+            .map(Diagnostic::exit_code)
+            .max()
+            .unwrap_or(0)
     }
 
     /// How many errors.

@@ -322,13 +322,20 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Di
         }
     };
     let path = root.join(&rel);
-    if path.exists() {
-        return Err(exists(&rel));
-    }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io("create", parent, e))?;
     }
-    std::fs::write(&path, text).map_err(|e| io("write", &path, e))?;
+    // `create_new`: a file that appears meanwhile is never overwritten.
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists(&rel)),
+        Err(e) => return Err(io("write", &path, e)),
+    };
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| io("write", &path, e))?;
     Ok(rel)
 }
 
