@@ -1,5 +1,6 @@
 //! The whole pipeline, load → resolve → render → write, as one call.
 
+use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::render::{OutputFile, RenderOptions};
 use std::path::PathBuf;
@@ -48,17 +49,21 @@ pub struct Built {
     pub sources: std::collections::BTreeMap<String, PathBuf>,
     /// The base URL the site was rendered for.
     pub base_url: String,
+    /// The loaded site, when it loaded (`storia check` reads its sources
+    /// again from here rather than from disk).
+    pub site: Option<crate::content::Site>,
 }
 
 impl Built {
     /// A build that stopped at errors.
-    fn failed(diagnostics: Diagnostics, timings: Timings) -> Built {
+    fn failed(diagnostics: Diagnostics, timings: Timings, site: Option<Site>) -> Built {
         Built {
             files: Vec::new(),
             diagnostics,
             timings,
             sources: Default::default(),
             base_url: String::new(),
+            site,
         }
     }
 }
@@ -117,7 +122,7 @@ fn run(
     );
     timings.load = started.elapsed();
     let Some(site) = site else {
-        return Built::failed(diagnostics, timings);
+        return Built::failed(diagnostics, timings, None);
     };
     if let Some(c) = caches.as_deref_mut() {
         c.ids = crate::schema::SiteIds::of(&site.content);
@@ -143,10 +148,12 @@ fn run(
             )))
             .help("add `base_url: \"https://example.org/\"` to site.yaml, or pass `--base-url`"),
         );
-        return Built::failed(diagnostics, timings);
+        drop(index);
+        return Built::failed(diagnostics, timings, Some(site));
     };
     let (Some(theme), false) = (theme, diagnostics.has_errors()) else {
-        return Built::failed(diagnostics, timings);
+        drop(index);
+        return Built::failed(diagnostics, timings, Some(site));
     };
     let started = Instant::now();
     let options = RenderOptions {
@@ -167,12 +174,15 @@ fn run(
     if !diagnostics.has_errors() {
         diagnostics.extend(crate::index::likely_mistakes(&index));
     }
+    let sources = crate::render::page_sources(&index, &base_url);
+    drop(index);
     Built {
         files: Vec::new(),
         diagnostics,
         timings,
-        sources: crate::render::page_sources(&index, &base_url),
+        sources,
         base_url,
+        site: Some(site),
     }
 }
 

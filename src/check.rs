@@ -8,6 +8,7 @@
 
 use crate::build::{render_site, BuildOptions};
 use crate::content::fields::HttpUrl;
+use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::yaml::Seg;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -32,13 +33,12 @@ pub struct CheckOptions {
 
 /// Builds in memory and checks the result; returns every problem found.
 pub fn check(options: &CheckOptions) -> Diagnostics {
-    let built = render_site(&options.build);
-    let mut diags = built.diagnostics;
-    if let (Some(site), _) =
-        crate::content::load(&options.build.root, options.build.base_url.as_deref())
-    {
-        diags.extend(crate::schema::check_site(&site));
-    }
+    let mut built = render_site(&options.build);
+    let mut diags = std::mem::take(&mut built.diagnostics);
+    let Some(site) = built.site.take() else {
+        return diags;
+    };
+    diags.extend(crate::schema::check_site(&site));
     if diags.has_errors() {
         return diags;
     }
@@ -81,7 +81,11 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
         "a[href], link[href], script[src], img[src], source[src], iframe[src]",
     )
     .expect("valid selector");
-    let root = &options.build.root;
+    let texts: HashMap<&Path, &str> = site
+        .content
+        .files()
+        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .collect();
     for (page, html) in &pages {
         for element in html.select(&link_sel) {
             let v = element.value();
@@ -89,7 +93,8 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
                 continue;
             };
             if let Some(reason) = internal_problem(url, page, &base_path, &files, &ids) {
-                let at = place(root, built.sources.get(*page), page, url);
+                let source = built.sources.get(*page).map(PathBuf::as_path);
+                let at = place(source.and_then(|p| Some((p, *texts.get(p)?))), page, url);
                 diags.push(
                     Diagnostic::error(Problem::BrokenLink {
                         url: url.to_string(),
@@ -101,7 +106,7 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
         }
     }
     if options.external {
-        diags.extend(check_external(options));
+        diags.extend(check_external(options, &site));
     }
     diags
 }
@@ -174,22 +179,19 @@ fn normalize(path: &str) -> Option<String> {
     Some(parts.join("/") + trailing)
 }
 
-/// Where to report a link: the line of the content file that holds it, or the page.
-fn place(root: &Path, source: Option<&PathBuf>, page: &str, url: &str) -> Location {
-    if let Some(file) = source {
-        if let Ok(text) = std::fs::read_to_string(root.join(file)) {
-            if let Some(offset) = text.find(url) {
-                return Location::at_offset(file, &text, offset, url.len());
-            }
+/// Where to report a link: the line of the content file (path and text)
+/// that holds it, or the page.
+fn place(source: Option<(&Path, &str)>, page: &str, url: &str) -> Location {
+    if let Some((file, text)) = source {
+        if let Some(offset) = text.find(url) {
+            return Location::at_offset(file, text, offset, url.len());
         }
     }
     Location::file(Path::new(&format!("(built page) {page}")))
 }
 
 /// Every external URL of the content, with where it is written.
-fn external_urls(root: &Path, build: &BuildOptions) -> Vec<(String, Location)> {
-    let (site, _) = crate::content::load(root, build.base_url.as_deref());
-    let Some(site) = site else { return Vec::new() };
+fn external_urls(site: &Site, build: &BuildOptions) -> Vec<(String, Location)> {
     let c = &site.content;
     let mut out = Vec::new();
     let mut push = |url: &HttpUrl, at: Location| out.push((url.0.clone(), at));
@@ -220,8 +222,8 @@ fn external_urls(root: &Path, build: &BuildOptions) -> Vec<(String, Location)> {
     out
 }
 
-fn check_external(options: &CheckOptions) -> Vec<Diagnostic> {
-    let urls = external_urls(&options.build.root, &options.build);
+fn check_external(options: &CheckOptions, site: &Site) -> Vec<Diagnostic> {
+    let urls = external_urls(site, &options.build);
     // Each URL is fetched once, however often it is cited.
     let mut by_url: BTreeMap<String, Vec<Location>> = BTreeMap::new();
     for (url, at) in urls {

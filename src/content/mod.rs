@@ -231,6 +231,16 @@ pub struct Content {
 }
 
 impl Content {
+    /// Every loaded file, of every kind.
+    pub fn files(&self) -> impl Iterator<Item = &SourceFile> {
+        let c = self;
+        (c.digests.iter().map(|e| &e.file))
+            .chain(c.actors.iter().map(|e| &e.file))
+            .chain(c.sources.iter().map(|e| &e.file))
+            .chain(c.stories.iter().map(|e| &e.file))
+            .chain(c.pages.iter().map(|e| &e.file))
+    }
+
     /// Whether `id` of `kind` names a file that failed to load (a quote:
     /// whether any digest did, since its quotes are unknown).
     pub fn is_broken(&self, kind: RefKind, id: &str) -> bool {
