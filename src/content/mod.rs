@@ -416,7 +416,7 @@ struct Loaded {
 /// names it ([`LoadCache::forget`]) or its size or modification time moved.
 #[derive(Default)]
 pub struct LoadCache {
-    files: std::collections::HashMap<PathBuf, Loaded>,
+    files: std::collections::HashMap<PathBuf, std::sync::Arc<Loaded>>,
     /// Files read (not reused) by the last load.
     pub last_read: usize,
 }
@@ -451,7 +451,8 @@ pub fn load_with(
     let files = discover(root, &mut diags);
     let known = cache.as_deref().map(|c| &c.files);
     let read = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Loaded> = files
+    // Shared with the cache: a reused file is copied once, into the content.
+    let results: Vec<std::sync::Arc<Loaded>> = files
         .par_iter()
         .map(|(kind, rel)| {
             let stamp = known.and_then(|_| stamp(&root.join(rel)));
@@ -462,11 +463,11 @@ pub fn load_with(
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let (parsed, diags) = load_file(root, *kind, rel);
-            Loaded {
+            std::sync::Arc::new(Loaded {
                 stamp,
                 parsed,
                 diags,
-            }
+            })
         })
         .collect();
     if let Some(cache) = cache {
@@ -479,6 +480,8 @@ pub fn load_with(
     }
     let mut content = Content::default();
     for ((kind, rel), loaded) in files.iter().zip(results) {
+        // Without a cache nothing else holds it: no copy at all.
+        let loaded = std::sync::Arc::try_unwrap(loaded).unwrap_or_else(|shared| (*shared).clone());
         diags.extend(loaded.diags);
         if loaded.parsed.is_none() {
             let ref_kind = match kind {
