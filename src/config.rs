@@ -381,5 +381,8 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     })
 }
 
+/// The URL word of the site-wide actor network page.
+pub const NETWORK_WORD: &str = "network";
+
 /// Top-level output names that neither sections nor pages may take.
-pub const RESERVED_WORDS: &[&str] = &["search", "network", "page", "static", "assets", "404"];
+pub const RESERVED_WORDS: &[&str] = &["search", NETWORK_WORD, "page", "static", "assets", "404"];

@@ -994,15 +994,8 @@ impl<'s> Resolver<'s> {
                 }
             }
         }
-        let language = self.site.config.language.as_str();
         let langs: Vec<&str> = (0..n)
-            .map(|x| {
-                c.digests[index.digests[x].entry]
-                    .matter
-                    .lang
-                    .as_deref()
-                    .unwrap_or(language)
-            })
+            .map(|x| digest_lang(&c.digests[index.digests[x].entry], self.site))
             .collect();
         let lang_of = |x: usize| langs[x];
         let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();

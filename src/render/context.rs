@@ -374,7 +374,7 @@ impl Values {
                 "stories": urls.section(&p.stories),
                 "tags": urls.section(&p.tags),
                 "search": urls.section("search"),
-                "network": urls.section(super::editorial::NETWORK_WORD),
+                "network": urls.section(crate::config::NETWORK_WORD),
                 "actors_by_quotes": urls.sorted_actors(ActorSort::Quoted),
                 "actors_by_recent": urls.sorted_actors(ActorSort::Recent),
                 "feed": urls.absolute(&format!("{}atom.xml", urls.base_path)),
@@ -1115,7 +1115,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             Job::Network => {
                 let network = super::editorial::site_network(ix, v, self.labels);
                 ctx.insert("network", &network);
-                let url = u.section(super::editorial::NETWORK_WORD);
+                let url = u.section(crate::config::NETWORK_WORD);
                 ctx.insert(
                     "page",
                     &self.page_value(

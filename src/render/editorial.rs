@@ -10,9 +10,6 @@ use super::i18n::Labels;
 use crate::index::{ActorIx, Index, StoryIx};
 use serde_json::{json, Value as Json};
 
-/// The URL word of the site's network page (`/network/`), reserved like `search`.
-pub const NETWORK_WORD: &str = "network";
-
 /// How many actors the site's network shows.
 pub const NETWORK_MAX: usize = 30;
 
