@@ -5,7 +5,6 @@
 //! bytes).
 
 use crate::content::fields::{is_valid_id, DateValue};
-use crate::content::frontmatter::DigestMatter;
 use crate::content::{Content, Entry};
 use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Problem};
 use std::path::{Path, PathBuf};
@@ -472,16 +471,24 @@ pub fn new_quote(root: &Path, quote: &NewQuote<'_>) -> Result<(PathBuf, String),
             "add the quote by hand, or write `quotes:` as a block list",
         )
     })?;
-    // The edit must leave a digest that parses, with the new quote last.
-    let matter = crate::content::SourceFile::from_bytes(&rel, edited.clone().into_bytes())
-        .ok()
-        .and_then(|f| front_matter(&f.text).map(str::to_string))
-        .and_then(|m| crate::yaml::parse::<DigestMatter>(&m).ok());
-    if matter.is_none_or(|m| m.quotes.last().map(|q| q.id.as_str()) != Some(id.as_str())) {
-        return Err(usage(
+    // The edit must leave a digest that loads as a build loads it, with the
+    // new quote last; otherwise the file is left alone and the build's own
+    // error (file, line, what to do) says why.
+    let not_safe = || {
+        usage(
             format!("could not add the quote to `{}` safely", display_path(&rel)),
             "add it by hand under `quotes:`",
-        ));
+        )
+    };
+    let digest =
+        crate::content::parse_digest(&rel, edited.clone().into_bytes()).map_err(|errors| {
+            errors
+                .into_iter()
+                .find(Diagnostic::is_error)
+                .unwrap_or_else(not_safe)
+        })?;
+    if digest.matter.quotes.last().map(|q| q.id.as_str()) != Some(id.as_str()) {
+        return Err(not_safe());
     }
     let tmp = path.with_file_name(format!(
         ".{}.storia-new",
@@ -492,19 +499,6 @@ pub fn new_quote(root: &Path, quote: &NewQuote<'_>) -> Result<(PathBuf, String),
     std::fs::write(&tmp, &edited).map_err(|e| io("write", &tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| io("write", &path, e))?;
     Ok((rel, id))
-}
-
-/// The YAML text between the first two `---` lines of a decoded file.
-fn front_matter(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("---\n")?;
-    let mut pos = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            return Some(&rest[..pos]);
-        }
-        pos += line.len();
-    }
-    None
 }
 
 /// Inserts a quote item with `fields` at the end of the front matter's

@@ -534,6 +534,15 @@ pub fn check_bytes(kind: Kind, rel: &Path, bytes: Vec<u8>) -> Vec<Diagnostic> {
     parse_file(kind, rel, bytes).1
 }
 
+/// Parses one digest from its bytes, as a build does: the digest, or every
+/// problem found in it (`storia new quote` checks its edit with this).
+pub fn parse_digest(rel: &Path, bytes: Vec<u8>) -> Result<Digest, Vec<Diagnostic>> {
+    match parse_file(Kind::Digest, rel, bytes) {
+        (Some(Parsed::Digest(d)), diags) if !diags.iter().any(Diagnostic::is_error) => Ok(d),
+        (_, diags) => Err(diags),
+    }
+}
+
 fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let stem = rel
