@@ -130,11 +130,18 @@ fn internal_problem(
     let (path, fragment) = url
         .split_once('#')
         .map_or((url, None), |(p, f)| (p, Some(f)));
-    let path = path.split('?').next().unwrap_or_default();
+    // Browsers and hosts decode `%C3%A9` into the file name `é`; so do we.
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let path = decode(path.split('?').next().unwrap_or_default());
+    let fragment = fragment.map(decode);
     let target = if path.is_empty() {
         page.to_string()
-    } else if let Some(abs) = path.strip_prefix('/') {
-        match format!("/{abs}").strip_prefix(base_path) {
+    } else if path.starts_with('/') {
+        match path.strip_prefix(base_path) {
             Some(rel) => rel.to_string(),
             None => return Some(format!("it is outside the site's base path `{base_path}`")),
         }
@@ -156,7 +163,7 @@ fn internal_problem(
     };
     match fragment {
         Some(f) if !f.is_empty() && target.ends_with(".html") => {
-            let found = ids.get(target.as_str()).is_some_and(|set| set.contains(f));
+            let found = ids.get(target.as_str()).is_some_and(|set| set.contains(&f));
             (!found).then(|| format!("no anchor `#{f}` in `{target}`"))
         }
         _ => None,
@@ -309,11 +316,28 @@ fn fetch_problem(agent: &ureq::Agent, url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{internal_problem, normalize};
+    use std::collections::{HashMap, HashSet};
 
     #[test]
     fn relative_paths_cannot_climb_out_of_the_site() {
         assert_eq!(normalize("a/b/../c/").as_deref(), Some("a/c/"));
         assert_eq!(normalize("../x"), None);
+    }
+
+    #[test]
+    fn percent_encoded_links_find_their_files() {
+        let files: HashMap<&str, &[u8]> =
+            [("img/café.jpg", &b""[..]), ("a/index.html", &b""[..])].into();
+        let ids: HashMap<&str, HashSet<String>> =
+            [("a/index.html", HashSet::from(["città".to_string()]))].into();
+        let check = |url| internal_problem(url, "a/index.html", "/", &files, &ids);
+        assert_eq!(check("/img/caf%C3%A9.jpg"), None);
+        assert_eq!(check("../img/caf%C3%A9.jpg"), None);
+        assert_eq!(check("/a/#citt%C3%A0"), None);
+        assert_eq!(
+            check("/img/nope.jpg").as_deref(),
+            Some("no page or file `img/nope.jpg` in the site")
+        );
     }
 }
