@@ -11,6 +11,7 @@ use crate::content::fields::HttpUrl;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::yaml::Seg;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -50,48 +51,41 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
         .iter()
         .map(|f| (f.path.as_str(), f.bytes.as_slice()))
         .collect();
-    let pages: Vec<(&str, scraper::Html)> = built
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| {
-            (
-                f.path.as_str(),
-                scraper::Html::parse_document(&String::from_utf8_lossy(&f.bytes)),
-            )
-        })
-        .collect();
+    // Each page is parsed once, in parallel, and only its ids and links are
+    // kept: a large site's parsed pages never sit in memory together.
     let id_sel = scraper::Selector::parse("[id], a[name]").expect("valid selector");
-    let ids: HashMap<&str, HashSet<String>> = pages
-        .iter()
-        .map(|(path, html)| {
-            let set = html
-                .select(&id_sel)
-                .filter_map(|e| {
-                    e.value()
-                        .attr("id")
-                        .or(e.value().attr("name"))
-                        .map(str::to_string)
-                })
-                .collect();
-            (*path, set)
-        })
-        .collect();
     let link_sel = scraper::Selector::parse(
         "a[href], link[href], script[src], img[src], source[src], iframe[src]",
     )
     .expect("valid selector");
+    let pages: Vec<(&str, HashSet<String>, Vec<String>)> = built
+        .files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| {
+            let html = scraper::Html::parse_document(&String::from_utf8_lossy(&f.bytes));
+            let ids = html
+                .select(&id_sel)
+                .filter_map(|e| e.value().attr("id").or(e.value().attr("name")))
+                .map(str::to_string)
+                .collect();
+            let links = html
+                .select(&link_sel)
+                .filter_map(|e| e.value().attr("href").or(e.value().attr("src")))
+                .map(str::to_string)
+                .collect();
+            (f.path.as_str(), ids, links)
+        })
+        .collect();
+    let ids: HashMap<&str, &HashSet<String>> =
+        pages.iter().map(|(path, ids, _)| (*path, ids)).collect();
     let texts: HashMap<&Path, &str> = site
         .content
         .files()
         .map(|f| (f.path.as_path(), f.text.as_str()))
         .collect();
-    for (page, html) in &pages {
-        for element in html.select(&link_sel) {
-            let v = element.value();
-            let Some(url) = v.attr("href").or(v.attr("src")) else {
-                continue;
-            };
+    for (page, _, links) in &pages {
+        for url in links {
             if let Some(reason) = internal_problem(url, page, &base_path, &files, &ids) {
                 let source = built.sources.get(*page).map(PathBuf::as_path);
                 let at = place(source.and_then(|p| Some((p, *texts.get(p)?))), page, url);
@@ -117,7 +111,7 @@ fn internal_problem(
     page: &str,
     base_path: &str,
     files: &HashMap<&str, &[u8]>,
-    ids: &HashMap<&str, HashSet<String>>,
+    ids: &HashMap<&str, &HashSet<String>>,
 ) -> Option<String> {
     let is_external = url.contains("://")
         || url.starts_with("//")
@@ -329,8 +323,8 @@ mod tests {
     fn percent_encoded_links_find_their_files() {
         let files: HashMap<&str, &[u8]> =
             [("img/café.jpg", &b""[..]), ("a/index.html", &b""[..])].into();
-        let ids: HashMap<&str, HashSet<String>> =
-            [("a/index.html", HashSet::from(["città".to_string()]))].into();
+        let anchors = HashSet::from(["città".to_string()]);
+        let ids: HashMap<&str, &HashSet<String>> = [("a/index.html", &anchors)].into();
         let check = |url| internal_problem(url, "a/index.html", "/", &files, &ids);
         assert_eq!(check("/img/caf%C3%A9.jpg"), None);
         assert_eq!(check("../img/caf%C3%A9.jpg"), None);
