@@ -3,19 +3,17 @@
 
 use super::i18n::Labels;
 use super::memo::{self, Memo, PageContext};
+use super::values::{citation_title, date, field, from_json, list, text, Obj, Values};
 use super::{Engine, OutputFile};
 use crate::config::Paths;
 use crate::content::Entry;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::index::{
-    ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
-};
+use crate::index::{ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, StoryIx, TagIx};
 use crate::markdown::{self, RefKind};
-use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use serde_json::{json, Value as Json};
 use std::collections::HashSet;
-use tera::Context;
+use tera::{Context, Value};
 
 /// The site's URLs: root-relative links that carry the base path, and
 /// absolute permalinks.
@@ -109,19 +107,19 @@ impl Urls {
             rel.to_string()
         }
     }
-    fn digest(&self, id: &str) -> String {
+    pub(super) fn digest(&self, id: &str) -> String {
         self.item(&self.paths.digests, id)
     }
-    fn actor(&self, id: &str) -> String {
+    pub(super) fn actor(&self, id: &str) -> String {
         self.item(&self.paths.actors, id)
     }
-    fn source(&self, id: &str) -> String {
+    pub(super) fn source(&self, id: &str) -> String {
         self.item(&self.paths.sources, id)
     }
-    fn story(&self, id: &str) -> String {
+    pub(super) fn story(&self, id: &str) -> String {
         self.item(&self.paths.stories, id)
     }
-    fn tag(&self, slug: &str) -> String {
+    pub(super) fn tag(&self, slug: &str) -> String {
         self.item(&self.paths.tags, slug)
     }
     /// An image path of the site, with the base path; URLs stay as they are.
@@ -199,210 +197,6 @@ impl<'a, 's> Languages<'a, 's> {
     }
 }
 
-/// Each entity's template value, built once.
-pub struct Values {
-    /// `site`.
-    pub site: Json,
-    /// Actor links.
-    pub actors: Vec<Json>,
-    /// Source links.
-    pub sources: Vec<Json>,
-    /// Story links.
-    pub stories: Vec<Json>,
-    /// Tags.
-    pub tags: Vec<Json>,
-    /// Digest links (`id`, `title`, `url`).
-    pub digest_links: Vec<Json>,
-    /// Digest cards.
-    pub cards: Vec<Json>,
-    /// Quotes.
-    pub quotes: Vec<Json>,
-    /// Page links.
-    pub pages: Vec<Json>,
-}
-
-fn date(labels: &Labels, d: &DateTime<FixedOffset>) -> Json {
-    json!({
-        "iso": d.to_rfc3339(),
-        "day": d.format("%Y-%m-%d").to_string(),
-        "text": labels.date(d),
-    })
-}
-
-impl Values {
-    /// Builds every entity's value, for pages in `lang`.
-    pub fn build(
-        index: &Index<'_>,
-        urls: &Urls,
-        labels: &Labels,
-        lang: &str,
-        assets: &super::assets::Assets,
-    ) -> Values {
-        let site = index.site;
-        let config = &site.config;
-        let actors: Vec<Json> = (0..index.actors.len())
-            .map(|i| {
-                let a = index.actor(ActorIx(i as u32));
-                json!({
-                    "id": a.id.as_str(),
-                    "title": a.matter.name.0,
-                    "url": urls.actor(a.id.as_str()),
-                    "kind": a.matter.kind.as_str(),
-                    "role": a.matter.role,
-                    "image": a.matter.image.as_ref().map(|i| urls.image(&i.0)),
-                    "page_kind": "actor",
-                })
-            })
-            .collect();
-        let sources: Vec<Json> = (0..index.sources.len())
-            .map(|i| {
-                let s = index.source(SourceIx(i as u32));
-                json!({
-                    "id": s.id.as_str(),
-                    "title": s.matter.name.0,
-                    "url": urls.source(s.id.as_str()),
-                    "kind": s.matter.kind.as_str(),
-                    "page_kind": "source",
-                })
-            })
-            .collect();
-        let stories: Vec<Json> = (0..index.stories.len())
-            .map(|i| {
-                let s = index.story(StoryIx(i as u32));
-                json!({
-                    "id": s.id.as_str(),
-                    "title": s.matter.title.0,
-                    "url": urls.story(s.id.as_str()),
-                    "page_kind": "story",
-                })
-            })
-            .collect();
-        let tags: Vec<Json> = index
-            .tags
-            .iter()
-            .map(|t| json!({"name": t.name, "slug": t.slug, "url": urls.tag(&t.slug), "count": t.digests.len()}))
-            .collect();
-        let digest_links: Vec<Json> = (0..index.digests.len())
-            .map(|i| {
-                let d = index.digest(DigestIx(i as u32));
-                json!({
-                    "id": d.id.as_str(),
-                    "title": d.matter.title.0,
-                    "url": urls.digest(d.id.as_str()),
-                    "page_kind": "digest",
-                })
-            })
-            .collect();
-        let cards: Vec<Json> = index
-            .digests
-            .par_iter()
-            .enumerate()
-            .map(|(i, node)| {
-                let d = index.digest(DigestIx(i as u32));
-                let m = &d.matter;
-                json!({
-                    "id": d.id.as_str(),
-                    "title": m.title.0,
-                    "url": urls.digest(d.id.as_str()),
-                    "date": date(labels, &node.date),
-                    "updated": node.updated.map(|u| date(labels, &u)),
-                    "summary": summary(d),
-                    "authors": m.authors.0.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(),
-                    "stories": node.stories.iter().map(|s| stories[s.ix()].clone()).collect::<Vec<_>>(),
-                    "tags": node.tags.iter().map(|t| tags[t.ix()].clone()).collect::<Vec<_>>(),
-                    "image": m.image.as_ref().map(|i| urls.image(&i.0)),
-                    "quote_count": node.quotes.len(),
-                    "draft": m.draft,
-                    "word_count": d.words,
-                    "reading_time": reading_minutes(d.words),
-                })
-            })
-            .collect();
-        let quotes: Vec<Json> = (0..index.quotes.len())
-            .map(|i| {
-                let qx = QuoteIx(i as u32);
-                let node = &index.quotes[i];
-                let q = index.quote(qx);
-                let d = index.digest(node.digest);
-                let speaker = match node.speaker {
-                    Speaker::Actor(a) => actors[a.ix()].clone(),
-                    Speaker::Source(s) => sources[s.ix()].clone(),
-                };
-                let citation = node.citation.map(|n| {
-                    let c = &d.matter.sources[n];
-                    json!({"number": n + 1, "title": citation_title(index, node.digest, n), "url": c.url.0})
-                });
-                let digest_url = urls.digest(d.id.as_str());
-                json!({
-                    "id": q.id.as_str(),
-                    "anchor": format!("q-{}", q.id),
-                    "text": q.text.0,
-                    "original": q.original,
-                    "original_lang": q.original_lang,
-                    "original_lang_name": q.original_lang.as_deref().map(|l| labels.language_name(l)),
-                    "original_dir": q.original_lang.as_deref().map(Labels::dir),
-                    "lang": d.matter.lang.clone().unwrap_or_else(|| config.language.clone()),
-                    "said": q.said.map(|s| date(labels, &crate::index::moment(s, config.timezone))),
-                    "date": date(labels, &node.date),
-                    "context": q.context,
-                    "speaker": speaker,
-                    "digest": digest_links[node.digest.ix()].clone(),
-                    "url": format!("{digest_url}#q-{}", q.id),
-                    "citation": citation,
-                })
-            })
-            .collect();
-        let pages: Vec<Json> = (0..index.pages.len())
-            .map(|i| {
-                let p = index.page(PageIx(i as u32));
-                json!({"id": p.id.as_str(), "title": p.matter.title.0, "url": urls.section(p.id.as_str()), "page_kind": "page"})
-            })
-            .collect();
-        let p = &config.paths;
-        let site_value = json!({
-            "title": config.title,
-            "description": config.description,
-            "language": lang,
-            "base_url": urls.base_url,
-            "base_path": urls.base_path,
-            "extra": config.extra,
-            "urls": {
-                "home": urls.home(),
-                "digests": urls.section(&p.digests),
-                "actors": urls.section(&p.actors),
-                "sources": urls.section(&p.sources),
-                "stories": urls.section(&p.stories),
-                "tags": urls.section(&p.tags),
-                "search": urls.section("search"),
-                "network": urls.section(crate::config::NETWORK_WORD),
-                "actors_by_quotes": urls.sorted_actors(ActorSort::Quoted),
-                "actors_by_recent": urls.sorted_actors(ActorSort::Recent),
-                "feed": urls.absolute(&format!("{}atom.xml", urls.base_path)),
-            },
-            "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.root_path)),
-            "highlight_css": assets.url("highlight.css").unwrap_or_else(|| format!("{}highlight.css", urls.root_path)),
-            "search_js": assets.url("search.js").unwrap_or_else(|| format!("{}search.js", urls.root_path)),
-            "pages": pages,
-        });
-        Values {
-            site: site_value,
-            actors,
-            sources,
-            stories,
-            tags,
-            digest_links,
-            cards,
-            quotes,
-            pages,
-        }
-    }
-}
-
-/// Minutes to read `words` at 220 words a minute, at least one.
-fn reading_minutes(words: usize) -> usize {
-    words.div_ceil(220).max(1)
-}
-
 /// An order of the actors list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActorSort {
@@ -425,33 +219,6 @@ impl ActorSort {
     }
 }
 
-/// A digest's summary: its own, or its body's first paragraph.
-pub fn summary(d: &crate::content::Digest) -> String {
-    d.matter
-        .summary
-        .clone()
-        .or_else(|| d.first_paragraph.clone())
-        .unwrap_or_default()
-}
-
-/// A citation's title: its own, else its outlet's name, else its URL's host.
-fn citation_title(index: &Index<'_>, dx: DigestIx, n: usize) -> String {
-    let d = index.digest(dx);
-    let c = &d.matter.sources[n];
-    c.title
-        .clone()
-        .or_else(|| {
-            index.digests[dx.ix()].citation_sources[n]
-                .map(|s| index.source(s).matter.name.0.clone())
-        })
-        .unwrap_or_else(|| {
-            url::Url::parse(&c.url.0)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_string))
-                .unwrap_or_else(|| c.url.0.clone())
-        })
-}
-
 fn version_url(version: &Json) -> String {
     version["url"].as_str().unwrap_or_default().to_string()
 }
@@ -472,9 +239,6 @@ pub struct PageRenderer<'a, 's> {
     /// Rendered digest bodies, by digest index.
     pub bodies: Vec<String>,
     errors: Vec<Diagnostic>,
-    /// Cards and quotes as Tera values, converted once (Arc-backed: cheap to clone).
-    cards_tv: Vec<tera::Value>,
-    quotes_tv: Vec<tera::Value>,
     /// Each story's timeline, built once for all its pages.
     timelines: Vec<tera::Value>,
     /// Each story's timeline chart, built once for all its pages.
@@ -587,16 +351,6 @@ impl<'a, 's> PageRenderer<'a, 's> {
             lang: languages.2,
             bodies: Vec::new(),
             errors: Vec::new(),
-            cards_tv: values
-                .cards
-                .par_iter()
-                .map(tera::Value::from_serializable)
-                .collect(),
-            quotes_tv: values
-                .quotes
-                .par_iter()
-                .map(tera::Value::from_serializable)
-                .collect(),
             timelines: Vec::new(),
             timeline_charts: Vec::new(),
             story_bodies: Vec::new(),
@@ -612,7 +366,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             .collect();
         r.timelines = (0..index.stories.len())
             .into_par_iter()
-            .map(|s| tera::Value::from_serializable(&r.timeline(&index.stories[s].digests)))
+            .map(|s| r.timeline(&index.stories[s].digests))
             .collect();
         r.timeline_charts = (0..index.stories.len())
             .into_par_iter()
@@ -629,7 +383,10 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 r.body(index.digest(dx), Some(dx))
             })
             .collect();
-        for (html, errors) in results {
+        for (mut html, errors) in results {
+            // Bodies are kept to the end (feeds show them too): without their
+            // growth slack, a third less memory.
+            html.shrink_to_fit();
             r.bodies.push(html);
             r.errors.extend(errors);
         }
@@ -682,7 +439,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
 
     fn quote_card(&self, qx: QuoteIx, with_anchor: bool) -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
-        ctx.insert("quote", &self.values.quotes[qx.ix()]);
+        ctx.insert_value("quote", self.values.quotes[qx.ix()].clone());
         ctx.insert("with_anchor", &with_anchor);
         self.engine.render("partials/quote.html", &ctx)
     }
@@ -811,24 +568,23 @@ impl<'a, 's> PageRenderer<'a, 's> {
         page
     }
 
-    fn backlinks(&self, page: PageRef) -> Json {
-        Json::Array(
+    fn backlinks(&self, page: PageRef) -> Value {
+        list(
             self.index
                 .backlinks_of(page)
                 .iter()
-                .map(|p| self.link_of(*p))
-                .collect(),
+                .map(|p| self.link_of(*p)),
         )
     }
 
-    fn link_of(&self, p: PageRef) -> Json {
+    fn link_of(&self, p: PageRef) -> &Value {
         let v = self.values;
         match p {
-            PageRef::Digest(d) => v.digest_links[d.ix()].clone(),
-            PageRef::Actor(a) => v.actors[a.ix()].clone(),
-            PageRef::Source(s) => v.sources[s.ix()].clone(),
-            PageRef::Story(s) => v.stories[s.ix()].clone(),
-            PageRef::Page(p) => v.pages[p.ix()].clone(),
+            PageRef::Digest(d) => &v.digest_links[d.ix()],
+            PageRef::Actor(a) => &v.actors[a.ix()],
+            PageRef::Source(s) => &v.sources[s.ix()],
+            PageRef::Story(s) => &v.stories[s.ix()],
+            PageRef::Page(p) => &v.pages[p.ix()],
         }
     }
 
@@ -844,36 +600,31 @@ impl<'a, 's> PageRenderer<'a, 's> {
         })
     }
 
-    fn cards_tv(&self, digests: &[DigestIx]) -> tera::Value {
-        tera::Value::from(
-            digests
-                .iter()
-                .map(|d| self.cards_tv[d.ix()].clone())
-                .collect::<Vec<_>>(),
-        )
+    fn cards(&self, digests: &[DigestIx]) -> Value {
+        list(digests.iter().map(|d| &self.values.cards[d.ix()]))
     }
 
-    fn page_of_cards_tv(&self, digests: &[DigestIx], page: usize) -> tera::Value {
+    fn page_of_cards(&self, digests: &[DigestIx], page: usize) -> Value {
         let per = self.index.site.config.per_page;
         let start = ((page - 1) * per).min(digests.len());
-        self.cards_tv(&digests[start..(start + per).min(digests.len())])
+        self.cards(&digests[start..(start + per).min(digests.len())])
     }
 
-    fn cards(&self, digests: &[DigestIx]) -> Json {
-        Json::Array(
-            digests
-                .iter()
-                .map(|d| self.values.cards[d.ix()].clone())
-                .collect(),
-        )
+    fn quotes(&self, quotes: &[QuoteIx]) -> Value {
+        list(quotes.iter().map(|q| &self.values.quotes[q.ix()]))
     }
 
-    fn quotes(&self, quotes: &[QuoteIx]) -> Json {
-        Json::Array(
-            quotes
+    /// Links of `actors` with a `count` each.
+    fn counted_actors(&self, actors: &[(ActorIx, usize)]) -> Value {
+        Value::from(
+            actors
                 .iter()
-                .map(|q| self.values.quotes[q.ix()].clone())
-                .collect(),
+                .map(|(a, n)| {
+                    Obj::from(&self.values.actors[a.ix()])
+                        .set("count", *n)
+                        .into()
+                })
+                .collect::<Vec<Value>>(),
         )
     }
 
@@ -896,25 +647,25 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let latest: Vec<DigestIx> = (0..ix.digests.len().min(config.per_page) as u32)
                     .map(DigestIx)
                     .collect();
-                ctx.insert_value("digests", self.cards_tv(&latest));
-                let mut stories: Vec<(usize, Json)> = ix
+                ctx.insert_value("digests", self.cards(&latest));
+                let mut stories: Vec<(usize, Value)> = ix
                     .stories
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        let mut link = v.stories[i].clone();
-                        link["count"] = json!(s.digests.len());
-                        link["latest"] = s
-                            .digests
-                            .first()
-                            .map_or(Json::Null, |d| v.cards[d.ix()]["date"].clone());
-                        (s.digests.first().map_or(usize::MAX, |d| d.ix()), link)
+                        let link = Obj::from(&v.stories[i])
+                            .set("count", s.digests.len())
+                            .set("latest", self.latest_date(&s.digests));
+                        (
+                            s.digests.first().map_or(usize::MAX, |d| d.ix()),
+                            link.into(),
+                        )
                     })
                     .collect();
                 stories.sort_by_key(|(newest, _)| *newest);
-                ctx.insert(
+                ctx.insert_value(
                     "stories",
-                    &stories.into_iter().map(|(_, l)| l).collect::<Vec<_>>(),
+                    Value::from(stories.into_iter().map(|(_, l)| l).collect::<Vec<_>>()),
                 );
                 let mut actors: Vec<(usize, usize)> = ix
                     .actors
@@ -924,16 +675,12 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .map(|(i, a)| (i, a.quotes.len()))
                     .collect();
                 actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                let top: Vec<Json> = actors
+                let top: Vec<Value> = actors
                     .into_iter()
                     .take(10)
-                    .map(|(i, n)| {
-                        let mut link = v.actors[i].clone();
-                        link["quote_count"] = json!(n);
-                        link
-                    })
+                    .map(|(i, n)| Obj::from(&v.actors[i]).set("quote_count", n).into())
                     .collect();
-                ctx.insert("top_actors", &top);
+                ctx.insert_value("top_actors", Value::from(top));
                 ctx.insert(
                     "page",
                     &self.page_value("index", "", "", &u.home(), None, None),
@@ -968,7 +715,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             Job::Digests(page) => {
                 let list = u.section(&config.paths.digests);
                 let all: Vec<DigestIx> = (0..ix.digests.len() as u32).map(DigestIx).collect();
-                ctx.insert_value("digests", self.page_of_cards_tv(&all, page));
+                ctx.insert_value("digests", self.page_of_cards(&all, page));
                 ctx.insert("pagination", &self.pagination(&list, page, all.len()));
                 let url = Urls::paginated(&list, page);
                 ctx.insert(
@@ -988,65 +735,73 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let node = &ix.digests[dx.ix()];
                 let d = ix.digest(dx);
                 let m = &d.matter;
-                let mut digest = v.cards[dx.ix()].clone();
-                digest["content"] = json!(self.bodies[dx.ix()]);
-                digest["lang"] = json!(m.lang.clone().unwrap_or_else(|| config.language.clone()));
-                digest["extra"] = crate::content::extra_to_json(m.extra.clone());
-                digest["actors"] = Json::Array(
-                    node.actors
-                        .iter()
-                        .map(|a| v.actors[a.ix()].clone())
-                        .collect(),
-                );
                 let embedded: HashSet<QuoteIx> = node.embeds.iter().copied().collect();
-                digest["quotes"] = Json::Array(
-                    node.quotes
-                        .iter()
-                        .map(|q| {
-                            let mut value = v.quotes[q.ix()].clone();
-                            value["embedded"] = json!(embedded.contains(q));
-                            value
-                        })
-                        .collect(),
-                );
-                digest["citations"] = Json::Array(
-                    m.sources
-                        .iter()
-                        .enumerate()
-                        .map(|(n, c)| {
-                            json!({
-                                "number": n + 1,
-                                "id": c.id.as_str(),
-                                "title": citation_title(ix, dx, n),
-                                "url": c.url.0,
-                                "source": node.citation_sources[n].map(|s| v.sources[s.ix()].clone()),
-                                "published": c.published.map(|p| date(self.labels, &crate::index::moment(p, config.timezone))),
-                                "archived": c.archived.as_ref().map(|a| a.0.clone()),
-                            })
-                        })
-                        .collect(),
-                );
-                digest["related"] = self.cards(&node.related);
+                let quotes: Vec<Value> = node
+                    .quotes
+                    .iter()
+                    .map(|q| {
+                        Obj::from(&v.quotes[q.ix()])
+                            .set("embedded", embedded.contains(q))
+                            .into()
+                    })
+                    .collect();
+                let citations: Vec<Value> = m
+                    .sources
+                    .iter()
+                    .enumerate()
+                    .map(|(n, c)| {
+                        let published = c
+                            .published
+                            .map(|p| date(self.labels, &crate::index::moment(p, config.timezone)));
+                        Obj::new()
+                            .set("number", n + 1)
+                            .set("id", c.id.as_str())
+                            .set("title", citation_title(ix, dx, n))
+                            .set("url", c.url.0.as_str())
+                            .set(
+                                "source",
+                                node.citation_sources[n].map(|s| v.sources[s.ix()].clone()),
+                            )
+                            .set("published", published)
+                            .set("archived", c.archived.as_ref().map(|a| a.0.as_str()))
+                            .into()
+                    })
+                    .collect();
                 let url = u.digest(d.id.as_str());
                 let versions = &self.languages.versions;
                 let full = self.origin[dx.ix()];
                 let translations = &self.languages.full.digests[full.ix()].translations;
-                digest["translations"] = Json::Array(
-                    translations
-                        .iter()
-                        .map(|t| versions[t.ix()].clone())
-                        .collect(),
-                );
+                let digest = Obj::from(&v.cards[dx.ix()])
+                    .set("content", self.bodies[dx.ix()].as_str())
+                    .set(
+                        "lang",
+                        m.lang.as_deref().unwrap_or(config.language.as_str()),
+                    )
+                    .set(
+                        "extra",
+                        from_json(&crate::content::extra_to_json(m.extra.clone())),
+                    )
+                    .set(
+                        "actors",
+                        list(node.actors.iter().map(|a| &v.actors[a.ix()])),
+                    )
+                    .set("quotes", quotes)
+                    .set("citations", citations)
+                    .set("related", self.cards(&node.related))
+                    .set(
+                        "translations",
+                        translations
+                            .iter()
+                            .map(|t| from_json(&versions[t.ix()]))
+                            .collect::<Vec<_>>(),
+                    );
                 // hreflang alternates name every version, this one included.
                 let mut alternates: Vec<Json> = Vec::new();
                 if !translations.is_empty() {
                     alternates.push(versions[full.ix()].clone());
                     alternates.extend(translations.iter().map(|t| versions[t.ix()].clone()));
                 }
-                let desc = v.cards[dx.ix()]["summary"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
+                let desc = text(&v.cards[dx.ix()], "summary").to_string();
                 let page =
                     self.page_value("digest", &m.title.0, &desc, &url, None, m.lang.as_deref());
                 let image = m
@@ -1057,8 +812,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let mut page = Self::with_metadata(page, &ld, image.as_deref(), "article");
                 self.set_alternates(&mut page, alternates);
                 ctx.insert("page", &page);
-                ctx.insert("digest", &digest);
-                ctx.insert("backlinks", &self.backlinks(PageRef::Digest(dx)));
+                ctx.insert_value("digest", digest.into());
+                ctx.insert_value("backlinks", self.backlinks(PageRef::Digest(dx)));
                 ("digest.html", url)
             }
             Job::Actors(sort) => {
@@ -1072,18 +827,18 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     }
                     ActorSort::Recent => order.sort_by_key(|&i| std::cmp::Reverse(latest(i))),
                 }
-                let actors: Vec<Json> = order
+                let actors: Vec<Value> = order
                     .into_iter()
                     .map(|i| {
                         let a = &ix.actors[i];
-                        let mut link = v.actors[i].clone();
-                        link["quote_count"] = json!(a.quotes.len());
-                        link["digest_count"] = json!(a.digests.len());
-                        link["latest_quote"] = json!(latest(i).map(|d| date(self.labels, &d)));
-                        link
+                        Obj::from(&v.actors[i])
+                            .set("quote_count", a.quotes.len())
+                            .set("digest_count", a.digests.len())
+                            .set("latest_quote", latest(i).map(|d| date(self.labels, &d)))
+                            .into()
                     })
                     .collect();
-                ctx.insert("actors", &actors);
+                ctx.insert_value("actors", Value::from(actors));
                 ctx.insert("sort", sort.key());
                 let sorts: Vec<Json> = ActorSort::ALL
                     .iter()
@@ -1114,7 +869,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             }
             Job::Network => {
                 let network = super::editorial::site_network(ix, v, self.labels);
-                ctx.insert("network", &network);
+                ctx.insert_value("network", network);
                 let url = u.section(crate::config::NETWORK_WORD);
                 ctx.insert(
                     "page",
@@ -1135,26 +890,35 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let first = page == 1;
                 let node = &ix.actors[ax.ix()];
                 let a = ix.actor(ax);
-                let mut actor = v.actors[ax.ix()].clone();
-                actor["aliases"] = json!(a
-                    .matter
-                    .aliases
-                    .0
-                    .iter()
-                    .map(|t| t.0.as_str())
-                    .collect::<Vec<_>>());
-                actor["wikidata"] = json!(a.matter.wikidata);
-                actor["links"] = Json::Array(
-                    a.matter
-                        .links
-                        .iter()
-                        .map(|(k, l)| json!({"name": k, "url": l.0}))
-                        .collect(),
-                );
-                actor["content"] = json!(self.entity_body(a)?);
-                actor["extra"] = crate::content::extra_to_json(a.matter.extra.clone());
-                actor["quote_count"] = json!(node.quotes.len());
-                actor["digest_count"] = json!(node.digests.len());
+                let actor = Obj::from(&v.actors[ax.ix()])
+                    .set(
+                        "aliases",
+                        a.matter
+                            .aliases
+                            .0
+                            .iter()
+                            .map(|t| t.0.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .set("wikidata", from_json(&json!(a.matter.wikidata)))
+                    .set(
+                        "links",
+                        a.matter
+                            .links
+                            .iter()
+                            .map(|(k, l)| {
+                                Obj::new().set("name", k.as_str()).set("url", l.0.as_str())
+                            })
+                            .map(Value::from)
+                            .collect::<Vec<_>>(),
+                    )
+                    .set("content", self.entity_body(a)?)
+                    .set(
+                        "extra",
+                        from_json(&crate::content::extra_to_json(a.matter.extra.clone())),
+                    )
+                    .set("quote_count", node.quotes.len())
+                    .set("digest_count", node.digests.len());
                 // Group by the quote's digest's first story, groups in order of their newest quote.
                 let mut groups: Vec<(Option<StoryIx>, Vec<QuoteIx>)> = Vec::new();
                 let quotes: &[QuoteIx] = if first { &node.quotes } else { &[] };
@@ -1172,29 +936,24 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     let ungrouped = groups.remove(pos);
                     groups.push(ungrouped);
                 }
-                let groups: Vec<Json> = groups
+                let groups: Vec<Value> = groups
                     .into_iter()
-                    .map(|(s, qs)| json!({"story": s.map(|s| v.stories[s.ix()].clone()), "quotes": self.quotes(&qs)}))
+                    .map(|(s, qs)| {
+                        Obj::new()
+                            .set("story", s.map(|s| v.stories[s.ix()].clone()))
+                            .set("quotes", self.quotes(&qs))
+                            .into()
+                    })
                     .collect();
-                ctx.insert("quote_groups", &groups);
+                ctx.insert_value("quote_groups", Value::from(groups));
                 let list = u.actor(a.id.as_str());
-                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
+                ctx.insert_value("digests", self.page_of_cards(&node.digests, page));
                 ctx.insert(
                     "pagination",
                     &self.pagination(&list, page, node.digests.len()),
                 );
                 let co_actors: &[(ActorIx, usize)] = if first { &node.co_actors } else { &[] };
-                ctx.insert(
-                    "co_actors",
-                    &co_actors
-                        .iter()
-                        .map(|(o, n)| {
-                            let mut link = v.actors[o.ix()].clone();
-                            link["count"] = json!(n);
-                            link
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                ctx.insert_value("co_actors", self.counted_actors(co_actors));
                 ctx.insert(
                     "network_chart",
                     &first.then(|| super::editorial::actor_network(ix, v, self.labels, ax)),
@@ -1203,12 +962,12 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     "activity_chart",
                     &first.then(|| super::editorial::actor_activity(ix, v, self.labels, ax)),
                 );
-                ctx.insert(
+                ctx.insert_value(
                     "backlinks",
-                    &if first {
+                    if first {
                         self.backlinks(PageRef::Actor(ax))
                     } else {
-                        Json::Array(Vec::new())
+                        Value::from(Vec::<Value>::new())
                     },
                 );
                 let url = Urls::paginated(&list, page);
@@ -1231,22 +990,22 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     "page",
                     &Self::with_metadata(page, &ld, image.as_deref(), "profile"),
                 );
-                ctx.insert("actor", &actor);
+                ctx.insert_value("actor", actor.into());
                 ("actor.html", url)
             }
             Job::Sources => {
-                let sources: Vec<Json> = ix
+                let sources: Vec<Value> = ix
                     .sources
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        let mut link = v.sources[i].clone();
-                        link["quote_count"] = json!(s.quotes.len());
-                        link["digest_count"] = json!(s.digests.len());
-                        link
+                        Obj::from(&v.sources[i])
+                            .set("quote_count", s.quotes.len())
+                            .set("digest_count", s.digests.len())
+                            .into()
                     })
                     .collect();
-                ctx.insert("sources", &sources);
+                ctx.insert_value("sources", Value::from(sources));
                 let url = u.section(&config.paths.sources);
                 ctx.insert(
                     "page",
@@ -1265,36 +1024,31 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let first = page == 1;
                 let node = &ix.sources[sx.ix()];
                 let s = ix.source(sx);
-                let mut source = v.sources[sx.ix()].clone();
-                source["site_url"] = json!(s.matter.url.as_ref().map(|u| u.0.clone()));
-                source["lang"] = json!(s.matter.lang);
-                source["content"] = json!(self.entity_body(s)?);
-                source["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
-                source["digest_count"] = json!(node.digests.len());
-                source["quote_count"] = json!(node.quotes.len());
-                ctx.insert("source", &source);
+                let source = Obj::from(&v.sources[sx.ix()])
+                    .set("site_url", s.matter.url.as_ref().map(|u| u.0.as_str()))
+                    .set("lang", from_json(&json!(s.matter.lang)))
+                    .set("content", self.entity_body(s)?)
+                    .set(
+                        "extra",
+                        from_json(&crate::content::extra_to_json(s.matter.extra.clone())),
+                    )
+                    .set("digest_count", node.digests.len())
+                    .set("quote_count", node.quotes.len());
+                ctx.insert_value("source", source.into());
                 let quotes: &[QuoteIx] = if first { &node.quotes } else { &[] };
-                ctx.insert_value(
-                    "quotes",
-                    tera::Value::from(
-                        quotes
-                            .iter()
-                            .map(|q| self.quotes_tv[q.ix()].clone())
-                            .collect::<Vec<_>>(),
-                    ),
-                );
+                ctx.insert_value("quotes", self.quotes(quotes));
                 let list = u.source(s.id.as_str());
-                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
+                ctx.insert_value("digests", self.page_of_cards(&node.digests, page));
                 ctx.insert(
                     "pagination",
                     &self.pagination(&list, page, node.digests.len()),
                 );
-                ctx.insert(
+                ctx.insert_value(
                     "backlinks",
-                    &if first {
+                    if first {
                         self.backlinks(PageRef::Source(sx))
                     } else {
-                        Json::Array(Vec::new())
+                        Value::from(Vec::<Value>::new())
                     },
                 );
                 let url = Urls::paginated(&list, page);
@@ -1304,22 +1058,20 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 ("source.html", url)
             }
             Job::Stories => {
-                let stories: Vec<Json> = ix
+                let stories: Vec<Value> = ix
                     .stories
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        let mut link = v.stories[i].clone();
-                        link["summary"] = json!(ix.story(StoryIx(i as u32)).matter.summary);
-                        link["count"] = json!(s.digests.len());
-                        link["latest"] = s
-                            .digests
-                            .first()
-                            .map_or(Json::Null, |d| v.cards[d.ix()]["date"].clone());
-                        link
+                        let summary = ix.story(StoryIx(i as u32)).matter.summary.as_deref();
+                        Obj::from(&v.stories[i])
+                            .set("summary", summary)
+                            .set("count", s.digests.len())
+                            .set("latest", self.latest_date(&s.digests))
+                            .into()
                     })
                     .collect();
-                ctx.insert("stories", &stories);
+                ctx.insert_value("stories", Value::from(stories));
                 let url = u.section(&config.paths.stories);
                 ctx.insert(
                     "page",
@@ -1337,37 +1089,30 @@ impl<'a, 's> PageRenderer<'a, 's> {
             Job::Story(sx, page) => {
                 let node = &ix.stories[sx.ix()];
                 let s = ix.story(sx);
-                let mut story = v.stories[sx.ix()].clone();
-                story["summary"] = json!(s.matter.summary);
-                story["started"] = json!(s
+                let started = s
                     .matter
                     .started
-                    .map(|d| date(self.labels, &crate::index::moment(d, config.timezone))));
-                story["image"] = json!(s.matter.image.as_ref().map(|i| u.image(&i.0)));
-                story["content"] = json!(self.story_bodies[sx.ix()].clone()?);
-                story["extra"] = crate::content::extra_to_json(s.matter.extra.clone());
-                story["count"] = json!(node.digests.len());
+                    .map(|d| date(self.labels, &crate::index::moment(d, config.timezone)));
+                let story = Obj::from(&v.stories[sx.ix()])
+                    .set("summary", s.matter.summary.as_deref())
+                    .set("started", started)
+                    .set("image", s.matter.image.as_ref().map(|i| u.image(&i.0)))
+                    .set("content", self.story_bodies[sx.ix()].clone()?)
+                    .set(
+                        "extra",
+                        from_json(&crate::content::extra_to_json(s.matter.extra.clone())),
+                    )
+                    .set("count", node.digests.len());
                 let list = u.story(s.id.as_str());
-                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
+                ctx.insert_value("digests", self.page_of_cards(&node.digests, page));
                 ctx.insert(
                     "pagination",
                     &self.pagination(&list, page, node.digests.len()),
                 );
-                ctx.insert(
-                    "main_actors",
-                    &node
-                        .main_actors
-                        .iter()
-                        .map(|(a, n)| {
-                            let mut link = v.actors[a.ix()].clone();
-                            link["count"] = json!(n);
-                            link
-                        })
-                        .collect::<Vec<_>>(),
-                );
+                ctx.insert_value("main_actors", self.counted_actors(&node.main_actors));
                 ctx.insert_value("timeline", self.timelines[sx.ix()].clone());
                 ctx.insert_value("timeline_chart", self.timeline_charts[sx.ix()].clone());
-                ctx.insert("backlinks", &self.backlinks(PageRef::Story(sx)));
+                ctx.insert_value("backlinks", self.backlinks(PageRef::Story(sx)));
                 let url = Urls::paginated(&list, page);
                 let feed = u.absolute(&format!("{list}atom.xml"));
                 ctx.insert("feed", &feed);
@@ -1397,13 +1142,13 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     "page",
                     &Self::with_metadata(value, &ld, image.as_deref(), "website"),
                 );
-                ctx.insert("story", &story);
+                ctx.insert_value("story", story.into());
                 ("story.html", url)
             }
             Job::Tags => {
-                let mut tags: Vec<Json> = v.tags.clone();
-                tags.sort_by_key(|t| crate::slug::fold(t["name"].as_str().unwrap_or_default()));
-                ctx.insert("tags", &tags);
+                let mut tags: Vec<Value> = v.tags.clone();
+                tags.sort_by_cached_key(|t| crate::slug::fold(text(t, "name")));
+                ctx.insert_value("tags", Value::from(tags));
                 let url = u.section(&config.paths.tags);
                 ctx.insert(
                     "page",
@@ -1414,8 +1159,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
             Job::Tag(tx, page) => {
                 let node = &ix.tags[tx.ix()];
                 let list = u.tag(&node.slug);
-                ctx.insert("tag", &v.tags[tx.ix()]);
-                ctx.insert_value("digests", self.page_of_cards_tv(&node.digests, page));
+                ctx.insert_value("tag", v.tags[tx.ix()].clone());
+                ctx.insert_value("digests", self.page_of_cards(&node.digests, page));
                 ctx.insert(
                     "pagination",
                     &self.pagination(&list, page, node.digests.len()),
@@ -1429,14 +1174,16 @@ impl<'a, 's> PageRenderer<'a, 's> {
             }
             Job::Page(px) => {
                 let p = ix.page(px);
-                let content = json!({
-                    "title": p.matter.title.0,
-                    "summary": p.matter.summary,
-                    "content": self.entity_body(p)?,
-                    "extra": crate::content::extra_to_json(p.matter.extra.clone()),
-                });
-                ctx.insert("page_content", &content);
-                ctx.insert("backlinks", &self.backlinks(PageRef::Page(px)));
+                let content = Obj::new()
+                    .set("title", p.matter.title.0.as_str())
+                    .set("summary", p.matter.summary.as_deref())
+                    .set("content", self.entity_body(p)?)
+                    .set(
+                        "extra",
+                        from_json(&crate::content::extra_to_json(p.matter.extra.clone())),
+                    );
+                ctx.insert_value("page_content", content.into());
+                ctx.insert_value("backlinks", self.backlinks(PageRef::Page(px)));
                 let url = u.section(p.id.as_str());
                 ctx.insert(
                     "page",
@@ -1483,29 +1230,41 @@ impl<'a, 's> PageRenderer<'a, 's> {
     }
 
     /// A story's digests, oldest first, grouped by month.
-    fn timeline(&self, digests: &[DigestIx]) -> Json {
-        let mut months: Vec<(String, Vec<Json>)> = Vec::new();
+    fn timeline(&self, digests: &[DigestIx]) -> Value {
+        let mut months: Vec<(String, Vec<Value>)> = Vec::new();
         for &dx in digests.iter().rev() {
             let node = &self.index.digests[dx.ix()];
             let month = self.labels.month(&node.date);
             let card = &self.values.cards[dx.ix()];
-            let item = json!({
-                "date": card["date"],
-                "title": card["title"],
-                "url": card["url"],
-                "quote": node.quotes.first().map(|q| self.values.quotes[q.ix()].clone()),
-            });
+            let item = Obj::new()
+                .set("date", field(card, "date"))
+                .set("title", field(card, "title"))
+                .set("url", field(card, "url"))
+                .set(
+                    "quote",
+                    node.quotes
+                        .first()
+                        .map(|q| self.values.quotes[q.ix()].clone()),
+                )
+                .into();
             match months.last_mut() {
                 Some((m, items)) if *m == month => items.push(item),
                 _ => months.push((month, vec![item])),
             }
         }
-        Json::Array(
+        Value::from(
             months
                 .into_iter()
-                .map(|(m, items)| json!({"month": m, "items": items}))
-                .collect(),
+                .map(|(m, items)| Obj::new().set("month", m).set("items", items).into())
+                .collect::<Vec<Value>>(),
         )
+    }
+
+    /// The date of the newest of `digests` (newest first), if any.
+    fn latest_date(&self, digests: &[DigestIx]) -> Value {
+        digests
+            .first()
+            .map_or_else(Value::none, |d| field(&self.values.cards[d.ix()], "date"))
     }
 
     fn labels_text(&self, key: &str) -> String {

@@ -5,17 +5,14 @@
 //! its text alternative.
 
 use super::charts::{activity, network, timeline, Locale};
-use super::context::Values;
 use super::i18n::Labels;
+use super::values::{text, Obj, Values};
 use crate::index::{ActorIx, Index, StoryIx};
 use serde_json::{json, Value as Json};
+use tera::Value;
 
 /// How many actors the site's network shows.
 pub const NETWORK_MAX: usize = 30;
-
-fn str_of<'v>(v: &'v Json, key: &str) -> &'v str {
-    v[key].as_str().unwrap_or_default()
-}
 
 /// A story's timeline: `svg`, `title`, `grain` (none when digest by digest)
 /// and `rows` (`period`, `count`, `title`, `url`).
@@ -28,15 +25,15 @@ pub fn story_timeline(index: &Index<'_>, values: &Values, labels: &Labels, sx: S
             let card = &values.cards[dx.ix()];
             timeline::Entry {
                 date: node.date.date_naive(),
-                title: str_of(card, "title"),
-                url: str_of(card, "url"),
+                title: text(card, "title"),
+                url: text(card, "url"),
                 quotes: node.quotes.len(),
                 quote: node.quotes.first().map(|q| {
                     let v = &values.quotes[q.ix()];
                     timeline::KeyQuote {
-                        text: str_of(v, "text"),
-                        speaker: str_of(&v["speaker"], "title"),
-                        url: str_of(v, "url"),
+                        text: text(v, "text"),
+                        speaker: text(v, "speaker.title"),
+                        url: text(v, "url"),
                     }
                 }),
             }
@@ -67,8 +64,8 @@ fn grain_name(g: super::charts::Grain) -> &'static str {
 fn node<'v>(values: &'v Values, a: ActorIx, weight: usize) -> network::Node<'v> {
     let v = &values.actors[a.ix()];
     network::Node {
-        title: str_of(v, "title"),
-        url: str_of(v, "url"),
+        title: text(v, "title"),
+        url: text(v, "url"),
         weight,
     }
 }
@@ -105,7 +102,7 @@ pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: A
     let anchors: Vec<String> = index.actors[ax.ix()]
         .quotes
         .iter()
-        .map(|q| format!("#{}", str_of(&values.quotes[q.ix()], "anchor")))
+        .map(|q| format!("#{}", text(&values.quotes[q.ix()], "anchor")))
         .collect();
     let said: Vec<activity::Said<'_>> = index.actors[ax.ix()]
         .quotes
@@ -116,7 +113,7 @@ pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: A
             url,
         })
         .collect();
-    let name = str_of(&values.actors[ax.ix()], "title");
+    let name = text(&values.actors[ax.ix()], "title");
     let title = labels
         .text("activity_summary", "{count}")
         .replace("{count}", &labels.count("quote_count", said.len()))
@@ -135,7 +132,7 @@ pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: A
 /// The most connected actors: `svg`, `title`, and `actors` (link plus
 /// `connections` and `ties`: the links of those they share most digests
 /// with among the shown, with `count`); none when no two actors meet.
-pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Json {
+pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Value {
     let mut top: Vec<ActorIx> = (0..index.actors.len() as u32)
         .map(ActorIx)
         .filter(|a| index.actors[a.ix()].connections > 0)
@@ -173,29 +170,33 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Json
     let tooltip =
         |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
     let Some(scene) = network::site(&nodes, &edges, title, &tooltip) else {
-        return Json::Null;
+        return Value::none();
     };
-    let actors: Vec<Json> = top
+    let actors: Vec<Value> = top
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let mut link = values.actors[a.ix()].clone();
-            link["connections"] = json!(index.actors[a.ix()].connections);
-            link["digest_count"] = json!(index.actors[a.ix()].digests.len());
             let mut list = ties[i].clone();
             list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-            link["ties"] = Json::Array(
-                list.iter()
-                    .take(5)
-                    .map(|(j, w)| {
-                        let mut t = values.actors[top[*j].ix()].clone();
-                        t["count"] = json!(w);
-                        t
-                    })
-                    .collect(),
-            );
-            link
+            let ties: Vec<Value> = list
+                .iter()
+                .take(5)
+                .map(|(j, w)| {
+                    Obj::from(&values.actors[top[*j].ix()])
+                        .set("count", *w)
+                        .into()
+                })
+                .collect();
+            Obj::from(&values.actors[a.ix()])
+                .set("connections", index.actors[a.ix()].connections)
+                .set("digest_count", index.actors[a.ix()].digests.len())
+                .set("ties", ties)
+                .into()
         })
         .collect();
-    json!({"svg": scene.to_svg("site-network"), "title": scene.title, "actors": actors})
+    Obj::new()
+        .set("svg", scene.to_svg("site-network"))
+        .set("title", scene.title)
+        .set("actors", actors)
+        .into()
 }

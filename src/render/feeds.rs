@@ -5,12 +5,12 @@
 //! pages of all of them. Drafts never appear in any of
 //! them, even when `--drafts` gives them pages.
 
-use super::context::{summary, PageRenderer, Urls, Values};
+use super::context::{PageRenderer, Urls};
+use super::values::{summary, text, Values};
 use super::OutputFile;
 use crate::index::{DigestIx, Index};
 use crate::markdown::escape_html;
 use rayon::prelude::*;
-use serde_json::Value as Json;
 use std::fmt::Write as _;
 
 /// A language's feeds and search index (its `index` and `urls`), into
@@ -42,14 +42,10 @@ pub fn feeds(
         bytes: feed.atom(title, url, &published(digests)).into_bytes(),
     };
     sink(file(&config.title, &urls.home(), &all));
-    let of = |v: &Json| {
+    let of = |v: &tera::Value| {
         (
-            format!(
-                "{} – {}",
-                v["title"].as_str().unwrap_or_default(),
-                config.title
-            ),
-            v["url"].as_str().unwrap_or_default().to_string(),
+            format!("{} – {}", text(v, "title"), config.title),
+            text(v, "url").to_string(),
         )
     };
     index.actors.par_iter().enumerate().for_each(|(i, a)| {
@@ -178,10 +174,7 @@ pub fn sitemap_entries(
         }
         let lastmod = rfc3339(&node.updated.unwrap_or(node.date).max(node.date));
         entries.push((
-            values.digest_links[i]["url"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
+            text(&values.digest_links[i], "url").to_string(),
             Some(lastmod),
         ));
     }
@@ -192,11 +185,11 @@ pub fn sitemap_entries(
         &values.pages,
     ] {
         for v in list {
-            entries.push((v["url"].as_str().unwrap_or_default().to_string(), None));
+            entries.push((text(v, "url").to_string(), None));
         }
     }
     for t in &values.tags {
-        entries.push((t["url"].as_str().unwrap_or_default().to_string(), None));
+        entries.push((text(t, "url").to_string(), None));
     }
     entries
         .into_iter()

@@ -14,6 +14,7 @@ pub mod i18n;
 mod memo;
 mod search;
 mod structured;
+mod values;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::index::{DigestIx, Index};
@@ -393,7 +394,7 @@ pub fn render_to(
                 return diags;
             }
         };
-        let values = context::Values::build(view, lang_urls, labels, lang, &assets);
+        let values = values::Values::build(view, lang_urls, labels, lang, &assets);
         {
             let global = engine.global();
             global.insert("site", &values.site);

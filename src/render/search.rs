@@ -8,7 +8,8 @@
 //! term shards of its words' first letters and the document chunks of the
 //! hits it shows.
 
-use super::context::{summary, Urls, Values};
+use super::context::Urls;
+use super::values::{summary, text, Values};
 use super::OutputFile;
 use crate::index::{ActorIx, DigestIx, Index, PageIx, StoryIx};
 use serde_json::json;
@@ -120,7 +121,7 @@ pub fn files(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile>
 /// The published documents, in the order results are shown: digests
 /// (newest first), actors, sources, stories, pages, quotes.
 fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
-    let text = |v: &serde_json::Value, key: &str| v[key].as_str().unwrap_or_default().to_string();
+    let text = |v: &tera::Value, key: &'static str| text(v, key).to_string();
     let mut docs = Vec::new();
     for (i, card) in values.cards.iter().enumerate() {
         let d = index.digest(DigestIx(i as u32));
@@ -184,7 +185,7 @@ fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
             continue;
         }
         let words = text(q, "text");
-        let speaker = q["speaker"]["title"].as_str().unwrap_or_default();
+        let speaker = super::values::text(q, "speaker.title");
         let mut title = format!("{speaker}: {words}");
         if let Some((cut, _)) = title.char_indices().nth(TITLE_MAX) {
             title.truncate(cut);

@@ -3,7 +3,8 @@
 //! `CollectionPage` with an `ItemList` for stories. Built as JSON values and
 //! serialised once, so escaping is always right.
 
-use super::context::{Urls, Values};
+use super::context::Urls;
+use super::values::{opt_text, text, Values};
 use crate::content::frontmatter::ActorKind;
 use crate::index::{ActorIx, DigestIx, Index, SourceIx, Speaker, StoryIx};
 use serde_json::{json, Value as Json};
@@ -31,7 +32,7 @@ fn actor_ref(index: &Index<'_>, values: &Values, urls: &Urls, a: ActorIx) -> Jso
     json!({
         "@type": actor_type(actor.matter.kind),
         "name": actor.matter.name.0,
-        "url": urls.absolute(values.actors[a.ix()]["url"].as_str().unwrap_or_default()),
+        "url": urls.absolute(text(&values.actors[a.ix()], "url")),
     })
 }
 
@@ -39,7 +40,7 @@ fn source_ref(index: &Index<'_>, values: &Values, urls: &Urls, s: SourceIx) -> J
     json!({
         "@type": "Organization",
         "name": index.source(s).matter.name.0,
-        "url": urls.absolute(values.sources[s.ix()]["url"].as_str().unwrap_or_default()),
+        "url": urls.absolute(text(&values.sources[s.ix()], "url")),
     })
 }
 
@@ -49,7 +50,7 @@ pub fn digest(index: &Index<'_>, values: &Values, urls: &Urls, dx: DigestIx) -> 
     let d = index.digest(dx);
     let m = &d.matter;
     let card = &values.cards[dx.ix()];
-    let url = urls.absolute(card["url"].as_str().unwrap_or_default());
+    let url = urls.absolute(text(card, "url"));
     let citations: Vec<Json> = m
         .sources
         .iter()
@@ -73,7 +74,7 @@ pub fn digest(index: &Index<'_>, values: &Values, urls: &Urls, dx: DigestIx) -> 
         "datePublished": node.date.to_rfc3339(),
         "dateModified": node.updated.unwrap_or(node.date).to_rfc3339(),
         "inLanguage": m.lang.clone().unwrap_or_else(|| index.site.config.language.clone()),
-        "description": card["summary"],
+        "description": text(card, "summary"),
         "author": if m.authors.0.is_empty() {
             vec![json!({"@type": "Organization", "name": index.site.config.title})]
         } else {
@@ -83,7 +84,7 @@ pub fn digest(index: &Index<'_>, values: &Values, urls: &Urls, dx: DigestIx) -> 
         "citation": citations,
         "keywords": node.tags.iter().map(|t| index.tags[t.ix()].name.clone()).collect::<Vec<_>>(),
     });
-    if let Some(image) = card["image"].as_str() {
+    if let Some(image) = opt_text(card, "image") {
         article["image"] = json!(absolute_image(urls, image));
     }
     let quotes: Vec<Json> = node
@@ -144,7 +145,7 @@ pub fn actor(index: &Index<'_>, values: &Values, urls: &Urls, a: ActorIx) -> Jso
             "description"
         }] = json!(role);
     }
-    if let Some(image) = values.actors[a.ix()]["image"].as_str() {
+    if let Some(image) = opt_text(&values.actors[a.ix()], "image") {
         v["image"] = json!(absolute_image(urls, image));
     }
     v
@@ -172,8 +173,8 @@ pub fn story(
             "itemListElement": shown.iter().enumerate().map(|(i, d)| json!({
                 "@type": "ListItem",
                 "position": i + 1,
-                "url": urls.absolute(values.cards[d.ix()]["url"].as_str().unwrap_or_default()),
-                "name": values.cards[d.ix()]["title"],
+                "url": urls.absolute(text(&values.cards[d.ix()], "url")),
+                "name": text(&values.cards[d.ix()], "title"),
             })).collect::<Vec<_>>(),
         },
     })
