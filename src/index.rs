@@ -188,6 +188,9 @@ pub struct Index<'s> {
     pub pages: Vec<PageNode>,
     /// What links to each page (body references only), in page order.
     pub backlinks: HashMap<PageRef, Vec<PageRef>>,
+    /// How many digests each two actors share (the lower index first);
+    /// pairs that share none are absent.
+    shared: HashMap<(ActorIx, ActorIx), usize>,
     digest_ids: HashMap<&'s str, DigestIx>,
     actor_ids: HashMap<&'s str, ActorIx>,
     source_ids: HashMap<&'s str, SourceIx>,
@@ -248,23 +251,11 @@ impl<'s> Index<'s> {
     pub fn quote_id(&self, id: &str) -> Option<QuoteIx> {
         self.quote_ids.get(id).copied()
     }
-    /// How many digests two actors share (their digest lists are both in
-    /// digest order, so one merge walk: O(a + b)).
+    /// How many digests two actors share. Counted once, while the index is
+    /// built: walking both digest lists instead costs each actor page the
+    /// length of its neighbours' lists, which grows with the site.
     pub fn shared_digests(&self, a: ActorIx, b: ActorIx) -> usize {
-        let (x, y) = (&self.actors[a.ix()].digests, &self.actors[b.ix()].digests);
-        let (mut i, mut j, mut n) = (0, 0, 0);
-        while i < x.len() && j < y.len() {
-            match x[i].cmp(&y[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    n += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        n
+        self.shared.get(&(a.min(b), a.max(b))).copied().unwrap_or(0)
     }
     /// A digest's language: its `lang:`, else the site's.
     pub fn lang_of(&self, d: DigestIx) -> &'s str {
@@ -382,6 +373,7 @@ impl<'s> Index<'s> {
                 .map(|p| PageNode { entry: p.entry })
                 .collect(),
             backlinks,
+            shared: HashMap::new(),
             digest_ids: self
                 .digest_ids
                 .iter()
@@ -568,6 +560,7 @@ impl<'s> Resolver<'s> {
                 .map(|(_, e)| PageNode { entry: *e })
                 .collect(),
             backlinks: HashMap::new(),
+            shared: HashMap::new(),
             digest_ids,
             actor_ids,
             source_ids,
@@ -1261,7 +1254,7 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
 /// and story's digests (newest first), who speaks each quote, co-actors,
 /// a story's main actors and related digests.
 fn derive(index: &mut Index<'_>) {
-    let mut pair_counts: HashMap<(ActorIx, ActorIx), usize> = HashMap::new();
+    let mut shared: HashMap<(ActorIx, ActorIx), usize> = HashMap::new();
     for (n, d) in index.digests.iter().enumerate() {
         let dx = DigestIx(n as u32);
         for &tx in &d.tags {
@@ -1282,8 +1275,7 @@ fn derive(index: &mut Index<'_>) {
         }
         for (i, &a) in d.actors.iter().enumerate() {
             for &b in &d.actors[i + 1..] {
-                *pair_counts.entry((a, b)).or_default() += 1;
-                *pair_counts.entry((b, a)).or_default() += 1;
+                *shared.entry((a.min(b), a.max(b))).or_default() += 1;
             }
         }
     }
@@ -1301,8 +1293,9 @@ fn derive(index: &mut Index<'_>) {
         }
     }
     let mut co: Vec<Vec<(ActorIx, usize)>> = vec![Vec::new(); index.actors.len()];
-    for ((a, b), n) in pair_counts {
+    for (&(a, b), &n) in &shared {
         co[a.ix()].push((b, n));
+        co[b.ix()].push((a, n));
     }
     for (a, mut list) in co.into_iter().enumerate() {
         list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -1322,6 +1315,7 @@ fn derive(index: &mut Index<'_>) {
         list.truncate(MAIN_ACTORS_MAX);
         index.stories[s].main_actors = list;
     }
+    index.shared = shared;
     compute_related(index);
 }
 
