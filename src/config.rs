@@ -71,13 +71,21 @@ struct RawPaths {
     tags: Option<crate::content::fields::Id>,
 }
 
-/// What feeds carry: `feeds: { content: full | summary, entries: 20 }`.
+/// What feeds carry: `feeds: { content: full | summary, entity_content:
+/// summary | full, entries: 20 }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Feeds {
-    /// Whole bodies, or only summaries.
+    /// What the site's feed carries: whole bodies (the default), or only
+    /// summaries.
     #[serde(default)]
     pub content: FeedContent,
+    /// What each actor's and story's feed carries: summaries (the default:
+    /// a digest is in the feed of every actor and story it names, so full
+    /// bodies there would repeat each one several times over), or whole
+    /// bodies.
+    #[serde(default = "summary")]
+    pub entity_content: FeedContent,
     /// How many entries (newest first) each feed carries.
     #[serde(default = "default_feed_entries")]
     #[schemars(range(min = 1))]
@@ -88,9 +96,14 @@ impl Default for Feeds {
     fn default() -> Self {
         Feeds {
             content: FeedContent::Full,
+            entity_content: summary(),
             entries: default_feed_entries(),
         }
     }
+}
+
+fn summary() -> FeedContent {
+    FeedContent::Summary
 }
 
 fn default_feed_entries() -> usize {

@@ -472,6 +472,41 @@ fn feeds_can_carry_summaries_only() {
 }
 
 #[test]
+fn actor_and_story_feeds_carry_summaries_unless_asked_for_full_content() {
+    let entity_feeds = ["attori/putin/atom.xml", "storie/guerra/atom.xml"];
+    let b = build("basic", &[]).ok();
+    let site_feed = b.read("atom.xml");
+    assert!(site_feed.contains("<content type=\"html\""), "{site_feed}");
+    for path in entity_feeds {
+        let feed = b.read(path);
+        assert!(feed.contains("<entry>"), "{path}: {feed}");
+        assert!(
+            feed.contains("<summary>") && !feed.contains("<content"),
+            "{path}: {feed}"
+        );
+    }
+
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    let config = site.path().join("site.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap()
+        + "feeds: { content: summary, entity_content: full }\n";
+    std::fs::write(&config, yaml).unwrap();
+    let full = build_site(site.path(), &[]).ok();
+    assert!(!full.read("atom.xml").contains("<content"));
+    for path in entity_feeds {
+        let feed = full.read(path);
+        assert_eq!(
+            feed.matches("<content type=\"html\"").count(),
+            feed.matches("<entry>").count(),
+            "{path}: {feed}"
+        );
+        // The same body as on the digest's own page, escaped.
+        assert!(feed.contains("&lt;p&gt;"), "{path}: {feed}");
+    }
+}
+
+#[test]
 fn minified_pages_are_smaller_and_still_link_everywhere() {
     let plain = build("basic", &[]).ok();
     let small = build("basic", &["--minify"]).ok();

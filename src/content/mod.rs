@@ -599,7 +599,11 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
                 matter_span,
                 matter,
                 body_start,
-                refs: scan.refs,
+                refs: {
+                    let mut refs = scan.refs;
+                    refs.shrink_to_fit();
+                    refs
+                },
                 first_paragraph: scan.first_paragraph,
                 words: scan.words,
             }
@@ -607,7 +611,11 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
     }
     let parsed = match kind {
         Kind::Digest => {
-            let digest = entry!(parse_as!(DigestMatter));
+            let mut matter = parse_as!(DigestMatter);
+            // Held for the whole build: without their growth slack.
+            matter.quotes.shrink_to_fit();
+            matter.sources.shrink_to_fit();
+            let digest = entry!(matter);
             check_digest(&digest, &mut diags);
             Parsed::Digest(digest)
         }

@@ -139,39 +139,41 @@ pub struct Languages<'a, 's> {
     /// Each language with the URLs of its pages, the site's language first;
     /// one entry when the site declares no `languages:`.
     pub each: Vec<(String, Urls)>,
-    /// Each digest of `full` as a version: `lang`, `name`, `dir`, `title`,
-    /// `url`, `permalink`.
-    pub versions: Vec<Json>,
 }
 
 impl<'a, 's> Languages<'a, 's> {
     /// The languages of `full`'s site; `each` as [`Languages::each`].
     pub fn new(full: &'a Index<'s>, each: Vec<(String, Urls)>) -> Self {
-        let versions = (0..full.digests.len() as u32)
-            .map(|i| {
-                let dx = DigestIx(i);
-                let lang = full.lang_of(dx);
-                let urls = each
-                    .iter()
-                    .find(|(l, _)| l == lang)
-                    .map_or(&each[0].1, |(_, u)| u);
-                let d = full.digest(dx);
-                let url = urls.digest(d.id.as_str());
-                json!({
-                    "lang": lang,
-                    "name": super::i18n::endonym(lang),
-                    "dir": Labels::dir(lang),
-                    "title": d.matter.title.0,
-                    "permalink": urls.absolute(&url),
-                    "url": url,
-                })
-            })
-            .collect();
-        Languages {
-            full,
-            each,
-            versions,
-        }
+        Languages { full, each }
+    }
+
+    /// The URLs of the language digest `dx` of `full` is in.
+    fn urls_of(&self, dx: DigestIx) -> &Urls {
+        let lang = self.full.lang_of(dx);
+        self.each
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(&self.each[0].1, |(_, u)| u)
+    }
+
+    /// The URL of digest `dx` of `full`, wherever its language puts it.
+    fn digest_url(&self, dx: DigestIx) -> String {
+        self.urls_of(dx).digest(self.full.digest(dx).id.as_str())
+    }
+
+    /// Digest `dx` of `full` as a version: `lang`, `name`, `dir`, `title`,
+    /// `url`, `permalink`.
+    fn version(&self, dx: DigestIx) -> Json {
+        let lang = self.full.lang_of(dx);
+        let url = self.digest_url(dx);
+        json!({
+            "lang": lang,
+            "name": super::i18n::endonym(lang),
+            "dir": Labels::dir(lang),
+            "title": self.full.digest(dx).matter.title.0,
+            "permalink": self.urls_of(dx).absolute(&url),
+            "url": url,
+        })
     }
 
     /// The same page (`url`, under `urls`) in every language, as versions;
@@ -236,9 +238,11 @@ pub struct PageRenderer<'a, 's> {
     origin: &'a [DigestIx],
     /// The language of these pages.
     lang: &'a str,
-    /// Rendered digest bodies, by digest index.
-    pub bodies: Vec<String>,
-    errors: Vec<Diagnostic>,
+    /// Rendered digest bodies that feeds show in full, by digest index;
+    /// every other body is rendered by its page and not kept.
+    kept: Vec<Option<String>>,
+    /// Errors met while rendering digest bodies.
+    errors: std::sync::Mutex<Vec<Diagnostic>>,
     /// Each story's timeline, built once for all its pages.
     timelines: Vec<tera::Value>,
     /// Each story's timeline chart, built once for all its pages.
@@ -294,15 +298,13 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
             // Digests and quotes may be in another language, with its own pages.
             RefKind::Digest => {
                 let l = self.r.languages;
-                l.full
-                    .digest_id(id)
-                    .map(|d| version_url(&l.versions[d.ix()]))
+                l.full.digest_id(id).map(|d| l.digest_url(d))
             }
             RefKind::Quote => {
                 let l = self.r.languages;
                 l.full.quote_id(id).map(|q| {
                     let digest = l.full.quotes[q.ix()].digest;
-                    format!("{}#q-{id}", version_url(&l.versions[digest.ix()]))
+                    format!("{}#q-{id}", l.digest_url(digest))
                 })
             }
             RefKind::Cite => None,
@@ -349,8 +351,8 @@ impl<'a, 's> PageRenderer<'a, 's> {
             languages: languages.0,
             origin: languages.1,
             lang: languages.2,
-            bodies: Vec::new(),
-            errors: Vec::new(),
+            kept: Vec::new(),
+            errors: Default::default(),
             timelines: Vec::new(),
             timeline_charts: Vec::new(),
             story_bodies: Vec::new(),
@@ -376,21 +378,36 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 tera::Value::from_serializable(&chart)
             })
             .collect();
-        let results: Vec<(String, Vec<Diagnostic>)> = (0..index.digests.len())
+        let keep = super::feeds::full_entries(index);
+        r.kept = (0..index.digests.len())
             .into_par_iter()
             .map(|i| {
-                let dx = DigestIx(i as u32);
-                r.body(index.digest(dx), Some(dx))
+                keep[i].then(|| {
+                    // Kept to the end: without its growth slack.
+                    let mut html = r.render_digest_body(DigestIx(i as u32));
+                    html.shrink_to_fit();
+                    html
+                })
             })
             .collect();
-        for (mut html, errors) in results {
-            // Bodies are kept to the end (feeds show them too): without their
-            // growth slack, a third less memory.
-            html.shrink_to_fit();
-            r.bodies.push(html);
-            r.errors.extend(errors);
-        }
         r
+    }
+
+    /// A digest's rendered body: the kept one, else rendered now.
+    pub fn digest_body(&self, dx: DigestIx) -> std::borrow::Cow<'_, str> {
+        match &self.kept[dx.ix()] {
+            Some(html) => html.into(),
+            None => self.render_digest_body(dx).into(),
+        }
+    }
+
+    fn render_digest_body(&self, dx: DigestIx) -> String {
+        let (html, errors) = self.body(self.index.digest(dx), Some(dx));
+        if !errors.is_empty() {
+            let mut all = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+            all.extend(errors);
+        }
+        html
     }
 
     fn body<M>(&self, e: &Entry<M>, digest: Option<DigestIx>) -> (String, Vec<Diagnostic>) {
@@ -491,7 +508,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 Err(d) => errors.lock().unwrap_or_else(|p| p.into_inner()).push(d),
             });
         let mut diags = Diagnostics::default();
-        diags.extend(self.errors.iter().cloned());
+        diags.extend(std::mem::take(
+            &mut *self.errors.lock().unwrap_or_else(|p| p.into_inner()),
+        ));
         diags.extend(errors.into_inner().unwrap_or_else(|p| p.into_inner()));
         diags
     }
@@ -768,11 +787,11 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     })
                     .collect();
                 let url = u.digest(d.id.as_str());
-                let versions = &self.languages.versions;
+                let languages = self.languages;
                 let full = self.origin[dx.ix()];
                 let translations = &self.languages.full.digests[full.ix()].translations;
                 let digest = Obj::from(&v.cards[dx.ix()])
-                    .set("content", self.bodies[dx.ix()].as_str())
+                    .set("content", self.digest_body(dx).as_ref())
                     .set(
                         "lang",
                         m.lang.as_deref().unwrap_or(config.language.as_str()),
@@ -792,14 +811,14 @@ impl<'a, 's> PageRenderer<'a, 's> {
                         "translations",
                         translations
                             .iter()
-                            .map(|t| from_json(&versions[t.ix()]))
+                            .map(|t| from_json(&languages.version(*t)))
                             .collect::<Vec<_>>(),
                     );
                 // hreflang alternates name every version, this one included.
                 let mut alternates: Vec<Json> = Vec::new();
                 if !translations.is_empty() {
-                    alternates.push(versions[full.ix()].clone());
-                    alternates.extend(translations.iter().map(|t| versions[t.ix()].clone()));
+                    alternates.push(languages.version(full));
+                    alternates.extend(translations.iter().map(|t| languages.version(*t)));
                 }
                 let desc = text(&v.cards[dx.ix()], "summary").to_string();
                 let page =

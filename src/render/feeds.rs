@@ -1,13 +1,13 @@
 //! Machine-readable outputs: Atom feeds (site, each actor, each story), the
-//! sitemap, robots.txt and (from [`super::search`]) the search index. On a
-//! site of several languages
-//! each language has its own feeds and search index; the sitemap lists the
-//! pages of all of them. Drafts never appear in any of
-//! them, even when `--drafts` gives them pages.
+//! sitemap and robots.txt ([`super::search`] writes the search index). On a
+//! site of several languages each language has its own feeds; the sitemap
+//! lists the pages of all of them. Drafts never appear in any of them, even
+//! when `--drafts` gives them pages.
 
 use super::context::{PageRenderer, Urls};
 use super::values::{summary, text, Values};
 use super::OutputFile;
+use crate::config::FeedContent;
 use crate::index::{DigestIx, Index};
 use crate::markdown::escape_html;
 use rayon::prelude::*;
@@ -37,11 +37,14 @@ pub fn feeds(
         renderer,
         lang,
     };
-    let file = |title: &str, url: &str, digests: &[DigestIx]| OutputFile {
+    let file = |title: &str, url: &str, digests: &[DigestIx], content| OutputFile {
         path: urls.file_of(&format!("{url}atom.xml")),
-        bytes: feed.atom(title, url, &published(digests)).into_bytes(),
+        bytes: feed
+            .atom(title, url, &published(digests), content)
+            .into_bytes(),
     };
-    sink(file(&config.title, &urls.home(), &all));
+    let feeds = config.feeds;
+    sink(file(&config.title, &urls.home(), &all, feeds.content));
     let of = |v: &tera::Value| {
         (
             format!("{} – {}", text(v, "title"), config.title),
@@ -50,15 +53,41 @@ pub fn feeds(
     };
     index.actors.par_iter().enumerate().for_each(|(i, a)| {
         let (title, url) = of(&values.actors[i]);
-        sink(file(&title, &url, &a.digests));
+        sink(file(&title, &url, &a.digests, feeds.entity_content));
     });
     index.stories.par_iter().enumerate().for_each(|(i, s)| {
         let (title, url) = of(&values.stories[i]);
-        sink(file(&title, &url, &s.digests));
+        sink(file(&title, &url, &s.digests, feeds.entity_content));
     });
-    for f in super::search::files(index, values, urls) {
-        sink(f);
+}
+
+/// Which digests some feed shows in full (by digest index), so their
+/// rendered bodies are kept until the feeds are written.
+pub fn full_entries(index: &Index<'_>) -> Vec<bool> {
+    let feeds = index.site.config.feeds;
+    let mut keep = vec![false; index.digests.len()];
+    let mut mark = |list: &[DigestIx]| {
+        let published = list
+            .iter()
+            .filter(|d| !index.digest(**d).matter.draft)
+            .take(feeds.entries);
+        for d in published {
+            keep[d.ix()] = true;
+        }
+    };
+    if feeds.content == FeedContent::Full {
+        let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
+        mark(&all);
     }
+    if feeds.entity_content == FeedContent::Full {
+        for a in &index.actors {
+            mark(&a.digests);
+        }
+        for s in &index.stories {
+            mark(&s.digests);
+        }
+    }
+    keep
 }
 
 /// The sitemap of every language's `entries` (absolute URL, last change)
@@ -87,7 +116,13 @@ struct Feed<'r, 'a, 's> {
 }
 
 impl Feed<'_, '_, '_> {
-    fn atom(&self, title: &str, page_url: &str, digests: &[DigestIx]) -> String {
+    fn atom(
+        &self,
+        title: &str,
+        page_url: &str,
+        digests: &[DigestIx],
+        content: FeedContent,
+    ) -> String {
         let (index, urls, renderer) = (self.index, self.urls, self.renderer);
         let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
         let updated = digests
@@ -138,12 +173,12 @@ impl Feed<'_, '_, '_> {
             if !summary.is_empty() {
                 let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
             }
-            if feeds.content == crate::config::FeedContent::Full {
+            if content == FeedContent::Full {
                 let _ = writeln!(
                     x,
                     "    <content type=\"html\" xml:base=\"{}\">{}</content>",
                     escape_html(&permalink),
-                    escape_html(&renderer.bodies[dx.ix()]),
+                    escape_html(&renderer.digest_body(dx)),
                 );
             }
             x.push_str("  </entry>\n");

@@ -422,8 +422,14 @@ pub fn render_to(
             feeds::feeds(view, &values, lang_urls, &renderer, lang, &generated);
             sitemap.extend(feeds::sitemap_entries(view, &values, lang_urls));
         }
+        // The search index comes after the feeds, once the bodies they
+        // showed are dropped with the renderer.
+        let rendered = renderer.into_memo();
+        if !failed {
+            search::files(view, &values, lang_urls, &generated);
+        }
         if let Some(next) = next.as_mut() {
-            next.merge(renderer.into_memo());
+            next.merge(rendered);
         }
         asked.extend(
             engine

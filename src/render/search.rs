@@ -35,8 +35,11 @@ struct Doc {
     text: String,
 }
 
-/// Every search file, under the `search/` section.
-pub fn files(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile> {
+/// Every search file, under the `search/` section, into `sink`, as each is
+/// made: documents are indexed one by one and only their terms' postings
+/// are kept (not their text), so the index of a large site is never held
+/// whole.
+pub fn files(index: &Index<'_>, values: &Values, urls: &Urls, sink: &(dyn Fn(OutputFile) + Sync)) {
     let paths = &index.site.config.paths;
     let prefixes = [
         urls.section(&paths.digests),
@@ -46,28 +49,44 @@ pub fn files(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile>
         urls.base_path.clone(),
         urls.section(&paths.digests),
     ];
-    let docs = documents(index, values);
-    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (n, doc) in docs.iter().enumerate() {
-        for term in terms(&doc.text) {
-            postings.entry(term).or_default().push(n as u32);
-        }
-    }
     let dir = urls.file_of(&urls.section("search"));
     let dir = dir.trim_end_matches("index.html");
-    let mut files = Vec::new();
-    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|d| {
-                let rest = d.url.strip_prefix(&prefixes[d.kind]).unwrap_or(&d.url);
-                json!([d.kind, d.title, rest])
-            })
-            .collect();
-        files.push(OutputFile {
-            path: format!("{dir}docs/{n}.json"),
+    // The hash of every file's bytes goes into their URLs (`?h=`), so a
+    // browser never mixes files of two builds from its cache.
+    let mut hash = Sha256::new();
+    let mut put = |f: OutputFile| {
+        hash.update(f.path.as_bytes());
+        hash.update(&f.bytes);
+        sink(f);
+    };
+    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(CHUNK);
+    let (mut count, mut chunks) = (0u32, 0usize);
+    let mut chunk_file = |rows: &mut Vec<serde_json::Value>| {
+        let f = OutputFile {
+            path: format!("{dir}docs/{chunks}.json"),
             bytes: serde_json::to_vec(&rows).unwrap_or_default(),
-        });
+        };
+        rows.clear();
+        chunks += 1;
+        f
+    };
+    documents(index, values, |doc| {
+        for term in terms(&doc.text) {
+            postings.entry(term).or_default().push(count);
+        }
+        count += 1;
+        let rest = doc
+            .url
+            .strip_prefix(&prefixes[doc.kind])
+            .unwrap_or(&doc.url);
+        rows.push(json!([doc.kind, doc.title, rest]));
+        if rows.len() == CHUNK {
+            put(chunk_file(&mut rows));
+        }
+    });
+    if !rows.is_empty() {
+        put(chunk_file(&mut rows));
     }
     let mut shards: BTreeMap<char, (Vec<&str>, Vec<Vec<u32>>)> = BTreeMap::new();
     for (term, docs) in &postings {
@@ -86,50 +105,41 @@ pub fn files(index: &Index<'_>, values: &Values, urls: &Urls) -> Vec<OutputFile>
         );
     }
     for (key, (terms, gaps)) in &shards {
-        files.push(OutputFile {
+        put(OutputFile {
             path: format!("{dir}terms/{key}.json"),
             bytes: serde_json::to_vec(&json!({"t": terms, "p": gaps})).unwrap_or_default(),
         });
-    }
-    // The hash of every file's bytes goes into their URLs (`?h=`), so a
-    // browser never mixes files of two builds from its cache.
-    let mut hash = Sha256::new();
-    for f in &files {
-        hash.update(f.path.as_bytes());
-        hash.update(&f.bytes);
     }
     let hash: String = hash.finalize()[..6]
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    files.push(OutputFile {
+    sink(OutputFile {
         path: format!("{dir}index.json"),
         bytes: serde_json::to_vec(&json!({
             "version": 2,
             "hash": hash,
             "kinds": KINDS,
             "prefixes": prefixes,
-            "docs": docs.len(),
+            "docs": count,
             "chunk": CHUNK,
             "shards": shards.keys().map(char::to_string).collect::<Vec<_>>(),
         }))
         .unwrap_or_default(),
     });
-    files
 }
 
 /// The published documents, in the order results are shown: digests
 /// (newest first), actors, sources, stories, pages, quotes.
-fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
+fn documents(index: &Index<'_>, values: &Values, mut emit: impl FnMut(Doc)) {
     let text = |v: &tera::Value, key: &'static str| text(v, key).to_string();
-    let mut docs = Vec::new();
     for (i, card) in values.cards.iter().enumerate() {
         let d = index.digest(DigestIx(i as u32));
         if d.matter.draft {
             continue;
         }
         let tags: Vec<&str> = d.matter.tags.0.iter().map(|t| t.0.as_str()).collect();
-        docs.push(Doc {
+        emit(Doc {
             kind: 0,
             title: d.matter.title.0.clone(),
             url: text(card, "url"),
@@ -139,7 +149,7 @@ fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
     for (i, a) in values.actors.iter().enumerate() {
         let m = &index.actor(ActorIx(i as u32)).matter;
         let aliases: Vec<&str> = m.aliases.0.iter().map(|t| t.0.as_str()).collect();
-        docs.push(Doc {
+        emit(Doc {
             kind: 1,
             title: text(a, "title"),
             url: text(a, "url"),
@@ -152,7 +162,7 @@ fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
         });
     }
     for s in &values.sources {
-        docs.push(Doc {
+        emit(Doc {
             kind: 2,
             title: text(s, "title"),
             url: text(s, "url"),
@@ -161,7 +171,7 @@ fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
     }
     for (i, s) in values.stories.iter().enumerate() {
         let m = &index.story(StoryIx(i as u32)).matter;
-        docs.push(Doc {
+        emit(Doc {
             kind: 3,
             title: text(s, "title"),
             url: text(s, "url"),
@@ -173,7 +183,7 @@ fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
         if m.draft {
             continue;
         }
-        docs.push(Doc {
+        emit(Doc {
             kind: 4,
             title: text(p, "title"),
             url: text(p, "url"),
@@ -191,14 +201,13 @@ fn documents(index: &Index<'_>, values: &Values) -> Vec<Doc> {
             title.truncate(cut);
             title.push('…');
         }
-        docs.push(Doc {
+        emit(Doc {
             kind: 5,
             title,
             url: text(q, "url"),
             text: format!("{words} {speaker}"),
         });
     }
-    docs
 }
 
 /// The terms of `text`: each word lower-cased with accents folded and other
