@@ -200,6 +200,11 @@ pub struct Index<'s> {
 
 /// How many related digests a digest shows.
 pub const RELATED_MAX: usize = 5;
+/// Related digests are looked for among this many digests before and as
+/// many after each digest in each of its actors' and tags' lists (nearest
+/// in time). Scoring every digest of a list instead costs each digest the
+/// length of its most popular actor's list: quadratic in the site.
+pub const RELATED_WINDOW: usize = 100;
 /// How many co-actors an actor page shows.
 pub const CO_ACTORS_MAX: usize = 8;
 /// How many main actors a story page shows.
@@ -1342,7 +1347,11 @@ fn compute_related(index: &mut Index<'_>) {
                     .map(|a| &ix.actors[a.ix()].digests)
                     .chain(d.tags.iter().map(|t| &ix.tags[t.ix()].digests));
                 for list in lists {
-                    for &o in list {
+                    // Lists are in digest (date) order: the nearest ones.
+                    let at = list.partition_point(|o| o.0 < me);
+                    let near = &list[at.saturating_sub(RELATED_WINDOW)
+                        ..(at + RELATED_WINDOW + 1).min(list.len())];
+                    for &o in near {
                         if o.0 != me {
                             let s = &mut scores[o.ix()];
                             if *s == 0 {

@@ -231,7 +231,10 @@ pub fn scan(body: &str) -> BodyScan {
                         if !t.trim().is_empty() {
                             p.1 = true;
                         }
-                        p.2.push_str(t);
+                        // Only the first paragraph's text can be the summary.
+                        if out.first_paragraph.is_none() {
+                            p.2.push_str(t);
+                        }
                     }
                 }
             }
@@ -270,8 +273,11 @@ fn finish_paragraph(
             });
         }
     }
+    if out.first_paragraph.is_some() || skip_depth > 0 {
+        return;
+    }
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if out.first_paragraph.is_none() && skip_depth == 0 && !text.is_empty() {
+    if !text.is_empty() {
         out.first_paragraph = Some(text);
     }
 }
