@@ -45,6 +45,8 @@ if [ ! -x /usr/bin/time ]; then
   fi
 fi
 
+# Outputs of an earlier run that was stopped; a run removes its own.
+rm -rf "$BENCH_OUT/out"
 mkdir -p "$BENCH_OUT"/{bin,corpus,out,logs}
 BIN=$BENCH_OUT/bin
 
@@ -156,12 +158,15 @@ for n in "${SIZES[@]}"; do
     "$BIN/gen_corpus" --digests "$n" --seed "$SEED" --out "$corpus" --force 2>"$BENCH_OUT/logs/gen-$n.log"
     echo "$stamp" >"$corpus/.bench-stamp"
   fi
-  out=$BENCH_OUT/out/storia-$n
   warm "$corpus"
   walls=() cpus=() rsss=()
   ok=1
   for r in $(seq 1 "$RUNS"); do
-    rm -rf "$out"
+    # A folder of its own per run, all removed at the end: on ext4, creating
+    # files right after deleting as many costs the kernel seconds (new inodes
+    # skip recently deleted ones, `recently_deleted` in fs/ext4/ialloc.c),
+    # which would be measured as the build's.
+    out=$BENCH_OUT/out/storia-$n-run$r
     logf=$BENCH_OUT/logs/storia-$n-run$r.log
     load=$(cut -d' ' -f1 /proc/loadavg)
     if ! run_timed "$logf" "$BIN/storia" build --root "$corpus" --output "$out" --timings; then
@@ -228,11 +233,10 @@ for n in "${SIZES[@]}"; do
       python3 "$GEN_PY" --flavor hugo --digests "$n" --seed "$SEED" --out "$hcorpus" --force 2>"$BENCH_OUT/logs/gen-hugo-$n.log"
       echo "$hstamp" >"$hcorpus/.bench-stamp"
     fi
-    hout=$BENCH_OUT/out/hugo-$n
     warm "$hcorpus"
     hwalls=() hrss=()
     for r in $(seq 1 "$RUNS"); do
-      rm -rf "$hout"
+      hout=$BENCH_OUT/out/hugo-$n-run$r
       logf=$BENCH_OUT/logs/hugo-$n-run$r.log
       if ! run_timed "$logf" hugo --quiet --ignoreCache --source "$hcorpus" --destination "$hout"; then
         log "[$n] hugo run $r FAILED (see $logf)"
@@ -280,3 +284,4 @@ done
     printf '%s\n' "${HUGO_ROWS[@]}"
   fi
 } | tee "$BENCH_OUT/results.md"
+rm -rf "$BENCH_OUT/out"
