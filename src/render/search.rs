@@ -88,26 +88,28 @@ pub fn files(index: &Index<'_>, values: &Values, urls: &Urls, sink: &(dyn Fn(Out
     if !rows.is_empty() {
         put(chunk_file(&mut rows));
     }
-    let mut shards: BTreeMap<char, (Vec<&str>, Vec<Vec<u32>>)> = BTreeMap::new();
-    for (term, docs) in &postings {
-        let shard = shards.entry(shard_of(term)).or_default();
-        shard.0.push(term);
-        // Gaps between ascending document numbers: short numbers in JSON.
-        let mut last = 0;
-        shard.1.push(
-            docs.iter()
-                .map(|&d| {
-                    let gap = d - last;
-                    last = d;
-                    gap
-                })
-                .collect(),
-        );
+    // Each shard's terms and their postings, as gaps between ascending
+    // document numbers (short numbers in JSON), turned in place.
+    #[derive(Default, serde::Serialize)]
+    struct Shard<'p> {
+        p: Vec<&'p [u32]>,
+        t: Vec<&'p str>,
     }
-    for (key, (terms, gaps)) in &shards {
+    for docs in postings.values_mut() {
+        for i in (1..docs.len()).rev() {
+            docs[i] -= docs[i - 1];
+        }
+    }
+    let mut shards: BTreeMap<char, Shard<'_>> = BTreeMap::new();
+    for (term, gaps) in &postings {
+        let shard = shards.entry(shard_of(term)).or_default();
+        shard.t.push(term);
+        shard.p.push(gaps);
+    }
+    for (key, shard) in &shards {
         put(OutputFile {
             path: format!("{dir}terms/{key}.json"),
-            bytes: serde_json::to_vec(&json!({"t": terms, "p": gaps})).unwrap_or_default(),
+            bytes: serde_json::to_vec(shard).unwrap_or_default(),
         });
     }
     let hash: String = hash.finalize()[..6]
