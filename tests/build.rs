@@ -585,3 +585,66 @@ fn actor_and_source_pages_paginate_their_digests() {
     assert!(!b.exists("attori/putin/page/2/index.html"));
     assert!(broken_links(&b.out, "/").is_empty());
 }
+
+/// Related digests of the digest `id` in a built index, by id.
+fn related_of(
+    site: &storia::content::Site,
+    index: &storia::index::Index<'_>,
+    id: &str,
+) -> Vec<String> {
+    let ix = index.digest_id(id).expect("digest in the index");
+    index.digests[ix.ix()]
+        .related
+        .iter()
+        .map(|r| {
+            site.content.digests[index.digests[r.ix()].entry]
+                .id
+                .as_str()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn related_digests_share_most_then_are_nearest_in_time_even_in_long_lists() {
+    // 400 digests a day apart, all naming one actor (a list longer than the
+    // window related digests are looked for in); every tenth also tagged.
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::write(
+        root.join("site.yaml"),
+        "title: T\nbase_url: \"https://example.org/\"\nlanguage: en\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("content/actors")).unwrap();
+    std::fs::create_dir_all(root.join("content/digests")).unwrap();
+    std::fs::write(root.join("content/actors/a.md"), "---\nname: A\n---\n").unwrap();
+    let day =
+        |n: i64| chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(n as u64);
+    for n in 0..400 {
+        let tags = if n % 10 == 0 { "tags: [t]\n" } else { "" };
+        std::fs::write(
+            root.join(format!("content/digests/d{n:03}.md")),
+            format!(
+                "---\ntitle: D{n}\ndate: {}\nactors: [a]\n{tags}---\nText.\n",
+                day(n)
+            ),
+        )
+        .unwrap();
+    }
+    let (site, diags) = storia::content::load_with(root, None, None);
+    assert!(!diags.has_errors(), "{diags:?}");
+    let site = site.unwrap();
+    let (index, diags) = storia::index::resolve(&site, false);
+    assert!(!diags.has_errors(), "{diags:?}");
+    // Sharing the actor only: the five nearest in time (ties: earlier id).
+    assert_eq!(
+        related_of(&site, &index, "d201"),
+        ["d200", "d202", "d199", "d203", "d198"]
+    );
+    // Sharing actor and tag beats being nearer: the tagged ones come first.
+    assert_eq!(
+        related_of(&site, &index, "d200"),
+        ["d190", "d210", "d180", "d220", "d170"]
+    );
+}
