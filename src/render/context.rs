@@ -456,7 +456,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
 
     fn quote_card(&self, qx: QuoteIx, with_anchor: bool) -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
-        ctx.insert_value("quote", self.values.quotes[qx.ix()].clone());
+        ctx.insert_value("quote", self.quote(qx));
         ctx.insert("with_anchor", &with_anchor);
         self.engine.render("partials/quote.html", &ctx)
     }
@@ -630,7 +630,11 @@ impl<'a, 's> PageRenderer<'a, 's> {
     }
 
     fn quotes(&self, quotes: &[QuoteIx]) -> Value {
-        list(quotes.iter().map(|q| &self.values.quotes[q.ix()]))
+        Value::from(quotes.iter().map(|q| self.quote(*q)).collect::<Vec<_>>())
+    }
+
+    fn quote(&self, qx: QuoteIx) -> Value {
+        self.values.quote(self.index, self.labels, qx)
     }
 
     /// Links of `actors` with a `count` each.
@@ -759,7 +763,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .quotes
                     .iter()
                     .map(|q| {
-                        Obj::from(&v.quotes[q.ix()])
+                        Obj::from(&self.quote(*q))
                             .set("embedded", embedded.contains(q))
                             .into()
                     })
@@ -1259,12 +1263,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 .set("date", field(card, "date"))
                 .set("title", field(card, "title"))
                 .set("url", field(card, "url"))
-                .set(
-                    "quote",
-                    node.quotes
-                        .first()
-                        .map(|q| self.values.quotes[q.ix()].clone()),
-                )
+                .set("quote", node.quotes.first().map(|q| self.quote(*q)))
                 .into();
             match months.last_mut() {
                 Some((m, items)) if *m == month => items.push(item),

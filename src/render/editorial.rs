@@ -7,7 +7,7 @@
 use super::charts::{activity, network, timeline, Locale};
 use super::i18n::Labels;
 use super::values::{text, Obj, Values};
-use crate::index::{ActorIx, Index, StoryIx};
+use crate::index::{ActorIx, Index, QuoteIx, StoryIx};
 use serde_json::{json, Value as Json};
 use tera::Value;
 
@@ -17,10 +17,19 @@ pub const NETWORK_MAX: usize = 30;
 /// A story's timeline: `svg`, `title`, `grain` (none when digest by digest)
 /// and `rows` (`period`, `count`, `title`, `url`).
 pub fn story_timeline(index: &Index<'_>, values: &Values, labels: &Labels, sx: StoryIx) -> Json {
-    let entries: Vec<timeline::Entry<'_>> = index.stories[sx.ix()]
-        .digests
+    let digests = &index.stories[sx.ix()].digests;
+    // Each digest's first quote, the one its mark shows.
+    let first: Vec<Option<(QuoteIx, String)>> = digests
         .iter()
         .map(|dx| {
+            let q = *index.digests[dx.ix()].quotes.first()?;
+            Some((q, values.quote_url(index, q)))
+        })
+        .collect();
+    let entries: Vec<timeline::Entry<'_>> = digests
+        .iter()
+        .zip(&first)
+        .map(|(dx, first)| {
             let node = &index.digests[dx.ix()];
             let card = &values.cards[dx.ix()];
             timeline::Entry {
@@ -28,13 +37,10 @@ pub fn story_timeline(index: &Index<'_>, values: &Values, labels: &Labels, sx: S
                 title: text(card, "title"),
                 url: text(card, "url"),
                 quotes: node.quotes.len(),
-                quote: node.quotes.first().map(|q| {
-                    let v = &values.quotes[q.ix()];
-                    timeline::KeyQuote {
-                        text: text(v, "text"),
-                        speaker: text(v, "speaker.title"),
-                        url: text(v, "url"),
-                    }
+                quote: first.as_ref().map(|(q, url)| timeline::KeyQuote {
+                    text: &index.quote(*q).text.0,
+                    speaker: text(values.speaker(index, *q), "title"),
+                    url,
                 }),
             }
         })
@@ -102,7 +108,7 @@ pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: A
     let anchors: Vec<String> = index.actors[ax.ix()]
         .quotes
         .iter()
-        .map(|q| format!("#{}", text(&values.quotes[q.ix()], "anchor")))
+        .map(|q| format!("#q-{}", index.quote(*q).id))
         .collect();
     let said: Vec<activity::Said<'_>> = index.actors[ax.ix()]
         .quotes

@@ -11,7 +11,7 @@
 use super::context::Urls;
 use super::values::{summary, text, Values};
 use super::OutputFile;
-use crate::index::{ActorIx, DigestIx, Index, PageIx, StoryIx};
+use crate::index::{ActorIx, DigestIx, Index, PageIx, QuoteIx, StoryIx};
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -192,12 +192,13 @@ fn documents(index: &Index<'_>, values: &Values, mut emit: impl FnMut(Doc)) {
             text: format!("{} {}", m.title.0, m.summary.as_deref().unwrap_or_default()),
         });
     }
-    for (i, q) in values.quotes.iter().enumerate() {
+    for i in 0..index.quotes.len() {
+        let qx = QuoteIx(i as u32);
         if index.digest(index.quotes[i].digest).matter.draft {
             continue;
         }
-        let words = text(q, "text");
-        let speaker = super::values::text(q, "speaker.title");
+        let words = &index.quote(qx).text.0;
+        let speaker = super::values::text(values.speaker(index, qx), "title");
         let mut title = format!("{speaker}: {words}");
         if let Some((cut, _)) = title.char_indices().nth(TITLE_MAX) {
             title.truncate(cut);
@@ -206,7 +207,7 @@ fn documents(index: &Index<'_>, values: &Values, mut emit: impl FnMut(Doc)) {
         emit(Doc {
             kind: 5,
             title,
-            url: text(q, "url"),
+            url: values.quote_url(index, qx),
             text: format!("{words} {speaker}"),
         });
     }

@@ -83,8 +83,8 @@ pub struct Values {
     pub digest_links: Vec<Value>,
     /// Digest cards.
     pub cards: Vec<Value>,
-    /// Quotes.
-    pub quotes: Vec<Value>,
+    /// Each digest's date, shared by its card and its quotes.
+    dates: Vec<Value>,
     /// Page links.
     pub pages: Vec<Value>,
 }
@@ -220,59 +220,6 @@ impl Values {
                     .into()
             })
             .collect();
-        let quotes: Vec<Value> = (0..index.quotes.len())
-            .into_par_iter()
-            .map(|i| {
-                let qx = QuoteIx(i as u32);
-                let node = &index.quotes[i];
-                let q = index.quote(qx);
-                let d = index.digest(node.digest);
-                let speaker = match node.speaker {
-                    Speaker::Actor(a) => actors[a.ix()].clone(),
-                    Speaker::Source(s) => sources[s.ix()].clone(),
-                };
-                let citation = node.citation.map(|n| {
-                    Obj::new()
-                        .set("number", n + 1)
-                        .set("title", citation_title(index, node.digest, n))
-                        .set("url", d.matter.sources[n].url.0.as_str())
-                });
-                let digest = &digest_links[node.digest.ix()];
-                let original_lang = q.original_lang.as_deref();
-                let quote_date = if node.date == index.digests[node.digest.ix()].date {
-                    dates[node.digest.ix()].clone()
-                } else {
-                    date(labels, &node.date)
-                };
-                Obj::new()
-                    .set("id", q.id.as_str())
-                    .set("anchor", format!("q-{}", q.id))
-                    .set("text", q.text.0.as_str())
-                    .set("original", q.original.as_deref())
-                    .set("original_lang", original_lang)
-                    .set(
-                        "original_lang_name",
-                        original_lang.map(|l| labels.language_name(l)),
-                    )
-                    .set("original_dir", original_lang.map(Labels::dir))
-                    .set(
-                        "lang",
-                        d.matter.lang.as_deref().unwrap_or(config.language.as_str()),
-                    )
-                    .set(
-                        "said",
-                        q.said
-                            .map(|s| date(labels, &crate::index::moment(s, config.timezone))),
-                    )
-                    .set("date", quote_date)
-                    .set("context", q.context.as_deref())
-                    .set("speaker", speaker)
-                    .set("digest", digest.clone())
-                    .set("url", format!("{}#q-{}", text(digest, "url"), q.id))
-                    .set("citation", citation)
-                    .into()
-            })
-            .collect();
         let pages: Vec<Value> = (0..index.pages.len())
             .map(|i| {
                 let p = index.page(PageIx(i as u32));
@@ -324,9 +271,73 @@ impl Values {
             tags,
             digest_links,
             cards,
-            quotes,
+            dates,
             pages,
         }
+    }
+
+    /// Quote `qx` as templates see it. Built where a page shows it, not
+    /// kept: quotes are the most numerous values (350,000 maps of 16
+    /// entries, 0.4 GB, at 100,000 digests) and each is shown on about two
+    /// pages.
+    pub fn quote(&self, index: &Index<'_>, labels: &Labels, qx: QuoteIx) -> Value {
+        let config = &index.site.config;
+        let node = &index.quotes[qx.ix()];
+        let q = index.quote(qx);
+        let d = index.digest(node.digest);
+        let citation = node.citation.map(|n| {
+            Obj::new()
+                .set("number", n + 1)
+                .set("title", citation_title(index, node.digest, n))
+                .set("url", d.matter.sources[n].url.0.as_str())
+        });
+        let original_lang = q.original_lang.as_deref();
+        let quote_date = if node.date == index.digests[node.digest.ix()].date {
+            self.dates[node.digest.ix()].clone()
+        } else {
+            date(labels, &node.date)
+        };
+        Obj::new()
+            .set("id", q.id.as_str())
+            .set("anchor", format!("q-{}", q.id))
+            .set("text", q.text.0.as_str())
+            .set("original", q.original.as_deref())
+            .set("original_lang", original_lang)
+            .set(
+                "original_lang_name",
+                original_lang.map(|l| labels.language_name(l)),
+            )
+            .set("original_dir", original_lang.map(Labels::dir))
+            .set(
+                "lang",
+                d.matter.lang.as_deref().unwrap_or(config.language.as_str()),
+            )
+            .set(
+                "said",
+                q.said
+                    .map(|s| date(labels, &crate::index::moment(s, config.timezone))),
+            )
+            .set("date", quote_date)
+            .set("context", q.context.as_deref())
+            .set("speaker", self.speaker(index, qx).clone())
+            .set("digest", self.digest_links[node.digest.ix()].clone())
+            .set("url", self.quote_url(index, qx))
+            .set("citation", citation)
+            .into()
+    }
+
+    /// The link of the actor or source who said quote `qx`.
+    pub fn speaker(&self, index: &Index<'_>, qx: QuoteIx) -> &Value {
+        match index.quotes[qx.ix()].speaker {
+            Speaker::Actor(a) => &self.actors[a.ix()],
+            Speaker::Source(s) => &self.sources[s.ix()],
+        }
+    }
+
+    /// Quote `qx`'s URL: its digest's page, at its anchor.
+    pub fn quote_url(&self, index: &Index<'_>, qx: QuoteIx) -> String {
+        let digest = &self.digest_links[index.quotes[qx.ix()].digest.ix()];
+        format!("{}#q-{}", text(digest, "url"), index.quote(qx).id)
     }
 }
 
