@@ -1,5 +1,5 @@
-//! Template values: each entity becomes a value once, and each page's context
-//! is assembled from those values, holding only what the page shows.
+//! Page contexts: each page's context is assembled from the entity values
+//! of [`super::values`], holding only what the page shows, and rendered.
 
 use super::i18n::Labels;
 use super::memo::{self, Memo, PageContext};
@@ -225,7 +225,8 @@ fn version_url(version: &Json) -> String {
     version["url"].as_str().unwrap_or_default().to_string()
 }
 
-/// Renders pages: holds the index, engine and values, and the rendered bodies.
+/// Renders pages: holds the index, engine and values, each story's body and
+/// timeline, and the digest bodies feeds show in full.
 pub struct PageRenderer<'a, 's> {
     index: &'a Index<'s>,
     engine: &'a Engine,
