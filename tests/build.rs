@@ -54,6 +54,35 @@ fn every_link_resolves_under_a_sub_path_base_url() {
 }
 
 #[test]
+fn the_sitemap_lists_every_page_with_its_own_canonical_url() {
+    let b = build("basic", &[]).ok();
+    let sitemap = b.read("sitemap.xml");
+    let listed: std::collections::BTreeSet<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .map(str::to_string)
+        .collect();
+    for (path, _) in b.files() {
+        let Some(dir) = path.strip_suffix("index.html") else {
+            continue;
+        };
+        let page = b.read(&path);
+        let canonical = format!("<link rel=\"canonical\" href=\"https://example.org/{dir}\">");
+        // Later pages of a list point at their own URL too, but are reached
+        // from the first; search has nothing to index.
+        if dir.contains("/page/") || dir.starts_with("search/") || !page.contains(&canonical) {
+            continue;
+        }
+        let url = format!("https://example.org/{dir}");
+        assert!(
+            listed.contains(&url),
+            "{url} is not in the sitemap:\n{sitemap}"
+        );
+    }
+}
+
+#[test]
 fn quotes_appear_on_digest_and_speaker_pages_with_one_anchor_each() {
     let b = build("basic", &[]).ok();
     let count = |page: &str, needle: &str| b.read(page).matches(needle).count();

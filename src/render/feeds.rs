@@ -200,7 +200,18 @@ pub fn sitemap_entries(
 ) -> Vec<(String, Option<String>)> {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     let site = values.site.get("urls").cloned().unwrap_or_default();
-    for key in ["home", "digests", "actors", "sources", "stories", "tags"] {
+    let lists = [
+        "home",
+        "digests",
+        "actors",
+        "actors_by_quotes",
+        "actors_by_recent",
+        "network",
+        "sources",
+        "stories",
+        "tags",
+    ];
+    for key in lists {
         entries.push((site[key].as_str().unwrap_or_default().to_string(), None));
     }
     for (i, node) in index.digests.iter().enumerate() {
