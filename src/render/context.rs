@@ -3,7 +3,7 @@
 
 use super::i18n::Labels;
 use super::memo::{self, Memo, PageContext};
-use super::values::{citation_title, date, field, from_json, list, text, Obj, Values};
+use super::values::{citation_title, date, field, list, text, Obj, Values};
 use super::{Engine, OutputFile};
 use crate::config::Paths;
 use crate::content::Entry;
@@ -597,6 +597,15 @@ impl<'a, 's> PageRenderer<'a, 's> {
         )
     }
 
+    /// The backlinks of `page` on its first page; none on later ones.
+    fn backlinks_if(&self, first: bool, page: PageRef) -> Value {
+        if first {
+            self.backlinks(page)
+        } else {
+            Value::from(Vec::<Value>::new())
+        }
+    }
+
     fn link_of(&self, p: PageRef) -> &Value {
         let v = self.values;
         match p {
@@ -644,7 +653,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
             actors
                 .iter()
                 .map(|(a, n)| {
-                    Obj::from(&self.values.actors[a.ix()])
+                    Obj::copy_of(&self.values.actors[a.ix()])
                         .set("count", *n)
                         .into()
                 })
@@ -677,7 +686,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        let link = Obj::from(&v.stories[i])
+                        let link = Obj::copy_of(&v.stories[i])
                             .set("count", s.digests.len())
                             .set("latest", self.latest_date(&s.digests));
                         (
@@ -702,7 +711,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let top: Vec<Value> = actors
                     .into_iter()
                     .take(10)
-                    .map(|(i, n)| Obj::from(&v.actors[i]).set("quote_count", n).into())
+                    .map(|(i, n)| Obj::copy_of(&v.actors[i]).set("quote_count", n).into())
                     .collect();
                 ctx.insert_value("top_actors", Value::from(top));
                 ctx.insert(
@@ -764,7 +773,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .quotes
                     .iter()
                     .map(|q| {
-                        Obj::from(&self.quote(*q))
+                        Obj::copy_of(&self.quote(*q))
                             .set("embedded", embedded.contains(q))
                             .into()
                     })
@@ -795,7 +804,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let languages = self.languages;
                 let full = self.origin[dx.ix()];
                 let translations = &self.languages.full.digests[full.ix()].translations;
-                let digest = Obj::from(&v.cards[dx.ix()])
+                let digest = Obj::copy_of(&v.cards[dx.ix()])
                     .set("content", self.digest_body(dx).as_ref())
                     .set(
                         "lang",
@@ -803,7 +812,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     )
                     .set(
                         "extra",
-                        from_json(&crate::content::extra_to_json(m.extra.clone())),
+                        Value::from_serializable(&crate::content::extra_to_json(m.extra.clone())),
                     )
                     .set(
                         "actors",
@@ -816,7 +825,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                         "translations",
                         translations
                             .iter()
-                            .map(|t| from_json(&languages.version(*t)))
+                            .map(|t| Value::from_serializable(&languages.version(*t)))
                             .collect::<Vec<_>>(),
                     );
                 // hreflang alternates name every version, this one included.
@@ -855,7 +864,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .into_iter()
                     .map(|i| {
                         let a = &ix.actors[i];
-                        Obj::from(&v.actors[i])
+                        Obj::copy_of(&v.actors[i])
                             .set("quote_count", a.quotes.len())
                             .set("digest_count", a.digests.len())
                             .set("latest_quote", latest(i).map(|d| date(self.labels, &d)))
@@ -914,7 +923,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let first = page == 1;
                 let node = &ix.actors[ax.ix()];
                 let a = ix.actor(ax);
-                let actor = Obj::from(&v.actors[ax.ix()])
+                let actor = Obj::copy_of(&v.actors[ax.ix()])
                     .set(
                         "aliases",
                         a.matter
@@ -924,7 +933,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                             .map(|t| t.0.as_str())
                             .collect::<Vec<_>>(),
                     )
-                    .set("wikidata", from_json(&json!(a.matter.wikidata)))
+                    .set("wikidata", Value::from_serializable(&a.matter.wikidata))
                     .set(
                         "links",
                         a.matter
@@ -939,7 +948,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .set("content", self.entity_body(a)?)
                     .set(
                         "extra",
-                        from_json(&crate::content::extra_to_json(a.matter.extra.clone())),
+                        Value::from_serializable(&crate::content::extra_to_json(
+                            a.matter.extra.clone(),
+                        )),
                     )
                     .set("quote_count", node.quotes.len())
                     .set("digest_count", node.digests.len());
@@ -986,14 +997,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     "activity_chart",
                     &first.then(|| super::editorial::actor_activity(ix, v, self.labels, ax)),
                 );
-                ctx.insert_value(
-                    "backlinks",
-                    if first {
-                        self.backlinks(PageRef::Actor(ax))
-                    } else {
-                        Value::from(Vec::<Value>::new())
-                    },
-                );
+                ctx.insert_value("backlinks", self.backlinks_if(first, PageRef::Actor(ax)));
                 let url = Urls::paginated(&list, page);
                 let desc = a.matter.role.clone().unwrap_or_default();
                 let page = self.page_value(
@@ -1023,7 +1027,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .iter()
                     .enumerate()
                     .map(|(i, s)| {
-                        Obj::from(&v.sources[i])
+                        Obj::copy_of(&v.sources[i])
                             .set("quote_count", s.quotes.len())
                             .set("digest_count", s.digests.len())
                             .into()
@@ -1048,13 +1052,15 @@ impl<'a, 's> PageRenderer<'a, 's> {
                 let first = page == 1;
                 let node = &ix.sources[sx.ix()];
                 let s = ix.source(sx);
-                let source = Obj::from(&v.sources[sx.ix()])
+                let source = Obj::copy_of(&v.sources[sx.ix()])
                     .set("site_url", s.matter.url.as_ref().map(|u| u.0.as_str()))
-                    .set("lang", from_json(&json!(s.matter.lang)))
+                    .set("lang", s.matter.lang.as_deref())
                     .set("content", self.entity_body(s)?)
                     .set(
                         "extra",
-                        from_json(&crate::content::extra_to_json(s.matter.extra.clone())),
+                        Value::from_serializable(&crate::content::extra_to_json(
+                            s.matter.extra.clone(),
+                        )),
                     )
                     .set("digest_count", node.digests.len())
                     .set("quote_count", node.quotes.len());
@@ -1067,14 +1073,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     "pagination",
                     &self.pagination(&list, page, node.digests.len()),
                 );
-                ctx.insert_value(
-                    "backlinks",
-                    if first {
-                        self.backlinks(PageRef::Source(sx))
-                    } else {
-                        Value::from(Vec::<Value>::new())
-                    },
-                );
+                ctx.insert_value("backlinks", self.backlinks_if(first, PageRef::Source(sx)));
                 let url = Urls::paginated(&list, page);
                 let page = self.page_value("source", &s.matter.name.0, "", &url, None, None);
                 let ld = super::structured::source(ix, v, u, sx);
@@ -1088,7 +1087,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .enumerate()
                     .map(|(i, s)| {
                         let summary = ix.story(StoryIx(i as u32)).matter.summary.as_deref();
-                        Obj::from(&v.stories[i])
+                        Obj::copy_of(&v.stories[i])
                             .set("summary", summary)
                             .set("count", s.digests.len())
                             .set("latest", self.latest_date(&s.digests))
@@ -1117,14 +1116,16 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .matter
                     .started
                     .map(|d| date(self.labels, &crate::index::moment(d, config.timezone)));
-                let story = Obj::from(&v.stories[sx.ix()])
+                let story = Obj::copy_of(&v.stories[sx.ix()])
                     .set("summary", s.matter.summary.as_deref())
                     .set("started", started)
                     .set("image", s.matter.image.as_ref().map(|i| u.image(&i.0)))
                     .set("content", self.story_bodies[sx.ix()].clone()?)
                     .set(
                         "extra",
-                        from_json(&crate::content::extra_to_json(s.matter.extra.clone())),
+                        Value::from_serializable(&crate::content::extra_to_json(
+                            s.matter.extra.clone(),
+                        )),
                     )
                     .set("count", node.digests.len());
                 let list = u.story(s.id.as_str());
@@ -1204,7 +1205,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .set("content", self.entity_body(p)?)
                     .set(
                         "extra",
-                        from_json(&crate::content::extra_to_json(p.matter.extra.clone())),
+                        Value::from_serializable(&crate::content::extra_to_json(
+                            p.matter.extra.clone(),
+                        )),
                     );
                 ctx.insert_value("page_content", content.into());
                 ctx.insert_value("backlinks", self.backlinks(PageRef::Page(px)));

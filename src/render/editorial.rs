@@ -188,12 +188,12 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Valu
                 .iter()
                 .take(5)
                 .map(|(j, w)| {
-                    Obj::from(&values.actors[top[*j].ix()])
+                    Obj::copy_of(&values.actors[top[*j].ix()])
                         .set("count", *w)
                         .into()
                 })
                 .collect();
-            Obj::from(&values.actors[a.ix()])
+            Obj::copy_of(&values.actors[a.ix()])
                 .set("connections", index.actors[a.ix()].connections)
                 .set("digest_count", index.actors[a.ix()].digests.len())
                 .set("ties", ties)

@@ -13,8 +13,7 @@ use crate::markdown::escape_html;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
-/// A language's feeds and search index (its `index` and `urls`), into
-/// `sink` (the feeds of actors and stories in parallel).
+/// A language's feeds (its `index` and `urls`), into `sink`, in parallel.
 pub fn feeds(
     index: &Index<'_>,
     values: &Values,
@@ -23,12 +22,6 @@ pub fn feeds(
     lang: &str,
     sink: &(dyn Fn(OutputFile) + Sync),
 ) {
-    let published = |list: &[DigestIx]| -> Vec<DigestIx> {
-        list.iter()
-            .copied()
-            .filter(|d| !index.digest(*d).matter.draft)
-            .collect()
-    };
     let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
     let config = &index.site.config;
     let feed = Feed {
@@ -37,54 +30,75 @@ pub fn feeds(
         renderer,
         lang,
     };
-    let file = |title: &str, url: &str, digests: &[DigestIx], content| OutputFile {
-        path: urls.file_of(&format!("{url}atom.xml")),
-        bytes: feed
-            .atom(title, url, &published(digests), content)
-            .into_bytes(),
-    };
-    let feeds = config.feeds;
-    sink(file(&config.title, &urls.home(), &all, feeds.content));
-    let of = |v: &tera::Value| {
+    let entity = |v: &tera::Value| {
         (
             format!("{} – {}", text(v, "title"), config.title),
             text(v, "url").to_string(),
         )
     };
-    index.actors.par_iter().enumerate().for_each(|(i, a)| {
-        let (title, url) = of(&values.actors[i]);
-        sink(file(&title, &url, &a.digests, feeds.entity_content));
-    });
-    index.stories.par_iter().enumerate().for_each(|(i, s)| {
-        let (title, url) = of(&values.stories[i]);
-        sink(file(&title, &url, &s.digests, feeds.entity_content));
-    });
+    lists(index, &all)
+        .into_par_iter()
+        .for_each(|(of, digests, content)| {
+            let (title, url) = match of {
+                Of::Site => (config.title.clone(), urls.home()),
+                Of::Actor(i) => entity(&values.actors[i]),
+                Of::Story(i) => entity(&values.stories[i]),
+            };
+            let digests: Vec<DigestIx> = published(index, digests).collect();
+            sink(OutputFile {
+                path: urls.file_of(&format!("{url}atom.xml")),
+                bytes: feed.atom(&title, &url, &digests, content).into_bytes(),
+            });
+        });
+}
+
+/// Whose feed.
+enum Of {
+    Site,
+    Actor(usize),
+    Story(usize),
+}
+
+/// Every feed of a language (`all` is every digest): whose, its digests
+/// (newest first, drafts included) and what its entries carry.
+fn lists<'i>(index: &'i Index<'_>, all: &'i [DigestIx]) -> Vec<(Of, &'i [DigestIx], FeedContent)> {
+    let feeds = index.site.config.feeds;
+    let mut lists = vec![(Of::Site, all, feeds.content)];
+    let actors = index.actors.iter().map(|a| a.digests.as_slice());
+    lists.extend(
+        actors
+            .enumerate()
+            .map(|(i, d)| (Of::Actor(i), d, feeds.entity_content)),
+    );
+    let stories = index.stories.iter().map(|s| s.digests.as_slice());
+    lists.extend(
+        stories
+            .enumerate()
+            .map(|(i, d)| (Of::Story(i), d, feeds.entity_content)),
+    );
+    lists
+}
+
+/// The digests of `list` a feed shows: drafts never.
+fn published<'l>(
+    index: &'l Index<'_>,
+    list: &'l [DigestIx],
+) -> impl Iterator<Item = DigestIx> + 'l {
+    list.iter()
+        .copied()
+        .filter(|d| !index.digest(*d).matter.draft)
 }
 
 /// Which digests some feed shows in full (by digest index), so their
 /// rendered bodies are kept until the feeds are written.
 pub fn full_entries(index: &Index<'_>) -> Vec<bool> {
-    let feeds = index.site.config.feeds;
+    let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
     let mut keep = vec![false; index.digests.len()];
-    let mut mark = |list: &[DigestIx]| {
-        let published = list
-            .iter()
-            .filter(|d| !index.digest(**d).matter.draft)
-            .take(feeds.entries);
-        for d in published {
-            keep[d.ix()] = true;
-        }
-    };
-    if feeds.content == FeedContent::Full {
-        let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
-        mark(&all);
-    }
-    if feeds.entity_content == FeedContent::Full {
-        for a in &index.actors {
-            mark(&a.digests);
-        }
-        for s in &index.stories {
-            mark(&s.digests);
+    for (_, list, content) in lists(index, &all) {
+        if content == FeedContent::Full {
+            for d in published(index, list).take(index.site.config.feeds.entries) {
+                keep[d.ix()] = true;
+            }
         }
     }
     keep

@@ -25,7 +25,7 @@ impl Obj {
     }
 
     /// A copy of the map `v` (its values shared) to add entries to.
-    pub fn from(v: &Value) -> Obj {
+    pub fn copy_of(v: &Value) -> Obj {
         Obj(v.as_map().cloned().unwrap_or_default())
     }
 
@@ -45,11 +45,6 @@ impl From<Obj> for Value {
 /// A list of shared values.
 pub fn list<'v>(items: impl IntoIterator<Item = &'v Value>) -> Value {
     Value::from(items.into_iter().cloned().collect::<Vec<_>>())
-}
-
-/// A JSON value (user data: `extra`, versions) as a template value.
-pub fn from_json(v: &Json) -> Value {
-    Value::from_serializable(v)
 }
 
 /// The string at `key` (a dotted path) of the map `v`, if there is one.
