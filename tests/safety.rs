@@ -4,7 +4,6 @@
 //! after the rule it guards; sites are made in temporary folders and built
 //! with the real binary.
 
-#[allow(dead_code)]
 mod common;
 
 use std::path::Path;
