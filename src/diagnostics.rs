@@ -241,9 +241,13 @@ pub enum Problem {
         /// The scheme as written, lower-cased.
         scheme: String,
     },
-    /// An HTML comment in a body that is never closed.
-    #[error("unclosed HTML comment: `<!--` without `-->` hides the rest of the page")]
-    UnclosedComment,
+    /// Raw HTML in a body that leaves a comment, a tag or a `<script>`
+    /// open: a browser would hide the rest of the page in it.
+    #[error("unclosed {what}: it would hide the rest of the page")]
+    UnclosedHtml {
+        /// "HTML comment `<!--`", "HTML tag `<div`", "`<script>` element".
+        what: String,
+    },
     /// A control character that XML and HTML cannot carry.
     #[error("control character {name} in the text")]
     ControlCharacter {
@@ -451,7 +455,7 @@ impl Diagnostic {
             out,
             "{}{}",
             paint(accent, label),
-            paint(BOLD, &format!(": {}", self.problem))
+            paint(BOLD, &format!(": {}", visible(&self.problem.to_string())))
         );
         let mut gutter = 1;
         if let Some(loc) = &self.location {
@@ -471,7 +475,8 @@ impl Diagnostic {
                     loc.column
                 );
                 let _ = writeln!(out, "{pad} {bar}");
-                let shown: String = loc.line_text.replace('\t', " ");
+                let tabless = loc.line_text.replace('\t', " ");
+                let shown = visible(&tabless);
                 let _ = writeln!(out, "{} {bar} {shown}", paint(BLUE, &number));
                 let caret_pad = " ".repeat(loc.column - 1);
                 let carets = paint(accent, &"^".repeat(loc.width));
@@ -480,10 +485,28 @@ impl Diagnostic {
         }
         if let Some(help) = &self.help {
             let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad} {} {help}", paint(CYAN, "= help:"));
+            let _ = writeln!(out, "{pad} {} {}", paint(CYAN, "= help:"), visible(help));
         }
         out
     }
+}
+
+/// `text` with its control characters shown as their Unicode pictures
+/// (`␛` for escape), so a file's text can neither hide from the reader nor
+/// drive the terminal.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 // ANSI styles: bold, and bold with a colour.

@@ -54,6 +54,7 @@ impl<T, F: FnOnce(Option<String>) -> Check<T>> Visitor<'_> for Checked<F> {
         f.write_str(self.0)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        no_control_characters(v)?;
         (self.1)(Some(v.to_string())).map_err(|(m, h)| fail(m, h))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
@@ -305,22 +306,75 @@ impl<'de> Deserialize<'de> for DateValue {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpUrl(pub String);
 
-/// Checks that `s` is an absolute http(s) URL.
+/// Checks that `s` is an absolute http(s) URL, as written: `http://` or
+/// `https://`, then a host, and no space or control character anywhere
+/// (the URL library would quietly repair `https:/host` and percent-encode
+/// spaces, so what a reader's browser gets would not be what was written).
+/// The one rule for URLs in front matter and `site.yaml`; the JSON Schemas
+/// that `storia check` applies state it the same way.
 pub fn check_http_url(s: &str) -> Result<(), (String, String)> {
-    match url::Url::parse(s) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        Ok(u) => Err((
-            format!(
-                "`{s}` is not an http(s) URL (its scheme is `{}`)",
-                u.scheme()
-            ),
-            "links must start with `https://` or `http://`".to_string(),
-        )),
-        Err(_) => Err((
-            format!("`{s}` is not an absolute URL"),
-            "write the whole address, starting with `https://`".to_string(),
-        )),
+    let whole = "write the whole address, starting with `https://`".to_string();
+    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        let what = if c == ' ' {
+            "a space".to_string()
+        } else if c.is_whitespace() {
+            "a line break or tab".to_string()
+        } else {
+            format!("the control character {}", char_name(c))
+        };
+        return Err((
+            format!("`{}` contains {what}", s.escape_debug()),
+            "write a space as `%20`, and remove any other invisible character".to_string(),
+        ));
     }
+    let scheme = s
+        .split_once(':')
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https") => {}
+        Some(other)
+            if !other.is_empty()
+                && other
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            return Err((
+                format!("`{s}` is not an http(s) URL (its scheme is `{other}`)"),
+                "links must start with `https://` or `http://`".to_string(),
+            ))
+        }
+        _ => return Err((format!("`{s}` is not an absolute URL"), whole)),
+    }
+    let after = &s[s.find(':').map_or(0, |i| i + 1)..];
+    let host_follows = after
+        .strip_prefix("//")
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| !"/?#".contains(c));
+    if !host_follows {
+        return Err((
+            format!("`{s}` has no host after `//`"),
+            "write `https://`, two slashes, then the host: `https://example.org/…`".to_string(),
+        ));
+    }
+    match url::Url::parse(s) {
+        Ok(u) if u.host().is_some() => Ok(()),
+        _ => Err((format!("`{s}` is not a valid URL"), whole)),
+    }
+}
+
+/// Checks a base URL (`base_url`, `--base-url`): an http(s) URL by
+/// [`check_http_url`], without a query or a fragment (pages, feeds and
+/// `robots.txt` are addressed under it).
+pub fn check_base_url(s: &str) -> Result<(), (String, String)> {
+    check_http_url(s)?;
+    if s.contains(['?', '#']) {
+        return Err((
+            format!("`{s}` has a query or a fragment (`?`, `#`)"),
+            "give the address the site is published at, such as `https://example.org/news/`"
+                .to_string(),
+        ));
+    }
+    Ok(())
 }
 
 impl<'de> Deserialize<'de> for HttpUrl {
@@ -410,8 +464,112 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     }
 }
 
-/// A free map handed to templates as is.
-pub type Extra = Option<serde_yaml::Value>;
+/// Whether `c` is a character XML cannot carry (and HTML only as an
+/// error): C0 controls other than tab, line feed and carriage return, and
+/// the noncharacters U+FFFE and U+FFFF. A feed holding one is dropped
+/// whole by feed readers.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// How a diagnostic names a forbidden character: `U+001B (escape, \e in YAML)`.
+pub fn char_name(c: char) -> String {
+    let word = match c {
+        '\0' => " (null, `\\0` in YAML)",
+        '\u{7}' => " (bell, `\\a` in YAML)",
+        '\u{8}' => " (backspace, `\\b` in YAML)",
+        '\u{b}' => " (vertical tab, `\\v` in YAML)",
+        '\u{c}' => " (form feed, `\\f` in YAML)",
+        '\u{1b}' => " (escape, `\\e` in YAML)",
+        _ => "",
+    };
+    format!("U+{:04X}{word}", c as u32)
+}
+
+/// Fails, while the value is visited (so the error carries its place),
+/// when `v` holds a character feeds and pages cannot carry.
+fn no_control_characters<E: de::Error>(v: &str) -> Result<(), E> {
+    match v.chars().find(|&c| is_forbidden_char(c)) {
+        Some(c) => Err(fail(
+            format!("the value holds the control character {}", char_name(c)),
+            "remove it: feeds and pages cannot carry it (pasted text and YAML escapes such as `\\0` and `\\e` bring them in)",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A free map handed to templates as is (its text checked like every value's).
+pub type Extra = Option<ExtraValue>;
+
+/// Any YAML value, as `extra:` holds it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(transparent)]
+pub struct ExtraValue(pub serde_yaml::Value);
+
+impl<'de> Deserialize<'de> for ExtraValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_yaml::Value;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ExtraValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ExtraValue, E> {
+                Ok(ExtraValue(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ExtraValue, E> {
+                Ok(ExtraValue(Value::Number(v.into())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ExtraValue, E> {
+                Ok(ExtraValue(Value::Number(v.into())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ExtraValue, E> {
+                Ok(ExtraValue(Value::Number(v.into())))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ExtraValue, E> {
+                no_control_characters(v)?;
+                Ok(ExtraValue(Value::String(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<ExtraValue, E> {
+                Ok(ExtraValue(Value::Null))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<ExtraValue, E> {
+                Ok(ExtraValue(Value::Null))
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<ExtraValue, D2::Error> {
+                ExtraValue::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ExtraValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(ExtraValue(v)) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(ExtraValue(Value::Sequence(items)))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ExtraValue, A::Error> {
+                let mut m = serde_yaml::Mapping::new();
+                while let Some((ExtraValue(k), ExtraValue(v))) = map.next_entry()? {
+                    m.insert(k, v);
+                }
+                Ok(ExtraValue(Value::Mapping(m)))
+            }
+            fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<ExtraValue, A::Error> {
+                use de::VariantAccess;
+                // A tagged value (`!tag x`).
+                let (tag, variant): (String, _) = data.variant()?;
+                let ExtraValue(value) = variant.newtype_variant()?;
+                Ok(ExtraValue(Value::Tagged(Box::new(
+                    serde_yaml::value::TaggedValue {
+                        tag: serde_yaml::value::Tag::new(tag),
+                        value,
+                    },
+                ))))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// The pattern every id matches, as the JSON Schemas state it.
 pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
@@ -454,8 +612,7 @@ schema_of!(DateValue, "Date", {
 schema_of!(HttpUrl, "HttpUrl", {
     "description": "An absolute `http` or `https` URL.",
     "type": "string",
-    "format": "uri",
-    "pattern": "^\\s*[hH][tT][tT][pP][sS]?://[^/?#\\s]"
+    "pattern": "^\\s*[hH][tT][tT][pP][sS]?://[^/?#\\s]\\S*\\s*$"
 });
 
 schema_of!(Image, "Image", {

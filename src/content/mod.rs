@@ -90,6 +90,23 @@ impl SourceFile {
         })
     }
 
+    /// An error for each character of the text that feeds and pages
+    /// cannot carry (a C0 control pasted from a word processor), where it
+    /// is.
+    pub fn control_characters(&self) -> Vec<Diagnostic> {
+        self.text
+            .char_indices()
+            .filter(|(_, c)| fields::is_forbidden_char(*c))
+            .map(|(at, c)| {
+                Diagnostic::error(Problem::ControlCharacter {
+                    name: fields::char_name(c),
+                })
+                .at(self.location(at, c.len_utf8()))
+                .help("delete it: it is invisible, and XML feeds cannot carry it (text pasted from a word processor brings such characters in)")
+            })
+            .collect()
+    }
+
     /// The whole file as one YAML document (`site.yaml`).
     pub fn whole(&self) -> YamlSpan {
         YamlSpan {
@@ -539,6 +556,7 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
             return (None, diags);
         }
     };
+    diags.extend(file.control_characters());
     let Some((matter_span, body_start)) = split_front_matter(&file, &mut diags) else {
         return (None, diags);
     };
@@ -580,6 +598,13 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
                 words: scan.words,
             }
         }};
+    }
+    // The YAML library would only repeat them, less clearly.
+    if file.text[matter_span.range.clone()]
+        .chars()
+        .any(fields::is_forbidden_char)
+    {
+        return (None, diags);
     }
     let parsed = match kind {
         Kind::Digest => {
@@ -748,6 +773,6 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
 /// Converts a YAML `extra:` map to JSON for templates (`null` when absent).
 pub fn extra_to_json(extra: fields::Extra) -> serde_json::Value {
     extra
-        .and_then(|v| serde_json::to_value(v).ok())
+        .and_then(|v| serde_json::to_value(v.0).ok())
         .unwrap_or(serde_json::Value::Object(Default::default()))
 }
