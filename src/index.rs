@@ -12,7 +12,7 @@ use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, Location, Proble
 use crate::markdown::{BodyRef, RefKind};
 use crate::yaml::Seg;
 use chrono::{DateTime, FixedOffset, Offset, TimeZone};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 macro_rules! index_type {
     ($($(#[$doc:meta])* $name:ident),*) => {$(
@@ -621,8 +621,7 @@ impl<'s> Resolver<'s> {
             let mut stories = Vec::new();
             for (i, s) in m.story.0.iter().enumerate() {
                 match index.story_ids.get(s.as_str()) {
-                    Some(&sx) if !stories.contains(&sx) => stories.push(sx),
-                    Some(_) => {}
+                    Some(&sx) => stories.push(sx),
                     None => self.unknown(
                         d,
                         "story",
@@ -635,7 +634,7 @@ impl<'s> Resolver<'s> {
             let mut actors = Vec::new();
             for (i, a) in m.actors.0.iter().enumerate() {
                 match index.actor_ids.get(a.as_str()) {
-                    Some(&ax) => push_unique(&mut actors, ax),
+                    Some(&ax) => actors.push(ax),
                     None if c.is_broken(RefKind::Actor, a.as_str()) => {}
                     None => {
                         let help = if index.source_ids.contains_key(a.as_str()) {
@@ -657,7 +656,7 @@ impl<'s> Resolver<'s> {
             let mut quotes = Vec::new();
             for (i, q) in m.quotes.iter().enumerate() {
                 let speaker = if let Some(&ax) = index.actor_ids.get(q.by.as_str()) {
-                    push_unique(&mut actors, ax);
+                    actors.push(ax);
                     Some(Speaker::Actor(ax))
                 } else if let Some(&sx) = index.source_ids.get(q.by.as_str()) {
                     Some(Speaker::Source(sx))
@@ -710,9 +709,7 @@ impl<'s> Resolver<'s> {
             for r in &d.refs {
                 let target = self.resolve_ref(&index, &all, d, r, is_published || !m.draft);
                 match target {
-                    Some(Target::Page(PageRef::Actor(ax))) if !r.embed => {
-                        push_unique(&mut actors, ax)
-                    }
+                    Some(Target::Page(PageRef::Actor(ax))) if !r.embed => actors.push(ax),
                     Some(Target::Quote(qx)) if r.embed => {
                         // Each language renders its own digests' quotes only.
                         let entry = digest_entries[index.quotes[qx.ix()].digest.ix()].0;
@@ -738,18 +735,17 @@ impl<'s> Resolver<'s> {
                         Target::Quote(qx) => PageRef::Digest(index.quotes[qx.ix()].digest),
                     };
                     if to != from {
-                        let list = index.backlinks.entry(to).or_default();
-                        if !list.contains(&from) {
-                            list.push(from);
-                        }
+                        // Duplicates go when the lists are sorted.
+                        index.backlinks.entry(to).or_default().push(from);
                     }
                 }
             }
             if is_published {
                 let mut tags = Vec::new();
+                let mut seen = HashSet::new();
                 for t in &m.tags.0 {
                     let slug = crate::slug::slugify(&t.0);
-                    if slug.is_empty() || tags.contains(&slug) {
+                    if slug.is_empty() || !seen.insert(slug.clone()) {
                         continue;
                     }
                     *tag_spellings
@@ -760,6 +756,8 @@ impl<'s> Resolver<'s> {
                     tags.push(slug);
                 }
                 digest_tags.push(tags);
+                dedup_in_order(&mut stories);
+                dedup_in_order(&mut actors);
                 index.digests.push(DigestNode {
                     entry,
                     date: moment(m.date, tz),
@@ -844,13 +842,11 @@ impl<'s> Resolver<'s> {
             );
         }
         for (to, from) in sink.0 {
-            let list = index.backlinks.entry(to).or_default();
-            if !list.contains(&from) {
-                list.push(from);
-            }
+            index.backlinks.entry(to).or_default().push(from);
         }
         for list in index.backlinks.values_mut() {
             list.sort();
+            list.dedup();
         }
 
         // Tags: one per slug, named by the spelling used most (ties: lowest in byte order).
@@ -1247,10 +1243,11 @@ fn kind_name_of(kind: RefKind) -> &'static str {
     }
 }
 
-fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
-    if !list.contains(&item) {
-        list.push(item);
-    }
+/// Keeps the first of each item, in order (in time linear in the list:
+/// a digest may list thousands).
+fn dedup_in_order<T: Copy + Eq + std::hash::Hash>(list: &mut Vec<T>) {
+    let mut seen = HashSet::with_capacity(list.len());
+    list.retain(|x| seen.insert(*x));
 }
 
 /// Related digests from inverted indexes (actor → digests, tag → digests):
@@ -1271,10 +1268,8 @@ fn derive(index: &mut Index<'_>) {
         for &sx in &d.stories {
             index.stories[sx.ix()].digests.push(dx);
         }
-        let mut cited = Vec::new();
-        for sx in d.citation_sources.iter().flatten() {
-            push_unique(&mut cited, *sx);
-        }
+        let mut cited: Vec<_> = d.citation_sources.iter().flatten().copied().collect();
+        dedup_in_order(&mut cited);
         for sx in cited {
             index.sources[sx.ix()].digests.push(dx);
         }

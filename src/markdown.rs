@@ -107,6 +107,12 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How deep lists, block quotes and inline markup may nest in a body.
+/// Browsers stop building the page's tree at a few hundred levels; the
+/// limit keeps pathological input (`* * * …` a million times) from costing
+/// more than its size to render.
+pub const MAX_NESTING: usize = 100;
+
 /// Schemes of ordinary links, never mistaken for a misspelt reference kind.
 const WEB_SCHEMES: &[&str] = &[
     "http", "https", "mailto", "tel", "ftp", "data", "sms", "geo",
@@ -140,7 +146,25 @@ pub fn scan(body: &str) -> BodyScan {
     // The raw HTML of the HTML block, and of the paragraph (heading, table
     // cell…), being read, to find what it leaves open.
     let (mut html, mut inline) = (RawHtml::default(), RawHtml::default());
+    let mut nesting = 0usize;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => {
+                nesting += 1;
+                if nesting == MAX_NESTING + 1 {
+                    out.problems.push(ScanProblem {
+                        offset: range.start,
+                        len: 1,
+                        problem: Problem::FrontMatter(format!(
+                            "lists, quotes and emphasis are nested more than {MAX_NESTING} deep here"
+                        )),
+                        help: Some("browsers stop showing structure long before this depth: flatten it".into()),
+                    });
+                }
+            }
+            Event::End(_) => nesting = nesting.saturating_sub(1),
+            _ => {}
+        }
         match &event {
             Event::Html(t) => html.feed(t, range.clone()),
             Event::InlineHtml(t) => inline.feed(t, range.clone()),
@@ -487,6 +511,7 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
         trusted: sanitize.then(Vec::new),
     };
     let mut heading_ids = HashSet::new();
+    let mut next_suffix: std::collections::HashMap<String, usize> = Default::default();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -536,11 +561,20 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
                         }
                     }
                 };
+                // The first free `base`, `base-1`, `base-2`…; the search
+                // for a base goes on from where it last stopped (the
+                // numbers below were taken then and still are), so a
+                // thousand equal headings cost a thousand steps.
                 let mut unique = base.clone();
-                let mut n = 1;
-                while !heading_ids.insert(unique.clone()) {
-                    unique = format!("{base}-{n}");
-                    n += 1;
+                if !heading_ids.insert(unique.clone()) {
+                    let n = next_suffix.entry(base.clone()).or_insert(1);
+                    loop {
+                        unique = format!("{base}-{n}");
+                        *n += 1;
+                        if heading_ids.insert(unique.clone()) {
+                            break;
+                        }
+                    }
                 }
                 out.events.push(Event::Start(Tag::Heading {
                     level: *level,
@@ -777,14 +811,16 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// If the paragraph starting at `start` holds only `![…](quote:ID)`, the id
-/// and the index after the paragraph's end.
+/// If the paragraph (or tight list item) starting at `start` holds only
+/// `![…](quote:ID)`, the id and the index after its end. It stops at the
+/// first thing that is not the embed, so a list nested a thousand deep is
+/// not walked a thousand times.
 fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usize)> {
-    let end = find_end(events, start);
     let mut quote = None;
-    let mut depth = 0;
-    for e in &events[start + 1..end] {
+    let mut depth = 0usize;
+    for (i, e) in events.iter().enumerate().skip(start + 1) {
         match e {
+            Event::End(_) if depth == 0 => return quote.map(|q| (q, i + 1)),
             Event::Start(Tag::Image {
                 dest_url,
                 link_type:
@@ -797,8 +833,8 @@ fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usi
                 }
                 _ => return None,
             },
+            Event::Start(_) if depth == 0 => return None,
             Event::Start(_) => depth += 1,
-            Event::End(TagEnd::Image) if depth == 1 => depth -= 1,
             Event::End(_) => depth -= 1,
             Event::Text(t) if depth == 0 && !t.trim().is_empty() => return None,
             Event::Text(_) | Event::SoftBreak => {}
@@ -806,7 +842,7 @@ fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usi
             _ => return None,
         }
     }
-    quote.map(|q| (q, end + 1))
+    None
 }
 
 /// The index of the `End` matching the `Start` at `start`.
@@ -1084,6 +1120,17 @@ mod tests {
             .problems
             .is_empty());
         assert_eq!(scan("Ciao <script>alert(1)\n\nDopo.\n").problems.len(), 1);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_one_error_where_it_passes_the_limit() {
+        let ok = "* ".repeat(MAX_NESTING / 2 - 1) + "x\n";
+        assert!(scan(&ok).problems.is_empty());
+        for body in ["* ".repeat(100_000) + "x\n", "> ".repeat(100_000) + "x\n"] {
+            let s = scan(&body);
+            assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+            assert!(s.problems[0].offset < 2 * (MAX_NESTING + 1));
+        }
     }
 
     #[test]

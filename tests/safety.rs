@@ -827,3 +827,110 @@ fn base_urls_refuse_control_characters_queries_and_fragments() {
     }
     assert!(!Path::new(&out).exists());
 }
+
+// ---------------------------------------------------------------------------
+// Linear time and memory (the timings are in benches/hostile.sh)
+
+#[test]
+fn many_diagnostics_of_one_kind_are_grouped_and_verbose_shows_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    // 300 unknown actors on one long line: a window of the line each, ten shown.
+    let rel = set_body(&root, &format!("{}\n", "[x](actor:putn) ".repeat(300)));
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("error: unknown actor `putn`").count(),
+        10,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: … and 290 more of this kind: unknown actor `…` (300 in all; `--verbose` shows every one)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the build failed with 300 errors"));
+    assert!(
+        stderr.lines().all(|l| l.chars().count() < 200),
+        "a whole line quoted"
+    );
+    assert!(
+        !stderr.contains(&format!("{rel}:7:4795")),
+        "the last one is counted, not shown"
+    );
+    let (code, stderr) = run(
+        &root,
+        &["build", "--verbose", "--output", &out.display().to_string()],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(stderr.matches("error: unknown actor `putn`").count(), 300);
+    // Warnings too: 120 quotes without a citation.
+    let quotes: String = (0..120)
+        .map(|i| format!("  - {{id: q{i}, by: anna, text: \"t\"}}\n"))
+        .collect();
+    put(
+        &root,
+        "content/digests/2024/2024-01-01-d.md",
+        &format!("---\ntitle: \"Q\"\ndate: 2024-01-01\nstory: vertice\nactors: [anna]\nquotes:\n{quotes}---\nText.\n"),
+    );
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.matches("warning: quote `").count(), 10, "{stderr}");
+    assert!(
+        stderr.contains("warning: … and 110 more of this kind"),
+        "{stderr}"
+    );
+    let (_, stderr) = run(
+        &root,
+        &["build", "-v", "--output", &out.display().to_string()],
+    );
+    assert_eq!(stderr.matches("warning: quote `").count(), 120);
+    let (_, stderr) = run(&root, &["check", "--verbose"]);
+    assert_eq!(stderr.matches("warning: quote `").count(), 120, "{stderr}");
+}
+
+#[test]
+fn thousands_of_identical_headings_get_distinct_ids_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    set_body(
+        &root,
+        &format!("## same-2\n\n{}", "## same\n\n".repeat(2000)),
+    );
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(out.join("digests/2024-01-01-d/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let sel = scraper::Selector::parse("h2[id^=same]").unwrap();
+    let ids: Vec<&str> = doc
+        .select(&sel)
+        .filter_map(|h| h.value().attr("id"))
+        .collect();
+    let mut want = vec!["same-2".to_string(), "same".into(), "same-1".into()];
+    want.extend((3..=2000).map(|n| format!("same-{n}")));
+    assert_eq!(ids.len(), want.len());
+    let differ = ids.iter().zip(&want).position(|(a, b)| a != b);
+    assert_eq!(differ, None, "{:?}", differ.map(|i| (ids[i], &want[i])));
+}
+
+#[test]
+fn structure_nested_past_the_limit_is_an_error_where_it_passes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    let out = dir.path().join("public");
+    for body in ["* ".repeat(50_000) + "x\n", "> ".repeat(50_000) + "x\n"] {
+        let rel = set_body(&root, &body);
+        let (code, stderr) = build_into(&root, &out);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("nested more than 100 deep"), "{stderr}");
+        assert!(stderr.contains(&format!("--> {rel}:7:")), "{stderr}");
+    }
+    // Within the limit, it builds.
+    set_body(&root, &("* ".repeat(40) + "x\n"));
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -25,6 +25,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The text.
     pub text: String,
+    /// Its lines, indexed on the first diagnostic that needs a place.
+    lines: std::sync::OnceLock<crate::diagnostics::LineIndex>,
 }
 
 /// Where a YAML document sits inside its file.
@@ -67,6 +69,7 @@ impl SourceFile {
             .count()
                 + 1;
             loc.width = 1;
+            loc.caret = loc.column;
             loc.line_text = String::from_utf8_lossy(
                 bytes[offset - (loc.column - 1).min(offset)..]
                     .split(|&b| b == b'\n')
@@ -87,6 +90,7 @@ impl SourceFile {
         Ok(SourceFile {
             path: rel.to_path_buf(),
             text,
+            lines: Default::default(),
         })
     }
 
@@ -115,9 +119,19 @@ impl SourceFile {
         }
     }
 
+    fn lines(&self) -> &crate::diagnostics::LineIndex {
+        self.lines
+            .get_or_init(|| crate::diagnostics::LineIndex::new(&self.text))
+    }
+
     /// A place by byte offset and length.
     pub fn location(&self, offset: usize, len: usize) -> Location {
-        Location::at_offset(&self.path, &self.text, offset, len)
+        self.lines().at_offset(&self.path, &self.text, offset, len)
+    }
+
+    /// A place by 1-based line and column.
+    fn place(&self, line: usize, column: usize, width: usize) -> Location {
+        self.lines().at(&self.path, &self.text, line, column, width)
     }
 
     /// Where the value at `path` of the YAML document `span` is; the file
@@ -125,22 +139,29 @@ impl SourceFile {
     pub fn locate_yaml(&self, span: &YamlSpan, path: &[Seg<'_>]) -> Location {
         match yaml::locate(&self.text[span.range.clone()], path) {
             Some((line, column)) => self.yaml_place(span, line, column),
-            None => Location::at(&self.path, &self.text, span.first_line, 1, 3),
+            None => self.place(span.first_line, 1, 3),
         }
     }
 
     fn yaml_place(&self, span: &YamlSpan, line: usize, column: usize) -> Location {
         let line = span.first_line + line.max(1) - 1;
-        let text_line = self.text.lines().nth(line - 1).unwrap_or("");
-        let width = yaml::scalar_width(text_line, column);
-        Location::at(&self.path, &self.text, line, column, width)
+        let at = self.lines().offset(&self.text, line, column);
+        // The scalar from there; a value longer than this is underlined in part.
+        let rest = &self.text[at..];
+        let cut = (0..=rest.len().min(1024))
+            .rev()
+            .find(|&i| rest.is_char_boundary(i))
+            .unwrap_or(0);
+        let scalar = rest[..cut].split('\n').next().unwrap_or_default();
+        let width = yaml::scalar_width(scalar, 1);
+        self.place(line, column, width)
     }
 
     /// A YAML error of document `span` as a diagnostic; `what` names the
     /// document ("digest front matter").
     pub fn yaml_error(&self, e: YamlError, span: &YamlSpan, what: &'static str) -> Diagnostic {
         let location = if e.line == 0 {
-            Location::at(&self.path, &self.text, span.first_line, 1, 3)
+            self.place(span.first_line, 1, 3)
         } else {
             self.yaml_place(span, e.line, e.column)
         };
