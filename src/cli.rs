@@ -5,7 +5,8 @@
 //! in [`crate::term`].
 
 use crate::build::{build, BuildOptions};
-use crate::scaffold::{self, NewKind};
+use crate::entity::EntityKind;
+use crate::scaffold;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -112,7 +113,7 @@ enum Command {
     New {
         /// What to create.
         #[arg(value_enum)]
-        kind: NewKind,
+        kind: EntityKind,
         /// The id; default: the title, slugged (digests get the date in front: `2022-12-20-minsk`).
         #[arg(required_unless_present_any = ["title", "digest"])]
         id: Option<String>,
@@ -347,7 +348,7 @@ fn run(cli: Cli) -> i32 {
             Err(d) => fail(&mut stderr, d, colour),
         },
         Command::New {
-            kind: NewKind::Quote,
+            kind: EntityKind::Quote,
             root,
             digest,
             by,

@@ -1,8 +1,10 @@
 //! `site.yaml`: the site's configuration, checked and given defaults.
 
-use crate::content::fields::{check_lang, opt_lang, opt_text, Extra, Text};
-use crate::content::SourceFile;
 use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
+use crate::input::fields::{
+    check_http_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
+};
+use crate::input::SourceFile;
 use crate::yaml::{self, Seg};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -16,11 +18,11 @@ pub(crate) struct RawConfig {
     title: Text,
     /// The address the site is published at; required to build unless `--base-url` is given.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     base_url: Option<String>,
     /// BCP 47 language tag (`it`, `en`, `pt-BR`); default `en`.
     #[serde(default, deserialize_with = "opt_lang")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     language: Option<String>,
     /// The languages of a multilingual site (`[it, en]`): the first is the
     /// site's `language`; each other one gets its pages under `/<lang>/`.
@@ -28,11 +30,11 @@ pub(crate) struct RawConfig {
     languages: Option<Vec<Text>>,
     /// The site's description.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     description: Option<String>,
     /// A folder under `themes/`; default `default`.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     theme: Option<String>,
     /// The URL word of each section (`actors: attori`).
     #[serde(default)]
@@ -42,11 +44,11 @@ pub(crate) struct RawConfig {
     per_page: Option<usize>,
     /// The syntect theme for fenced code; default `base16-ocean.dark`.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     highlight_theme: Option<String>,
     /// IANA time zone for dates without a time (`Europe/Rome`); default `UTC`.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     timezone: Option<String>,
     /// Sanitise raw HTML in Markdown bodies.
     #[serde(default)]
@@ -56,7 +58,7 @@ pub(crate) struct RawConfig {
     feeds: Feeds,
     /// A free map handed to templates as is.
     #[serde(default)]
-    #[schemars(schema_with = "crate::content::fields::extra_schema")]
+    #[schemars(schema_with = "crate::input::fields::extra_schema")]
     extra: Extra,
 }
 
@@ -64,11 +66,11 @@ pub(crate) struct RawConfig {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPaths {
-    digests: Option<crate::content::fields::Id>,
-    actors: Option<crate::content::fields::Id>,
-    sources: Option<crate::content::fields::Id>,
-    stories: Option<crate::content::fields::Id>,
-    tags: Option<crate::content::fields::Id>,
+    digests: Option<Id>,
+    actors: Option<Id>,
+    sources: Option<Id>,
+    stories: Option<Id>,
+    tags: Option<Id>,
 }
 
 /// What feeds carry: `feeds: { content: full | summary, entity_content:
@@ -219,7 +221,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     let at = |key: &str| file.locate_yaml(&file.whole(), &[Seg::Key(key)]);
 
     let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
-        Some(url) => match crate::content::fields::check_http_url(&url) {
+        Some(url) => match check_http_url(&url) {
             Ok(()) => Some(if url.ends_with('/') {
                 url
             } else {
@@ -389,7 +391,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         timezone,
         safe_html: raw.safe_html,
         feeds: raw.feeds,
-        extra: crate::content::extra_to_json(raw.extra),
+        extra: extra_to_json(raw.extra),
         file,
     })
 }

@@ -241,7 +241,7 @@ pub enum Problem {
     #[error("does not match `{schema}`: {message}")]
     SchemaMismatch {
         /// The schema's file name.
-        schema: &'static str,
+        schema: String,
         /// The validator's message.
         message: String,
     },

@@ -2,7 +2,7 @@
 //! it. Unknown keys are rejected (`deny_unknown_fields`); `extra:` is the one
 //! free map.
 
-use super::fields::{
+use crate::input::fields::{
     extra_schema, opt_lang, opt_text, opt_text_schema, opt_wikidata, DateValue, Extra, HttpUrl, Id,
     Image, OneOrMany, Text,
 };

@@ -5,163 +5,18 @@
 //! to one file (bad YAML, bad ids, a `cite` naming no citation of the
 //! digest) are found here; problems across files are the index's.
 
-pub mod fields;
 pub mod frontmatter;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
-use crate::markdown::{self, BodyRef, RefKind};
-use crate::yaml::{self, Seg, YamlError, YamlErrorKind};
-use fields::{is_valid_id, suggest_id, Id};
+use crate::entity::EntityKind;
+use crate::input::fields::{is_valid_id, suggest_id, Id};
+use crate::input::{SourceFile, YamlSpan};
+use crate::markdown::{self, BodyRef};
+use crate::yaml::{self, Seg};
 use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
 use rayon::prelude::*;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
-
-/// A text file of the site, decoded: BOM removed, CRLF turned into LF.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to the site root.
-    pub path: PathBuf,
-    /// The text.
-    pub text: String,
-}
-
-/// Where a YAML document sits inside its file.
-#[derive(Debug, Clone)]
-pub struct YamlSpan {
-    /// Byte range of the YAML text in the file's text.
-    pub range: Range<usize>,
-    /// The file line (1-based) the YAML text starts on.
-    pub first_line: usize,
-}
-
-impl SourceFile {
-    /// Reads `root/rel`, checking UTF-8.
-    pub fn read(root: &Path, rel: &Path) -> Result<Self, Diagnostic> {
-        let bytes = std::fs::read(root.join(rel)).map_err(|e| {
-            Diagnostic::error(Problem::Io {
-                action: "read",
-                path: crate::diagnostics::display_path(rel),
-                reason: e.to_string(),
-            })
-        })?;
-        Self::from_bytes(rel, bytes)
-    }
-
-    /// Decodes bytes read from `rel`.
-    pub fn from_bytes(rel: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            let mut loc = Location::file(rel);
-            loc.line = line;
-            loc.column = String::from_utf8_lossy(
-                &bytes[bytes[..offset]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1)..offset],
-            )
-            .chars()
-            .count()
-                + 1;
-            loc.width = 1;
-            loc.line_text = String::from_utf8_lossy(
-                bytes[offset - (loc.column - 1).min(offset)..]
-                    .split(|&b| b == b'\n')
-                    .next()
-                    .unwrap_or_default(),
-            )
-            .into_owned();
-            Diagnostic::error(Problem::InvalidUtf8 { offset })
-                .at(loc)
-                .help("save the file as UTF-8")
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let text = if text.contains('\r') {
-            text.replace("\r\n", "\n")
-        } else {
-            text.to_string()
-        };
-        Ok(SourceFile {
-            path: rel.to_path_buf(),
-            text,
-        })
-    }
-
-    /// The whole file as one YAML document (`site.yaml`).
-    pub fn whole(&self) -> YamlSpan {
-        YamlSpan {
-            range: 0..self.text.len(),
-            first_line: 1,
-        }
-    }
-
-    /// A place by byte offset and length.
-    pub fn location(&self, offset: usize, len: usize) -> Location {
-        Location::at_offset(&self.path, &self.text, offset, len)
-    }
-
-    /// Where the value at `path` of the YAML document `span` is; the file
-    /// itself when it cannot be found.
-    pub fn locate_yaml(&self, span: &YamlSpan, path: &[Seg<'_>]) -> Location {
-        match yaml::locate(&self.text[span.range.clone()], path) {
-            Some((line, column)) => self.yaml_place(span, line, column),
-            None => Location::at(&self.path, &self.text, span.first_line, 1, 3),
-        }
-    }
-
-    fn yaml_place(&self, span: &YamlSpan, line: usize, column: usize) -> Location {
-        let line = span.first_line + line.max(1) - 1;
-        let text_line = self.text.lines().nth(line - 1).unwrap_or("");
-        let width = yaml::scalar_width(text_line, column);
-        Location::at(&self.path, &self.text, line, column, width)
-    }
-
-    /// A YAML error of document `span` as a diagnostic; `what` names the
-    /// document ("digest front matter").
-    pub fn yaml_error(&self, e: YamlError, span: &YamlSpan, what: &'static str) -> Diagnostic {
-        let location = if e.line == 0 {
-            Location::at(&self.path, &self.text, span.first_line, 1, 3)
-        } else {
-            self.yaml_place(span, e.line, e.column)
-        };
-        let diagnostic = match e.kind {
-            YamlErrorKind::Syntax(message) => {
-                Diagnostic::error(Problem::Yaml(message)).maybe_help(e.help.or_else(|| {
-                    location
-                        .line_text
-                        .contains('\t')
-                        .then(|| "YAML does not allow tabs for indentation: use spaces".into())
-                }))
-            }
-            YamlErrorKind::UnknownKey { key, expected } => {
-                let help =
-                    crate::diagnostics::did_you_mean(&key, expected.iter().map(String::as_str))
-                        .map(|d| format!("{d} (accepted keys: {})", expected.join(", ")))
-                        .unwrap_or_else(|| {
-                            format!(
-                                "accepted keys: {}; put your own fields under `extra:`",
-                                expected.join(", ")
-                            )
-                        });
-                // Nested maps have their own keys: name the one the key was found in.
-                let what = match expected.first().map(String::as_str) {
-                    Some("id") if expected.iter().any(|k| k == "by") => "a quote",
-                    Some("id") if expected.iter().any(|k| k == "url") => "a citation",
-                    _ => what,
-                };
-                Diagnostic::error(Problem::UnknownKey { key, what }).help(help)
-            }
-            YamlErrorKind::MissingKey(key) => Diagnostic::error(Problem::MissingKey { key, what }),
-            YamlErrorKind::Invalid(message) => {
-                Diagnostic::error(Problem::FrontMatter(message)).maybe_help(e.help)
-            }
-        };
-        diagnostic.at(location)
-    }
-}
 
 /// A loaded content file of some kind: its id, text, front matter and body facts.
 #[derive(Debug, Clone)]
@@ -227,7 +82,7 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Files that exist but failed to load, by the reference kind that
     /// names them and their id: references to them are not reported again.
-    pub broken: std::collections::HashSet<(RefKind, String)>,
+    pub broken: std::collections::HashSet<(EntityKind, String)>,
 }
 
 impl Content {
@@ -243,9 +98,9 @@ impl Content {
 
     /// Whether `id` of `kind` names a file that failed to load (a quote:
     /// whether any digest did, since its quotes are unknown).
-    pub fn is_broken(&self, kind: RefKind, id: &str) -> bool {
+    pub fn is_broken(&self, kind: EntityKind, id: &str) -> bool {
         match kind {
-            RefKind::Quote => self.broken.iter().any(|(k, _)| *k == RefKind::Digest),
+            EntityKind::Quote => self.broken.iter().any(|(k, _)| *k == EntityKind::Digest),
             _ => self.broken.contains(&(kind, id.to_string())),
         }
     }
@@ -262,35 +117,8 @@ pub struct Site {
     pub content: Content,
 }
 
-/// The kinds of content file, by the folder they live in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `content/digests/**/*.md`
-    Digest,
-    /// `content/actors/*.md`
-    Actor,
-    /// `content/sources/*.md`
-    Source,
-    /// `content/stories/*.md`
-    Story,
-    /// `content/pages/*.md`
-    Page,
-}
-
-impl Kind {
-    fn what(self) -> &'static str {
-        match self {
-            Kind::Digest => "digest front matter",
-            Kind::Actor => "actor front matter",
-            Kind::Source => "source front matter",
-            Kind::Story => "story front matter",
-            Kind::Page => "page front matter",
-        }
-    }
-}
-
 /// Finds the content files under `root/content`, sorted by path.
-fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(Kind, PathBuf)> {
+fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(EntityKind, PathBuf)> {
     let content = root.join("content");
     let mut found = Vec::new();
     if !content.is_dir() {
@@ -332,14 +160,11 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(Kind, PathBuf)> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         // parts[0] is "content".
-        let kind = match (parts.get(1).map(String::as_str), parts.len()) {
-            (Some("digests"), n) if n >= 3 => Some(Kind::Digest),
-            (Some("actors"), 3) => Some(Kind::Actor),
-            (Some("sources"), 3) => Some(Kind::Source),
-            (Some("stories"), 3) => Some(Kind::Story),
-            (Some("pages"), 3) => Some(Kind::Page),
-            _ => None,
-        };
+        // Only digests may sit in sub-folders of their folder.
+        let kind = EntityKind::FILES.into_iter().find(|k| {
+            parts.get(1).map(String::as_str) == k.folder()
+                && (parts.len() == 3 || (*k == EntityKind::Digest && parts.len() > 3))
+        });
         match kind {
             Some(kind) => found.push((kind, rel)),
             None => {
@@ -484,16 +309,10 @@ pub fn load_with(
         let loaded = std::sync::Arc::try_unwrap(loaded).unwrap_or_else(|shared| (*shared).clone());
         diags.extend(loaded.diags);
         if loaded.parsed.is_none() {
-            let ref_kind = match kind {
-                Kind::Digest => Some(RefKind::Digest),
-                Kind::Actor => Some(RefKind::Actor),
-                Kind::Source => Some(RefKind::Source),
-                Kind::Story => Some(RefKind::Story),
-                Kind::Page => None,
-            };
-            let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned());
-            if let (Some(k), Some(stem)) = (ref_kind, stem) {
-                content.broken.insert((k, stem));
+            if let Some(stem) = rel.file_stem() {
+                content
+                    .broken
+                    .insert((*kind, stem.to_string_lossy().into_owned()));
             }
         }
         match loaded.parsed {
@@ -513,7 +332,7 @@ pub fn load_with(
     (site, diags)
 }
 
-fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn load_file(root: &Path, kind: EntityKind, rel: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
     match std::fs::read(root.join(rel)) {
         Ok(bytes) => parse_file(kind, rel, bytes),
         Err(e) => {
@@ -530,20 +349,20 @@ fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagno
 /// Parses one content file of `kind` from its bytes, as a build does, and
 /// returns the problems found in it alone (what a fuzzer needs without a
 /// site on disk).
-pub fn check_bytes(kind: Kind, rel: &Path, bytes: Vec<u8>) -> Vec<Diagnostic> {
+pub fn check_bytes(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> Vec<Diagnostic> {
     parse_file(kind, rel, bytes).1
 }
 
 /// Parses one digest from its bytes, as a build does: the digest, or every
 /// problem found in it (`storia new quote` checks its edit with this).
 pub fn parse_digest(rel: &Path, bytes: Vec<u8>) -> Result<Digest, Vec<Diagnostic>> {
-    match parse_file(Kind::Digest, rel, bytes) {
+    match parse_file(EntityKind::Digest, rel, bytes) {
         (Some(Parsed::Digest(d)), diags) if !diags.iter().any(Diagnostic::is_error) => Ok(d),
         (_, diags) => Err(diags),
     }
 }
 
-fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let stem = rel
         .file_stem()
@@ -576,7 +395,7 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
             match yaml::parse::<$ty>(&file.text[matter_span.range.clone()]) {
                 Ok(m) => m,
                 Err(e) => {
-                    diags.push(file.yaml_error(e, &matter_span, kind.what()));
+                    diags.push(file.yaml_error(e, &matter_span, kind.front_matter()));
                     return (None, diags);
                 }
             }
@@ -610,7 +429,7 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
         }};
     }
     let parsed = match kind {
-        Kind::Digest => {
+        EntityKind::Digest => {
             let mut matter = parse_as!(DigestMatter);
             // Held for the whole build: without their growth slack.
             matter.quotes.shrink_to_fit();
@@ -619,12 +438,14 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
             check_digest(&digest, &mut diags);
             Parsed::Digest(digest)
         }
-        Kind::Actor => Parsed::Actor(entry!(parse_as!(ActorMatter))),
-        Kind::Source => Parsed::Source(entry!(parse_as!(SourceMatter))),
-        Kind::Story => Parsed::Story(entry!(parse_as!(StoryMatter))),
-        Kind::Page => Parsed::Page(entry!(parse_as!(PageMatter))),
+        EntityKind::Actor => Parsed::Actor(entry!(parse_as!(ActorMatter))),
+        EntityKind::Source => Parsed::Source(entry!(parse_as!(SourceMatter))),
+        EntityKind::Story => Parsed::Story(entry!(parse_as!(StoryMatter))),
+        EntityKind::Page => Parsed::Page(entry!(parse_as!(PageMatter))),
+        // They live inside digests: no file is one.
+        EntityKind::Quote | EntityKind::Citation => return (None, diags),
     };
-    if kind != Kind::Digest {
+    if kind != EntityKind::Digest {
         let entry_refs = match &parsed {
             Parsed::Actor(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
             Parsed::Source(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
@@ -633,7 +454,7 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
             Parsed::Digest(_) => Vec::new(),
         };
         for (r, loc) in entry_refs {
-            if r.kind == RefKind::Cite {
+            if r.kind == EntityKind::Citation {
                 diags.push(
                     Diagnostic::error(Problem::CiteOutsideDigest)
                         .at(loc)
@@ -756,7 +577,7 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
         }
     }
     for r in &d.refs {
-        if r.kind == RefKind::Cite && !citation_ids().any(|c| c == r.id) {
+        if r.kind == EntityKind::Citation && !citation_ids().any(|c| c == r.id) {
             diags.push(
                 Diagnostic::error(Problem::UnknownRef {
                     kind: "citation",
@@ -771,11 +592,4 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-}
-
-/// Converts a YAML `extra:` map to JSON for templates (`null` when absent).
-pub fn extra_to_json(extra: fields::Extra) -> serde_json::Value {
-    extra
-        .and_then(|v| serde_json::to_value(v).ok())
-        .unwrap_or(serde_json::Value::Object(Default::default()))
 }

@@ -413,6 +413,13 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
 /// A free map handed to templates as is.
 pub type Extra = Option<serde_yaml::Value>;
 
+/// Converts a YAML `extra:` map to JSON for templates (an empty map when absent).
+pub fn extra_to_json(extra: Extra) -> serde_json::Value {
+    extra
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or(serde_json::Value::Object(Default::default()))
+}
+
 /// The pattern every id matches, as the JSON Schemas state it.
 pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
 

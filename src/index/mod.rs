@@ -1,0 +1,83 @@
+//! Resolve: ids → a cross-link index.
+//!
+//! Every reference of the loaded content is resolved here, once, into typed
+//! indices: who said what, who appears where, what links to what. Later
+//! stages hold indices, never strings, so a resolved reference cannot be
+//! unresolved. Unknown ids, duplicates and links to drafts are reported all
+//! together, each at its place with a "did you mean" when one is close.
+//!
+//! [`nodes`] holds what the index is made of; [`resolve`] builds it in
+//! phases, one file each, in this order:
+//!
+//! 1. [`ids`]: every id of each kind, drafts included; duplicates, actor and
+//!    source clashes, page ids that take a reserved name.
+//! 2. [`lists`]: what gets published, sorted (digests newest first, the
+//!    rest by id), with the tables that look ids up.
+//! 3. [`quotes`]: the quotes of published digests, with their speakers.
+//! 4. [`digests`]: each digest's front-matter references (stories, actors,
+//!    speakers, outlets) and body references; its tags.
+//! 5. [`bodies`]: the body references of actors, sources, stories and
+//!    pages; backlinks.
+//! 6. [`tags`]: one tag per slug.
+//! 7. [`derive`]: the lists that follow (each actor's digests, co-actors,
+//!    main actors), with [`related`] digests.
+//! 8. [`languages`]: `languages:` and translation groups.
+//!
+//! [`restrict`] cuts the index to one language; [`warnings`] lists likely
+//! mistakes of a resolved index.
+
+mod bodies;
+mod derive;
+mod digests;
+mod ids;
+mod languages;
+mod lists;
+mod nodes;
+mod quotes;
+mod related;
+mod restrict;
+mod tags;
+mod warnings;
+
+pub use nodes::{
+    moment, ActorIx, ActorNode, DigestIx, DigestNode, Index, PageIx, PageNode, PageRef, QuoteIx,
+    QuoteNode, SourceIx, SourceNode, Speaker, StoryIx, StoryNode, TagIx, TagNode,
+};
+pub use warnings::likely_mistakes;
+
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+
+/// Builds the index; `drafts` includes draft digests and pages.
+pub fn resolve(site: &Site, drafts: bool) -> (Index<'_>, Diagnostics) {
+    let mut r = Resolver {
+        site,
+        drafts,
+        diags: Diagnostics::default(),
+    };
+    let all = r.check_unique();
+    r.check_pages();
+    let mut index = lists::published(site, drafts, &all);
+    quotes::add_quotes(&mut index, &all);
+    let tags = r.digests(&mut index, &all);
+    r.other_bodies(&mut index, &all);
+    tags::add_tags(&mut index, tags);
+    derive::derive(&mut index);
+    r.check_languages();
+    r.translations(&mut index, &all);
+    (index, r.diags)
+}
+
+/// What every phase that can find a problem shares.
+struct Resolver<'s> {
+    site: &'s Site,
+    drafts: bool,
+    diags: Diagnostics,
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, problem: Problem, at: Location, help: Option<String>) {
+        self.diags
+            .push(Diagnostic::error(problem).at(at).maybe_help(help));
+    }
+}
