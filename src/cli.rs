@@ -51,6 +51,10 @@ enum Command {
         /// Minify the HTML pages.
         #[arg(long)]
         minify: bool,
+        /// Replace an output folder outside the site that storia did not
+        /// write (its dot-entries, such as `.git`, are kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Build in memory and verify every internal link, anchor and asset.
     Check {
@@ -210,6 +214,7 @@ fn run(cli: Cli) -> i32 {
             timings,
             deny_warnings,
             minify,
+            force,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -219,6 +224,7 @@ fn run(cli: Cli) -> i32 {
                 drafts,
                 deny_warnings,
                 minify,
+                force,
             };
             let progress = crate::term::Progress::start("building", quiet);
             let result = build(&options);
@@ -284,6 +290,7 @@ fn run(cli: Cli) -> i32 {
                     drafts,
                     deny_warnings: false,
                     minify: false,
+                    force: false,
                 },
                 external,
                 timeout: std::time::Duration::from_secs(timeout),

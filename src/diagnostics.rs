@@ -210,13 +210,45 @@ pub enum Problem {
     /// A site.yaml value that is not acceptable.
     #[error("{0}")]
     Config(String),
-    /// An `--output` folder that would destroy the site.
+    /// An `--output` folder that would destroy the site or a stranger's files.
     #[error("refusing to write the output to `{path}`: {reason}")]
     BadOutput {
         /// The folder given.
         path: String,
         /// Why it is refused.
-        reason: &'static str,
+        reason: String,
+    },
+    /// A file `storia new` would create exists already.
+    #[error("refusing to write `{path}`: the file already exists")]
+    AlreadyExists {
+        /// The file, relative to the site root.
+        path: String,
+    },
+    /// A command-line value that is not acceptable (`--base-url`).
+    #[error("{0}")]
+    Usage(String),
+    /// A symlink in a source folder that leads out of the site.
+    #[error("`{path}` is a symlink to `{target}`, outside the site: refusing to read it")]
+    LinkOutOfSite {
+        /// The link, relative to the site root.
+        path: String,
+        /// Where it leads.
+        target: String,
+    },
+    /// A Markdown link whose target would run script (`javascript:`).
+    #[error("link to a `{scheme}:` URL: it would run code in the reader's browser")]
+    UnsafeLink {
+        /// The scheme as written, lower-cased.
+        scheme: String,
+    },
+    /// An HTML comment in a body that is never closed.
+    #[error("unclosed HTML comment: `<!--` without `-->` hides the rest of the page")]
+    UnclosedComment,
+    /// A control character that XML and HTML cannot carry.
+    #[error("control character {name} in the text")]
+    ControlCharacter {
+        /// `U+0007`, with its escape when it has one.
+        name: String,
     },
     /// An internal link or asset that leads nowhere in the built site.
     #[error("broken link `{url}`: {reason}")]
@@ -378,11 +410,13 @@ impl Diagnostic {
         self
     }
 
-    /// The exit code of this error: 3 when a file or folder could not be
-    /// read or written or the dev server cannot start, else 1 (the content,
-    /// the configuration or a template is wrong).
+    /// The exit code of this error: 2 for a usage error (an output folder
+    /// that may not be replaced, a bad `--base-url`), 3 when a file or
+    /// folder could not be read or written or the dev server cannot start,
+    /// else 1 (the content, the configuration or a template is wrong).
     pub fn exit_code(&self) -> i32 {
         match self.problem {
+            Problem::BadOutput { .. } | Problem::Usage(_) => 2,
             Problem::Io { .. } | Problem::Serve(_) => 3,
             _ => 1,
         }

@@ -26,6 +26,7 @@ pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod slug;
+pub mod sources;
 pub mod stats;
 pub mod term;
 pub mod theme;

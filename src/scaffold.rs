@@ -30,12 +30,14 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     {
         return Err(Diagnostic::error(Problem::BadOutput {
             path: display_path(dir),
-            reason: "it is not empty",
+            reason: "it is not empty".into(),
         })
         .help("give `storia init` a new folder"));
     }
-    let files: [(&str, &str); 5] = [
+    let files: [(&str, &str); 6] = [
         ("site.yaml", SITE_YAML),
+        // The output; storia leaves nothing else in the site.
+        (".gitignore", "/public/\n"),
         ("content/stories/example-story.md", "---\ntitle: \"An example story\"\nsummary: \"The story our digests follow.\"\n---\nWhat this story is about.\n"),
         ("content/actors/jane-doe.md", "---\nname: \"Jane Doe\"\nkind: person\nrole: \"Spokesperson\"\n---\nA short biography.\n"),
         ("content/sources/example-news.md", "---\nname: \"Example News\"\nkind: newspaper\nurl: https://example.org/\n---\nAn outlet we cite.\n"),
@@ -331,9 +333,8 @@ pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf,
 }
 
 fn exists(rel: &Path) -> Diagnostic {
-    Diagnostic::error(Problem::BadOutput {
+    Diagnostic::error(Problem::AlreadyExists {
         path: display_path(rel),
-        reason: "the file already exists",
     })
     .help("choose another id, or edit the existing file")
 }
