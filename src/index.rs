@@ -463,6 +463,8 @@ impl<'s> Resolver<'s> {
         let tz = site.config.timezone;
         let all = self.check_unique();
         self.check_pages();
+        self.diags
+            .extend(crate::menu::check_pages(site, self.drafts));
 
         // Sorted lists of what gets published.
         let drafts = self.drafts;

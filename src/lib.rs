@@ -16,6 +16,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod index;
 pub mod markdown;
+pub mod menu;
 pub mod output;
 pub mod render;
 pub mod scaffold;
