@@ -56,6 +56,10 @@ pub(crate) struct RawConfig {
     /// What the Atom feeds carry.
     #[serde(default)]
     feeds: Feeds,
+    /// Navigation entries after the theme's sections: plain pages' ids, or
+    /// `{title, url}` links.
+    #[serde(default)]
+    menu: Vec<crate::menu::RawMenuEntry>,
     /// A free map handed to templates as is.
     #[serde(default)]
     #[schemars(schema_with = "crate::input::fields::extra_schema")]
@@ -179,6 +183,8 @@ pub struct Config {
     pub safe_html: bool,
     /// What feeds carry.
     pub feeds: Feeds,
+    /// Navigation entries (`menu:`), in order.
+    pub menu: Vec<crate::menu::MenuItem>,
     /// Free map for templates.
     pub extra: serde_json::Value,
     /// The file, kept to point at values found wrong later (unknown theme).
@@ -313,6 +319,16 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         }
     }
 
+    let menu = crate::menu::check_entries(
+        raw.menu,
+        |i, key| {
+            let mut path = vec![Seg::Key("menu"), Seg::Index(i)];
+            path.extend(key.map(Seg::Key));
+            file.locate_yaml(&file.whole(), &path)
+        },
+        &mut errors,
+    );
+
     let listed_empty = raw.languages.as_ref().is_some_and(Vec::is_empty);
     let declared: Vec<String> = raw
         .languages
@@ -391,6 +407,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         timezone,
         safe_html: raw.safe_html,
         feeds: raw.feeds,
+        menu,
         extra: extra_to_json(raw.extra),
         file,
     })

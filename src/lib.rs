@@ -20,6 +20,7 @@ pub mod entity;
 pub mod index;
 pub mod input;
 pub mod markdown;
+pub mod menu;
 pub mod output;
 pub mod render;
 pub mod scaffold;

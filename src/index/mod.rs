@@ -57,6 +57,7 @@ pub fn resolve(site: &Site, drafts: bool) -> (Index<'_>, Diagnostics) {
     };
     let all = r.check_unique();
     r.check_pages();
+    r.diags.extend(crate::menu::check_pages(site, drafts));
     let mut index = lists::published(site, drafts, &all);
     quotes::add_quotes(&mut index, &all);
     let tags = r.digests(&mut index, &all);
