@@ -135,7 +135,10 @@ fn run(
     diagnostics.extend(resolve_diags.sorted());
     timings.resolve = started.elapsed();
     let theme = match crate::theme::Theme::find(&site.root, &site.config.theme, &site.config) {
-        Ok(t) => Some(t),
+        Ok(t) => {
+            diagnostics.extend(t.problems());
+            Some(t)
+        }
         Err(d) => {
             diagnostics.push(d);
             None

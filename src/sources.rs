@@ -29,8 +29,9 @@ pub struct Walk {
     /// links: `content/digests/a.md` when `content/digests` is a link),
     /// sorted by path within each folder.
     pub files: Vec<PathBuf>,
-    /// The real paths that followed symlinks lead to.
-    pub linked: Vec<PathBuf>,
+    /// The symlinks followed (relative to the site root, as reached) and
+    /// the real paths they lead to.
+    pub linked: Vec<(PathBuf, PathBuf)>,
     /// Links refused, broken links, loops, unreadable folders.
     pub problems: Vec<Diagnostic>,
 }
@@ -95,18 +96,29 @@ impl Walker<'_> {
             }
         };
         if !real.starts_with(&self.root_real) {
+            // Name the link itself, which may be a folder on the way (`themes/x`).
+            let link = rel
+                .ancestors()
+                .filter(|a| !a.as_os_str().is_empty())
+                .filter(|a| {
+                    std::fs::symlink_metadata(self.root.join(a))
+                        .is_ok_and(|m| m.file_type().is_symlink())
+                })
+                .last()
+                .unwrap_or(rel);
+            let target = std::fs::canonicalize(self.root.join(link)).unwrap_or(real);
             walk.problems.push(
                 Diagnostic::error(Problem::LinkOutOfSite {
-                    path: display_path(rel),
-                    target: display_path(&real),
+                    path: display_path(link),
+                    target: display_path(&target),
                 })
-                .at(Location::file(rel))
+                .at(Location::file(link))
                 .help("copy what it points to into the site's folder, or make the link point inside the site"),
             );
             return None;
         }
         if is_link {
-            walk.linked.push(real.clone());
+            walk.linked.push((rel.to_path_buf(), real.clone()));
         }
         Some(real)
     }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Writes `text` to `root/rel`, creating folders.
@@ -387,4 +387,162 @@ fn storia_init_writes_a_gitignore_for_the_output() {
     assert_eq!(code, 0, "{stderr}");
     let ignore = std::fs::read_to_string(dir.path().join("site/.gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "/public/"), "{ignore}");
+}
+
+// ---------------------------------------------------------------------------
+// Paths out of the site
+
+/// Builds `root` into `out` beside it: exit code and diagnostics.
+fn build_into(root: &Path, out: &Path) -> (i32, String) {
+    run(root, &["build", "--output", &out.display().to_string()])
+}
+
+#[test]
+fn a_symlink_leading_out_of_the_site_is_refused_in_every_source_folder() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("outside");
+    put(&secret, "passwd", "root:x:0:0\n");
+    put(
+        &secret,
+        "2024-02-01-x.md",
+        "---\ntitle: \"Secret\"\ndate: 2024-02-01\n---\nroot:x:0:0\n",
+    );
+    put(&secret, "base.html", "root:x:0:0 {{ page.title }}\n");
+    put(&secret, "it.yaml", "quotes: \"root:x:0:0\"\n");
+    put(&secret, "dir/passwd", "root:x:0:0\n");
+    let cases: [(&str, PathBuf); 9] = [
+        ("static/passwd.txt", secret.join("passwd")),
+        ("static/etc", secret.join("dir")),
+        (
+            "content/digests/2024/2024-02-01-x.md",
+            secret.join("2024-02-01-x.md"),
+        ),
+        ("content/pages", secret.join("dir")),
+        ("templates/base.html", secret.join("base.html")),
+        ("i18n/it.yaml", secret.join("it.yaml")),
+        ("themes/mine/static/passwd.txt", secret.join("passwd")),
+        ("themes/other", secret.join("dir")),
+        ("static", secret.join("dir")),
+    ];
+    for (link, target) in cases {
+        let root = dir.path().join("site");
+        let _ = std::fs::remove_dir_all(&root);
+        site(&root);
+        if link == "static" {
+            std::fs::remove_dir_all(root.join("static")).unwrap();
+        }
+        std::fs::create_dir_all(root.join(link).parent().unwrap()).unwrap();
+        symlink(&target, root.join(link)).unwrap();
+        if link.starts_with("themes/") {
+            let theme = link.split('/').nth(1).unwrap();
+            let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+            std::fs::write(root.join("site.yaml"), format!("{yaml}theme: {theme}\n")).unwrap();
+        }
+        let out = dir.path().join("public");
+        let (code, stderr) = build_into(&root, &out);
+        assert_eq!(code, 1, "{link}: {stderr}");
+        let said = format!("`{link}` is a symlink to `");
+        assert!(
+            stderr.contains(&said) && stderr.contains("outside the site"),
+            "{link}: no refusal in:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("--> {link}\n")),
+            "{link}: not placed:\n{stderr}"
+        );
+        assert!(!out.exists(), "{link}: a refused build wrote output");
+    }
+}
+
+#[test]
+fn a_symlinked_folder_inside_the_site_is_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    // The digests live elsewhere in the site; content/digests points at them.
+    std::fs::rename(root.join("content/digests"), root.join("archive")).unwrap();
+    symlink("../archive", root.join("content/digests")).unwrap();
+    put(
+        &root,
+        "assets/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    symlink("../assets", root.join("static/img")).unwrap();
+    symlink("../assets/logo.svg", root.join("static/logo.svg")).unwrap();
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.join("digests/2024-01-01-d/index.html").is_file(),
+        "{stderr}"
+    );
+    assert!(out.join("digests/2024-01-02-d/index.html").is_file());
+    assert!(out.join("img/logo.svg").is_file() && out.join("logo.svg").is_file());
+}
+
+#[test]
+fn broken_symlinks_and_loops_are_reported_never_skipped_in_silence() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    symlink(
+        "missing.md",
+        root.join("content/digests/2024/2024-01-05-gone.md"),
+    )
+    .unwrap();
+    symlink("..", root.join("static/css/up")).unwrap();
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning: `content/digests/2024/2024-01-05-gone.md` is a broken symlink"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: `static/css/up` is a symlink loop"),
+        "{stderr}"
+    );
+    let (code, stderr) = run(
+        &root,
+        &[
+            "build",
+            "--deny-warnings",
+            "--output",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+}
+
+#[test]
+fn the_theme_is_a_name_under_themes_never_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    put(dir.path(), "outside/templates/base.html", "stolen\n");
+    for theme in [
+        "../../outside",
+        "../outside",
+        "/etc",
+        ".hidden",
+        "a/b",
+        "..\\\\x",
+    ] {
+        let _ = std::fs::remove_dir_all(&root);
+        site(&root);
+        let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+        std::fs::write(
+            root.join("site.yaml"),
+            format!("{yaml}theme: \"{theme}\"\n"),
+        )
+        .unwrap();
+        let out = dir.path().join("public");
+        let (code, stderr) = build_into(&root, &out);
+        assert_eq!(code, 1, "{theme}: {stderr}");
+        assert!(stderr.contains("is not a theme name"), "{theme}: {stderr}");
+        assert!(stderr.contains("--> site.yaml:3:8"), "{theme}: {stderr}");
+        assert!(!out.exists());
+    }
 }

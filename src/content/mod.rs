@@ -117,44 +117,20 @@ pub struct Site {
     pub content: Content,
 }
 
-/// Finds the content files under `root/content`, sorted by path.
+/// Finds the content files under `root/content`, sorted by path. Symlinks
+/// are followed while they stay inside the site ([`crate::sources`]).
 fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(EntityKind, PathBuf)> {
-    let content = root.join("content");
     let mut found = Vec::new();
-    if !content.is_dir() {
-        return found;
-    }
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map_or_else(|| "content".into(), crate::diagnostics::display_path);
-                diags.push(Diagnostic::error(Problem::Io {
-                    action: "read",
-                    path,
-                    reason: e.to_string(),
-                }));
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        let is_file = entry.file_type().is_file()
-            || (entry.file_type().is_symlink() && entry.path().is_file());
-        if !is_file || is_ignored(&name) {
+    let walk = crate::sources::walk(root, Path::new("content"));
+    diags.extend(walk.problems);
+    for rel in walk.files {
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if is_ignored(&name) {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let rel = rel.to_path_buf();
         let parts: Vec<String> = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -188,10 +164,6 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(EntityKind, PathBuf)> 
         }
     }
     found
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
 }
 
 /// Hidden files, editor leftovers and other extensions are not content.

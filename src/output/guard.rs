@@ -45,19 +45,19 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Dia
             OWN_FOLDER,
         );
     }
-    for (name, source) in sources(root) {
+    for (what, source) in sources(root, &site) {
         let inside =
             real.starts_with(&source) || id_of(&source).is_some_and(|id| out_ids.contains(&id));
         if inside {
             let reason = if real == source {
-                format!("it is the site's `{name}`")
+                format!("it is {what}")
             } else {
-                format!("it is inside the site's `{name}`")
+                format!("it is inside {what}")
             };
             return refuse(reason, OWN_FOLDER);
         }
         if holds(&real, &source) {
-            return refuse(format!("it holds the site's `{name}`"), OWN_FOLDER);
+            return refuse(format!("it holds {what}"), OWN_FOLDER);
         }
     }
     if let Ok(rel) = real.strip_prefix(&site) {
@@ -104,25 +104,28 @@ pub fn check_output(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Dia
     Ok(real)
 }
 
-/// The site's sources that exist, by name, at their real paths; then what
-/// the symlinks inside its source folders lead to.
-fn sources(root: &Path) -> Vec<(String, PathBuf)> {
+/// The site's sources that exist, each said as a refusal names it, at
+/// their real paths; then what the symlinks inside its source folders
+/// lead to.
+fn sources(root: &Path, site: &Path) -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
     for name in SOURCES {
         let path = root.join(name);
         if std::fs::symlink_metadata(&path).is_err() {
             continue;
         }
+        let slash = if path.is_dir() { "/" } else { "" };
         if let Ok(real) = real_path(&path) {
-            found.push((
-                format!("{name}{}", if path.is_dir() { "/" } else { "" }),
-                real,
-            ));
+            found.push((format!("the site's `{name}{slash}`"), real));
         }
         if path.is_dir() {
-            for linked in crate::sources::walk(root, Path::new(name)).linked {
-                let shown = format!("{name}/ (through a symlink to `{}`)", display_path(&linked));
-                found.push((shown, linked));
+            for (link, target) in crate::sources::walk(root, Path::new(name)).linked {
+                let shown = display_path(target.strip_prefix(site).unwrap_or(&target));
+                let what = format!(
+                    "`{shown}`, where the site's `{}` leads",
+                    display_path(&link)
+                );
+                found.push((what, target));
             }
         }
     }
