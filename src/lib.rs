@@ -27,6 +27,7 @@ pub mod schema;
 pub mod serve;
 pub mod slug;
 pub mod stats;
+pub mod suggest;
 pub mod term;
 pub mod theme;
 pub mod yaml;
