@@ -1,10 +1,11 @@
 //! `site.yaml`: the site's configuration, checked and given defaults.
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::input::fields::{
     check_http_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
 };
 use crate::input::SourceFile;
+use crate::suggest::did_you_mean;
 use crate::yaml::{self, Seg};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -194,7 +195,7 @@ pub struct Config {
 impl Config {
     /// Where a key's value sits in `site.yaml`.
     pub fn locate(&self, key: &str) -> Location {
-        self.file.locate_yaml(&self.file.whole(), &[Seg::Key(key)])
+        self.file.locate_yaml(&[Seg::Key(key)])
     }
 }
 
@@ -221,10 +222,10 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     let file = SourceFile::read(root, rel).map_err(|d| vec![d])?;
     let raw: RawConfig = match yaml::parse(&file.text) {
         Ok(raw) => raw,
-        Err(e) => return Err(vec![file.yaml_error(e, &file.whole(), "site.yaml")]),
+        Err(e) => return Err(vec![file.yaml_error(e, "site.yaml")]),
     };
     let mut errors = Vec::new();
-    let at = |key: &str| file.locate_yaml(&file.whole(), &[Seg::Key(key)]);
+    let at = |key: &str| file.locate_yaml(&[Seg::Key(key)]);
 
     let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
         Some(url) => match check_http_url(&url) {
@@ -286,7 +287,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             Diagnostic::error(Problem::Config(
                 "`feeds.entries` must be at least 1: feeds would be empty".into(),
             ))
-            .at(file.locate_yaml(&file.whole(), &[Seg::Key("feeds"), Seg::Key("entries")]))
+            .at(file.locate_yaml(&[Seg::Key("feeds"), Seg::Key("entries")]))
             .help(format!("the default is {}", default_feed_entries())),
         );
     }
@@ -307,14 +308,14 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
                 Diagnostic::error(Problem::Config(format!(
                     "`paths.{key}` and `paths.{other}` are both `{word}`: each section needs its own word"
                 )))
-                .at(file.locate_yaml(&file.whole(), &[Seg::Key("paths"), Seg::Key(key)])),
+                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
             );
         } else if RESERVED_WORDS.contains(word) {
             errors.push(
                 Diagnostic::error(Problem::Config(format!(
                     "`paths.{key}` cannot be `{word}`: that name is used by the site itself"
                 )))
-                .at(file.locate_yaml(&file.whole(), &[Seg::Key("paths"), Seg::Key(key)])),
+                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
             );
         }
     }
@@ -341,8 +342,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         .language
         .or_else(|| declared.first().cloned())
         .unwrap_or_else(|| "en".into());
-    let at_language =
-        |i: usize| file.locate_yaml(&file.whole(), &[Seg::Key("languages"), Seg::Index(i)]);
+    let at_language = |i: usize| file.locate_yaml(&[Seg::Key("languages"), Seg::Index(i)]);
     if listed_empty {
         errors.push(
             Diagnostic::error(Problem::Config("`languages` is empty".into()))

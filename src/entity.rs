@@ -93,19 +93,6 @@ impl EntityKind {
         self.folder().map(|f| format!("content/{f}/{files}"))
     }
 
-    /// What its front matter is called in diagnostics.
-    pub fn front_matter(self) -> &'static str {
-        match self {
-            EntityKind::Digest => "digest front matter",
-            EntityKind::Actor => "actor front matter",
-            EntityKind::Source => "source front matter",
-            EntityKind::Story => "story front matter",
-            EntityKind::Page => "page front matter",
-            EntityKind::Quote => "a quote",
-            EntityKind::Citation => "a citation",
-        }
-    }
-
     /// Splits a link destination `actor:putin` into the kind and the id.
     pub fn parse_reference(dest: &str) -> Option<(EntityKind, &str)> {
         let (scheme, id) = dest.split_once(':')?;

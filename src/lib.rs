@@ -29,6 +29,7 @@ pub mod serve;
 pub mod slug;
 pub mod sources;
 pub mod stats;
+pub mod suggest;
 pub mod term;
 pub mod theme;
 pub mod yaml;

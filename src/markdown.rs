@@ -273,7 +273,7 @@ fn record_link(
             && !WEB_SCHEMES.contains(&lower.as_str())
         {
             let kinds = EntityKind::REFERENCES.map(EntityKind::scheme);
-            if let Some(help) = crate::diagnostics::did_you_mean(&lower, kinds) {
+            if let Some(help) = crate::suggest::did_you_mean(&lower, kinds) {
                 let (offset, _) = id_position(body, range, dest, dest);
                 out.problems.push(ScanProblem {
                     offset,

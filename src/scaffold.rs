@@ -5,9 +5,10 @@
 //! bytes).
 
 use crate::content::{Content, Entry};
-use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Problem};
+use crate::diagnostics::{display_path, Diagnostic, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::{is_valid_id, DateValue};
+use crate::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
 
 fn io(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic {

@@ -11,12 +11,14 @@ use crate::config::RawConfig;
 use crate::content::frontmatter::{
     ActorMatter, CitationMatter, DigestMatter, PageMatter, QuoteMatter, SourceMatter, StoryMatter,
 };
+use crate::content::reader::Matter;
 use crate::content::{Content, Entry, Site};
 use crate::diagnostics::{display_path, Diagnostic, Location, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::one_or_many;
-use crate::input::{SourceFile, YamlSpan};
+use crate::input::SourceFile;
 use crate::yaml::Seg;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -62,21 +64,26 @@ impl SchemaKind {
     /// The generic schema: the rules, without any site's ids.
     pub fn schema(self) -> Value {
         let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-        let schema = match self {
-            SchemaKind::Site => generator.into_root_schema_for::<RawConfig>(),
+        fn of<M: Matter + JsonSchema>(generator: SchemaGenerator) -> (Schema, String) {
+            (
+                generator.into_root_schema_for::<M>(),
+                format!("storia {}", M::WHAT),
+            )
+        }
+        let (schema, title) = match self {
+            SchemaKind::Site => (
+                generator.into_root_schema_for::<RawConfig>(),
+                "site.yaml".to_string(),
+            ),
             SchemaKind::FrontMatter(kind) => match kind {
-                EntityKind::Digest => generator.into_root_schema_for::<DigestMatter>(),
-                EntityKind::Actor => generator.into_root_schema_for::<ActorMatter>(),
-                EntityKind::Source => generator.into_root_schema_for::<SourceMatter>(),
-                EntityKind::Story => generator.into_root_schema_for::<StoryMatter>(),
-                EntityKind::Page => generator.into_root_schema_for::<PageMatter>(),
-                EntityKind::Quote => generator.into_root_schema_for::<QuoteMatter>(),
-                EntityKind::Citation => generator.into_root_schema_for::<CitationMatter>(),
+                EntityKind::Digest => of::<DigestMatter>(generator),
+                EntityKind::Actor => of::<ActorMatter>(generator),
+                EntityKind::Source => of::<SourceMatter>(generator),
+                EntityKind::Story => of::<StoryMatter>(generator),
+                EntityKind::Page => of::<PageMatter>(generator),
+                EntityKind::Quote => of::<QuoteMatter>(generator),
+                EntityKind::Citation => of::<CitationMatter>(generator),
             },
-        };
-        let title = match self {
-            SchemaKind::Site => "site.yaml".to_string(),
-            SchemaKind::FrontMatter(kind) => format!("storia {}", kind.front_matter()),
         };
         let mut value = schema.to_value();
         if let Some(map) = value.as_object_mut() {
@@ -259,8 +266,8 @@ impl Checker {
     }
 
     /// The problems of one YAML document of `file`, as diagnostics.
-    fn diagnostics(&self, file: &SourceFile, span: &YamlSpan) -> Vec<Diagnostic> {
-        self.problems(&file.text[span.range.clone()])
+    fn diagnostics(&self, file: &SourceFile) -> Vec<Diagnostic> {
+        self.problems(file.yaml())
             .into_iter()
             .map(|(path, message)| {
                 let segs: Vec<Seg<'_>> = path
@@ -270,7 +277,7 @@ impl Checker {
                         PathStep::Index(i) => Seg::Index(*i),
                     })
                     .collect();
-                let at: Location = file.locate_yaml(span, &segs);
+                let at: Location = file.locate_yaml(&segs);
                 Diagnostic::error(Problem::SchemaMismatch {
                     schema: self.kind.file_name(),
                     message,
@@ -296,13 +303,13 @@ pub enum PathStep {
 /// this keeps what editors are told and what builds accept from drifting.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
     fn each<M>(checker: &Checker, entries: &[Entry<M>], out: &mut Vec<Diagnostic>) {
-        for e in entries {
-            out.extend(checker.diagnostics(&e.file, &e.matter_span));
+        // Front matter with errors was reported while loading, each once.
+        for e in entries.iter().filter(|e| !e.damaged) {
+            out.extend(checker.diagnostics(&e.file));
         }
     }
     let c = &site.content;
-    let mut out =
-        Checker::new(SchemaKind::Site).diagnostics(&site.config.file, &site.config.file.whole());
+    let mut out = Checker::new(SchemaKind::Site).diagnostics(&site.config.file);
     each(
         &Checker::new(SchemaKind::FrontMatter(EntityKind::Digest)),
         &c.digests,

@@ -2,7 +2,8 @@
 //! the site, then its theme folder, then the `default` theme built into the
 //! binary (so `storia init` and a site without `themes/` work anywhere).
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Problem};
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::suggest::did_you_mean;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -6,16 +6,18 @@
 //! digest) are found here; problems across files are the index's.
 
 pub mod frontmatter;
+pub mod reader;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::{is_valid_id, suggest_id, Id};
-use crate::input::{SourceFile, YamlSpan};
+use crate::input::SourceFile;
 use crate::markdown::{self, BodyRef};
 use crate::yaml::{self, Seg};
 use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
 use rayon::prelude::*;
+use reader::{FieldProblem, Matter};
 use std::path::{Path, PathBuf};
 
 /// A loaded content file of some kind: its id, text, front matter and body facts.
@@ -23,12 +25,13 @@ use std::path::{Path, PathBuf};
 pub struct Entry<M> {
     /// The id (file stem).
     pub id: Id,
-    /// The file.
+    /// The file; its YAML document is the front matter.
     pub file: SourceFile,
-    /// Where the front matter is.
-    pub matter_span: YamlSpan,
-    /// The parsed front matter.
+    /// The front matter, as far as it could be read.
     pub matter: M,
+    /// The front matter had errors, reported while loading: the values
+    /// that failed hold placeholders (an empty id, no date).
+    pub damaged: bool,
     /// Byte offset of the body in the file's text.
     pub body_start: usize,
     /// References written in the body.
@@ -47,7 +50,7 @@ impl<M> Entry<M> {
 
     /// Where the front-matter value at `path` is.
     pub fn locate(&self, path: &[Seg<'_>]) -> Location {
-        self.file.locate_yaml(&self.matter_span, path)
+        self.file.locate_yaml(path)
     }
 
     /// Where a body reference is.
@@ -80,8 +83,9 @@ pub struct Content {
     pub stories: Vec<Story>,
     /// Plain pages, drafts included.
     pub pages: Vec<Page>,
-    /// Files that exist but failed to load, by the reference kind that
-    /// names them and their id: references to them are not reported again.
+    /// Files that failed to load, or whose front matter had errors, by kind
+    /// and id: references to them, or to what they define (quotes), are
+    /// not reported again.
     pub broken: std::collections::HashSet<(EntityKind, String)>,
 }
 
@@ -194,6 +198,18 @@ enum Parsed {
     Page(Page),
 }
 
+impl Parsed {
+    fn damaged(&self) -> bool {
+        match self {
+            Parsed::Digest(e) => e.damaged,
+            Parsed::Actor(e) => e.damaged,
+            Parsed::Source(e) => e.damaged,
+            Parsed::Story(e) => e.damaged,
+            Parsed::Page(e) => e.damaged,
+        }
+    }
+}
+
 /// Loads the whole site: `site.yaml`, then every content file in parallel.
 pub fn load(root: &Path, base_url_override: Option<&str>) -> (Option<Site>, Diagnostics) {
     load_with(root, base_url_override, None)
@@ -280,7 +296,7 @@ pub fn load_with(
         // Without a cache nothing else holds it: no copy at all.
         let loaded = std::sync::Arc::try_unwrap(loaded).unwrap_or_else(|shared| (*shared).clone());
         diags.extend(loaded.diags);
-        if loaded.parsed.is_none() {
+        if loaded.parsed.as_ref().is_none_or(Parsed::damaged) {
             if let Some(stem) = rel.file_stem() {
                 content
                     .broken
@@ -351,28 +367,18 @@ fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, 
         }
         diags.push(d);
     }
-    let file = match SourceFile::from_bytes(rel, bytes) {
+    let mut file = match SourceFile::from_bytes(rel, bytes) {
         Ok(f) => f,
         Err(d) => {
             diags.push(d);
             return (None, diags);
         }
     };
-    let Some((matter_span, body_start)) = split_front_matter(&file, &mut diags) else {
+    let Some((yaml, body_start)) = split_front_matter(&file, &mut diags) else {
         return (None, diags);
     };
-    let id = Id(stem);
-    macro_rules! parse_as {
-        ($ty:ty) => {
-            match yaml::parse::<$ty>(&file.text[matter_span.range.clone()]) {
-                Ok(m) => m,
-                Err(e) => {
-                    diags.push(file.yaml_error(e, &matter_span, kind.front_matter()));
-                    return (None, diags);
-                }
-            }
-        };
-    }
+    file.set_yaml(yaml, 2);
+    // The body is scanned even when the front matter cannot be read.
     let scan = markdown::scan(&file.text[body_start..]);
     for p in &scan.problems {
         diags.push(
@@ -381,39 +387,25 @@ fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, 
                 .maybe_help(p.help.clone()),
         );
     }
-    macro_rules! entry {
-        ($matter:expr) => {{
-            let matter = $matter;
-            Entry {
-                id,
-                file,
-                matter_span,
-                matter,
-                body_start,
-                refs: {
-                    let mut refs = scan.refs;
-                    refs.shrink_to_fit();
-                    refs
-                },
-                first_paragraph: scan.first_paragraph,
-                words: scan.words,
-            }
-        }};
-    }
+    let parts = Parts {
+        id: Id(stem),
+        file,
+        body_start,
+        scan,
+    };
     let parsed = match kind {
         EntityKind::Digest => {
-            let mut matter = parse_as!(DigestMatter);
+            let mut digest: Digest = parts.entry(&mut diags);
             // Held for the whole build: without their growth slack.
-            matter.quotes.shrink_to_fit();
-            matter.sources.shrink_to_fit();
-            let digest = entry!(matter);
+            digest.matter.quotes.shrink_to_fit();
+            digest.matter.sources.shrink_to_fit();
             check_digest(&digest, &mut diags);
             Parsed::Digest(digest)
         }
-        EntityKind::Actor => Parsed::Actor(entry!(parse_as!(ActorMatter))),
-        EntityKind::Source => Parsed::Source(entry!(parse_as!(SourceMatter))),
-        EntityKind::Story => Parsed::Story(entry!(parse_as!(StoryMatter))),
-        EntityKind::Page => Parsed::Page(entry!(parse_as!(PageMatter))),
+        EntityKind::Actor => Parsed::Actor(parts.entry(&mut diags)),
+        EntityKind::Source => Parsed::Source(parts.entry(&mut diags)),
+        EntityKind::Story => Parsed::Story(parts.entry(&mut diags)),
+        EntityKind::Page => Parsed::Page(parts.entry(&mut diags)),
         // They live inside digests: no file is one.
         EntityKind::Quote | EntityKind::Citation => return (None, diags),
     };
@@ -438,8 +430,65 @@ fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, 
     (Some(parsed), diags)
 }
 
-/// Finds the front matter between the first two `---` lines.
-fn split_front_matter(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(YamlSpan, usize)> {
+/// A content file with its front matter found and its body scanned.
+struct Parts {
+    id: Id,
+    file: SourceFile,
+    body_start: usize,
+    scan: markdown::BodyScan,
+}
+
+impl Parts {
+    /// The entry, its front matter read field by field: every problem of
+    /// it goes to `diags`; YAML that does not parse leaves placeholders.
+    fn entry<M: Matter>(self, diags: &mut Vec<Diagnostic>) -> Entry<M> {
+        let file = self.file;
+        let (matter, damaged) = match yaml::parse_value(file.yaml()) {
+            Ok(value) => {
+                let (matter, problems) = reader::read::<M>(&value);
+                let damaged = !problems.is_empty();
+                diags.extend(problems.iter().map(|p| field_diagnostic(&file, p)));
+                (matter, damaged)
+            }
+            Err(e) => {
+                diags.push(file.yaml_error(e, M::WHAT));
+                (reader::placeholder(), true)
+            }
+        };
+        let mut refs = self.scan.refs;
+        refs.shrink_to_fit();
+        Entry {
+            id: self.id,
+            file,
+            matter,
+            damaged,
+            body_start: self.body_start,
+            refs,
+            first_paragraph: self.scan.first_paragraph,
+            words: self.scan.words,
+        }
+    }
+}
+
+/// A problem of the front matter, placed at its value (or key).
+fn field_diagnostic(file: &SourceFile, p: &FieldProblem) -> Diagnostic {
+    let path = p.segs();
+    let at = if p.at_key {
+        file.locate_key(&path)
+    } else {
+        file.locate_yaml(&path)
+    };
+    Diagnostic::error(p.problem.clone())
+        .at(at)
+        .maybe_help(p.help.clone())
+}
+
+/// Finds the front matter between the first two `---` lines: its byte
+/// range and where the body starts.
+fn split_front_matter(
+    file: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(std::ops::Range<usize>, usize)> {
     let text = &file.text;
     if text.trim().is_empty() {
         diags.push(
@@ -464,13 +513,7 @@ fn split_front_matter(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
         if text[pos..end].trim_end() == "---" {
             let body_start = (end + 1).min(text.len());
-            return Some((
-                YamlSpan {
-                    range: start..pos,
-                    first_line: 2,
-                },
-                body_start,
-            ));
+            return Some((start..pos, body_start));
         }
         pos = end + 1;
     }
@@ -489,10 +532,10 @@ pub const MAX_SLUG: usize = 200;
 /// quote ids unique within it, tags with a slug, `cite:` links in the body.
 fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
     let m = &d.matter;
-    if m.title.0.trim().is_empty() {
-        return;
-    }
     for (i, c) in m.sources.iter().enumerate() {
+        if c.id.0.is_empty() {
+            continue; // an id that failed to read, reported
+        }
         if let Some(first) = m.sources[..i].iter().position(|o| o.id == c.id) {
             diags.push(
                 Diagnostic::error(Problem::DuplicateId {
@@ -520,17 +563,21 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
                     })
                     .at(d.locate(&[Seg::Key("quotes"), Seg::Index(i), Seg::Key("cite")]))
                     .help(
-                        crate::diagnostics::did_you_mean(cite.as_str(), citation_ids())
-                            .unwrap_or_else(|| {
+                        crate::suggest::did_you_mean(cite.as_str(), citation_ids()).unwrap_or_else(
+                            || {
                                 "`cite` names a citation listed under this digest's `sources:`"
                                     .into()
-                            }),
+                            },
+                        ),
                     ),
                 );
             }
         }
     }
     for (i, t) in m.tags.0.iter().enumerate() {
+        if t.0.is_empty() {
+            continue; // failed to read, reported
+        }
         let slug = crate::slug::slugify(&t.0);
         let at = || d.locate(&[Seg::Key("tags"), Seg::Index(i)]);
         if slug.is_empty() {
@@ -557,7 +604,7 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
                 })
                 .at(d.ref_location(r))
                 .help(
-                    crate::diagnostics::did_you_mean(&r.id, citation_ids()).unwrap_or_else(|| {
+                    crate::suggest::did_you_mean(&r.id, citation_ids()).unwrap_or_else(|| {
                         "`cite:` names a citation listed under this digest's `sources:`".into()
                     }),
                 ),

@@ -5,9 +5,9 @@
 
 use super::ids::AllIds;
 use super::nodes::{ActorIx, Index, PageIx, PageRef, QuoteIx, SourceIx, StoryIx};
-use super::Resolver;
+use super::{IdSet, Resolver};
 use crate::content::Entry;
-use crate::diagnostics::{did_you_mean, Problem};
+use crate::diagnostics::Problem;
 use crate::entity::EntityKind;
 use crate::markdown::BodyRef;
 
@@ -129,22 +129,14 @@ impl<'s> Resolver<'s> {
             }
             return None;
         }
-        // Only an unresolved reference needs the ids to suggest from.
-        let candidates: Vec<&str> = match r.kind {
-            EntityKind::Actor => index.actor_ids.keys().copied().collect(),
-            EntityKind::Source => index.source_ids.keys().copied().collect(),
-            EntityKind::Story => index.story_ids.keys().copied().collect(),
-            EntityKind::Digest => all.digests.keys().copied().collect(),
-            EntityKind::Quote => all.quotes.keys().copied().collect(),
-            EntityKind::Citation | EntityKind::Page => Vec::new(),
-        };
+        let help = self.suggest(IdSet::Of(r.kind), id, index, all);
         self.error(
             Problem::UnknownRef {
                 kind: r.kind.name(),
                 id: id.to_string(),
             },
             e.ref_location(r),
-            did_you_mean(id, candidates),
+            help,
         );
         None
     }

@@ -7,9 +7,9 @@ use super::derive::push_unique;
 use super::ids::AllIds;
 use super::nodes::{digest_lang, Index, PageRef, Speaker};
 use super::tags::TagUses;
-use super::Resolver;
+use super::{IdSet, Resolver};
 use crate::content::Digest;
-use crate::diagnostics::{did_you_mean, Problem};
+use crate::diagnostics::Problem;
 use crate::entity::EntityKind;
 use crate::yaml::Seg;
 
@@ -34,11 +34,10 @@ impl<'s> Resolver<'s> {
                     Some(&sx) if !stories.contains(&sx) => stories.push(sx),
                     Some(_) => {}
                     None => self.unknown(
-                        d,
-                        "story",
+                        (d, &[Seg::Key("story"), Seg::Index(i)]),
+                        IdSet::Of(EntityKind::Story),
                         s.as_str(),
-                        &[Seg::Key("story"), Seg::Index(i)],
-                        index.story_ids.keys().copied(),
+                        (index, all),
                     ),
                 }
             }
@@ -46,12 +45,13 @@ impl<'s> Resolver<'s> {
             for (i, a) in m.actors.0.iter().enumerate() {
                 match index.actor_ids.get(a.as_str()) {
                     Some(&ax) => push_unique(&mut actors, ax),
-                    None if c.is_broken(EntityKind::Actor, a.as_str()) => {}
+                    // Failed to read (reported), or its file did.
+                    None if a.0.is_empty() || c.is_broken(EntityKind::Actor, a.as_str()) => {}
                     None => {
                         let help = if index.source_ids.contains_key(a.as_str()) {
                             Some(format!("`{a}` is a source: sources are cited under `sources:`, not listed in `actors:`"))
                         } else {
-                            did_you_mean(a.as_str(), index.actor_ids.keys().copied())
+                            self.suggest(IdSet::Of(EntityKind::Actor), a.as_str(), index, all)
                         };
                         self.error(
                             Problem::UnknownRef {
@@ -72,17 +72,11 @@ impl<'s> Resolver<'s> {
                 } else if let Some(&sx) = index.source_ids.get(q.by.as_str()) {
                     Some(Speaker::Source(sx))
                 } else {
-                    let ids = index
-                        .actor_ids
-                        .keys()
-                        .chain(index.source_ids.keys())
-                        .copied();
                     self.unknown(
-                        d,
-                        "actor or source",
+                        (d, &[Seg::Key("quotes"), Seg::Index(i), Seg::Key("by")]),
+                        IdSet::Speakers,
                         q.by.as_str(),
-                        &[Seg::Key("quotes"), Seg::Index(i), Seg::Key("by")],
-                        ids,
+                        (index, all),
                     );
                     None
                 };
@@ -103,7 +97,7 @@ impl<'s> Resolver<'s> {
                             let help = if index.actor_ids.contains_key(s.as_str()) {
                                 Some(format!("`{s}` is an actor: a citation's `source` names an outlet under `content/sources/`"))
                             } else {
-                                did_you_mean(s.as_str(), index.source_ids.keys().copied())
+                                self.suggest(IdSet::Of(EntityKind::Source), s.as_str(), index, all)
                             };
                             self.error(
                                 Problem::UnknownRef { kind: "source", id: s.0.clone() },
@@ -167,28 +161,32 @@ impl<'s> Resolver<'s> {
         tags
     }
 
-    /// Reports an id of a digest's front matter that names nothing, unless
-    /// the file it names failed to load (its own error was reported).
-    fn unknown<'i>(
+    /// Reports an id of a digest's front matter (at `path`) that names
+    /// nothing in `set`, unless the file it names failed to load (its own
+    /// error was reported).
+    fn unknown(
         &mut self,
-        d: &Digest,
-        kind: &'static str,
+        (d, path): (&Digest, &[Seg<'_>]),
+        set: IdSet,
         id: &str,
-        path: &[Seg<'_>],
-        candidates: impl Iterator<Item = &'i str>,
+        (index, all): (&Index<'s>, &AllIds<'s>),
     ) {
+        if id.is_empty() {
+            return; // an id that failed to read, reported
+        }
         let content = &self.site.content;
-        let broken = match kind {
-            "story" => content.is_broken(EntityKind::Story, id),
-            _ => {
+        let (kind, broken) = match set {
+            IdSet::Of(kind) => (kind.name(), content.is_broken(kind, id)),
+            IdSet::Speakers => (
+                "actor or source",
                 content.is_broken(EntityKind::Actor, id)
-                    || content.is_broken(EntityKind::Source, id)
-            }
+                    || content.is_broken(EntityKind::Source, id),
+            ),
         };
         if broken {
             return;
         }
-        let help = did_you_mean(id, candidates);
+        let help = self.suggest(set, id, index, all);
         self.error(
             Problem::UnknownRef {
                 kind,

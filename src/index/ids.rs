@@ -59,6 +59,9 @@ impl<'s> Resolver<'s> {
         for i in order {
             let d = &c.digests[i];
             for (position, q) in d.matter.quotes.iter().enumerate() {
+                if q.id.0.is_empty() {
+                    continue; // an id that failed to read, reported
+                }
                 if let Some(&(first, _)) = quotes.get(q.id.as_str()) {
                     let other = display_path(&c.digests[first].file.path);
                     self.error(

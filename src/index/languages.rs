@@ -2,8 +2,8 @@
 
 use super::ids::AllIds;
 use super::nodes::{digest_lang, DigestIx, Index};
-use super::Resolver;
-use crate::diagnostics::{did_you_mean, Problem};
+use super::{IdSet, Resolver};
+use crate::diagnostics::Problem;
 use crate::entity::EntityKind;
 use crate::yaml::Seg;
 use std::collections::HashMap;
@@ -53,6 +53,9 @@ impl<'s> Resolver<'s> {
         for d in &c.digests {
             let me = index.digest_id(d.id.as_str());
             for (i, t) in d.matter.translations.0.iter().enumerate() {
+                if t.0.is_empty() {
+                    continue; // failed to read, reported
+                }
                 let at = || d.locate(&[Seg::Key("translations"), Seg::Index(i)]);
                 if *t == d.id {
                     let help = Some("list the other languages' digests, not this one".to_string());
@@ -69,7 +72,8 @@ impl<'s> Resolver<'s> {
                         parent[ra.max(rb)] = ra.min(rb);
                     }
                     (_, None, None) if !c.is_broken(EntityKind::Digest, t.as_str()) => {
-                        let help = did_you_mean(t.as_str(), all.digests.keys().copied());
+                        let help =
+                            self.suggest(IdSet::Of(EntityKind::Digest), t.as_str(), index, all);
                         self.error(
                             Problem::UnknownRef {
                                 kind: "digest",

@@ -47,6 +47,10 @@ pub use warnings::likely_mistakes;
 
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::entity::EntityKind;
+use crate::suggest::Suggester;
+use ids::AllIds;
+use std::collections::HashMap;
 
 /// Builds the index; `drafts` includes draft digests and pages.
 pub fn resolve(site: &Site, drafts: bool) -> (Index<'_>, Diagnostics) {
@@ -54,6 +58,7 @@ pub fn resolve(site: &Site, drafts: bool) -> (Index<'_>, Diagnostics) {
         site,
         drafts,
         diags: Diagnostics::default(),
+        suggesters: HashMap::new(),
     };
     let all = r.check_unique();
     r.check_pages();
@@ -74,11 +79,52 @@ struct Resolver<'s> {
     site: &'s Site,
     drafts: bool,
     diags: Diagnostics,
+    /// "Did you mean" for each set of ids, indexed the first time one of
+    /// its ids is unknown: a site with many unknown ids and many ids asks
+    /// each question in time independent of the site's size.
+    suggesters: HashMap<IdSet, Suggester<'s>>,
 }
 
-impl Resolver<'_> {
+/// A set of ids an unknown id is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum IdSet {
+    /// The ids of a kind: digests and quotes drafts included.
+    Of(EntityKind),
+    /// Actors and sources, who can both be quoted.
+    Speakers,
+}
+
+impl<'s> Resolver<'s> {
     fn error(&mut self, problem: Problem, at: Location, help: Option<String>) {
         self.diags
             .push(Diagnostic::error(problem).at(at).maybe_help(help));
+    }
+
+    /// "did you mean `x`?" for `id`, unknown in `set`.
+    fn suggest(
+        &mut self,
+        set: IdSet,
+        id: &str,
+        index: &Index<'s>,
+        all: &AllIds<'s>,
+    ) -> Option<String> {
+        self.suggesters
+            .entry(set)
+            .or_insert_with(|| {
+                let ids: Vec<&'s str> = match set {
+                    IdSet::Of(EntityKind::Actor) => index.actor_ids.keys().copied().collect(),
+                    IdSet::Of(EntityKind::Source) => index.source_ids.keys().copied().collect(),
+                    IdSet::Of(EntityKind::Story) => index.story_ids.keys().copied().collect(),
+                    IdSet::Of(EntityKind::Digest) => all.digests.keys().copied().collect(),
+                    IdSet::Of(EntityKind::Quote) => all.quotes.keys().copied().collect(),
+                    IdSet::Speakers => (index.actor_ids.keys())
+                        .chain(index.source_ids.keys())
+                        .copied()
+                        .collect(),
+                    IdSet::Of(EntityKind::Page | EntityKind::Citation) => Vec::new(),
+                };
+                Suggester::new(ids)
+            })
+            .did_you_mean(id)
     }
 }

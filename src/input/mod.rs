@@ -7,26 +7,29 @@
 pub mod fields;
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
-use crate::yaml::{self, Seg, YamlError, YamlErrorKind};
+use crate::yaml::{self, Pos, Seg, Spans, YamlError, YamlErrorKind};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-/// A text file of the site, decoded: BOM removed, CRLF turned into LF.
+/// A text file of the site, decoded: BOM removed, CRLF turned into LF,
+/// with the YAML document it holds: all of `site.yaml`, a content file's
+/// front matter.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path relative to the site root.
     pub path: PathBuf,
     /// The text.
     pub text: String,
-}
-
-/// Where a YAML document sits inside its file.
-#[derive(Debug, Clone)]
-pub struct YamlSpan {
-    /// Byte range of the YAML text in the file's text.
-    pub range: Range<usize>,
-    /// The file line (1-based) the YAML text starts on.
-    pub first_line: usize,
+    /// Byte range of the YAML document in the text.
+    yaml: Range<usize>,
+    /// The line (1-based) the YAML document starts on.
+    yaml_line: usize,
+    /// Where each node of the YAML document is: one walk, the first time a
+    /// value is pointed at.
+    spans: OnceLock<Spans>,
+    /// Byte offset of each line's start, the first time a line is shown.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -79,16 +82,44 @@ impl SourceFile {
         };
         Ok(SourceFile {
             path: rel.to_path_buf(),
+            yaml: 0..text.len(),
+            yaml_line: 1,
             text,
+            spans: OnceLock::new(),
+            line_starts: OnceLock::new(),
         })
     }
 
-    /// The whole file as one YAML document (`site.yaml`).
-    pub fn whole(&self) -> YamlSpan {
-        YamlSpan {
-            range: 0..self.text.len(),
-            first_line: 1,
-        }
+    /// Makes `range`, starting on line `first_line`, the file's YAML
+    /// document (the whole text until then).
+    pub fn set_yaml(&mut self, range: Range<usize>, first_line: usize) {
+        self.yaml = range;
+        self.yaml_line = first_line;
+        self.spans = OnceLock::new();
+    }
+
+    /// The text of the YAML document.
+    pub fn yaml(&self) -> &str {
+        &self.text[self.yaml.clone()]
+    }
+
+    /// Where each node of the YAML document is.
+    pub fn spans(&self) -> &Spans {
+        self.spans.get_or_init(|| Spans::of(self.yaml()))
+    }
+
+    /// The text of line `line` (1-based), without its line ending.
+    fn line(&self, line: usize) -> &str {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        &self.text[start..end]
     }
 
     /// A place by byte offset and length.
@@ -96,29 +127,55 @@ impl SourceFile {
         Location::at_offset(&self.path, &self.text, offset, len)
     }
 
-    /// Where the value at `path` of the YAML document `span` is; the file
-    /// itself when it cannot be found.
-    pub fn locate_yaml(&self, span: &YamlSpan, path: &[Seg<'_>]) -> Location {
-        match yaml::locate(&self.text[span.range.clone()], path) {
-            Some((line, column)) => self.yaml_place(span, line, column),
-            None => Location::at(&self.path, &self.text, span.first_line, 1, 3),
+    /// Where the value at `path` of the YAML document is (its key, when the
+    /// value is empty); the document's first line when there is no such value.
+    pub fn locate_yaml(&self, path: &[Seg<'_>]) -> Location {
+        match self.spans().find(path) {
+            Some(found) if found.value_or_key() == found.start => {
+                let width = (found.end.line == found.start.line)
+                    .then(|| found.end.column - found.start.column);
+                self.yaml_place(found.start, width)
+            }
+            Some(found) => self.yaml_place(found.value_or_key(), None),
+            None => self.yaml_start(),
         }
     }
 
-    fn yaml_place(&self, span: &YamlSpan, line: usize, column: usize) -> Location {
-        let line = span.first_line + line.max(1) - 1;
-        let text_line = self.text.lines().nth(line - 1).unwrap_or("");
-        let width = yaml::scalar_width(text_line, column);
-        Location::at(&self.path, &self.text, line, column, width)
+    /// Where the key of the value at `path` is (the value, for an item of
+    /// a list); the document's first line when there is no such value.
+    pub fn locate_key(&self, path: &[Seg<'_>]) -> Location {
+        match self.spans().find(path) {
+            Some(found) => self.yaml_place(found.key.unwrap_or(found.start), None),
+            None => self.yaml_start(),
+        }
     }
 
-    /// A YAML error of document `span` as a diagnostic; `what` names the
+    fn yaml_start(&self) -> Location {
+        Location::on_line(&self.path, self.yaml_line, 1, 3, self.line(self.yaml_line))
+    }
+
+    /// The place of `pos` in the YAML document, underlining `width`
+    /// characters, or the scalar written there.
+    fn yaml_place(&self, pos: Pos, width: Option<usize>) -> Location {
+        let line = self.yaml_line + pos.line.max(1) - 1;
+        let text = self.line(line);
+        let width = width.unwrap_or_else(|| yaml::scalar_width(text, pos.column));
+        Location::on_line(&self.path, line, pos.column, width, text)
+    }
+
+    /// A YAML error of the document as a diagnostic; `what` names the
     /// document ("digest front matter").
-    pub fn yaml_error(&self, e: YamlError, span: &YamlSpan, what: &'static str) -> Diagnostic {
+    pub fn yaml_error(&self, e: YamlError, what: &'static str) -> Diagnostic {
         let location = if e.line == 0 {
-            Location::at(&self.path, &self.text, span.first_line, 1, 3)
+            self.yaml_start()
         } else {
-            self.yaml_place(span, e.line, e.column)
+            self.yaml_place(
+                Pos {
+                    line: e.line,
+                    column: e.column,
+                },
+                None,
+            )
         };
         let diagnostic = match e.kind {
             YamlErrorKind::Syntax(message) => {
@@ -130,21 +187,8 @@ impl SourceFile {
                 }))
             }
             YamlErrorKind::UnknownKey { key, expected } => {
-                let help =
-                    crate::diagnostics::did_you_mean(&key, expected.iter().map(String::as_str))
-                        .map(|d| format!("{d} (accepted keys: {})", expected.join(", ")))
-                        .unwrap_or_else(|| {
-                            format!(
-                                "accepted keys: {}; put your own fields under `extra:`",
-                                expected.join(", ")
-                            )
-                        });
-                // Nested maps have their own keys: name the one the key was found in.
-                let what = match expected.first().map(String::as_str) {
-                    Some("id") if expected.iter().any(|k| k == "by") => "a quote",
-                    Some("id") if expected.iter().any(|k| k == "url") => "a citation",
-                    _ => what,
-                };
+                let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                let help = unknown_key_help(&key, &expected);
                 Diagnostic::error(Problem::UnknownKey { key, what }).help(help)
             }
             YamlErrorKind::MissingKey(key) => Diagnostic::error(Problem::MissingKey { key, what }),
@@ -153,5 +197,17 @@ impl SourceFile {
             }
         };
         diagnostic.at(location)
+    }
+}
+
+/// What to say about an unknown key: the accepted key it most likely
+/// meant, and every accepted key.
+pub fn unknown_key_help(key: &str, accepted: &[&str]) -> String {
+    match crate::suggest::did_you_mean(key, accepted.iter().copied()) {
+        Some(d) => format!("{d} (accepted keys: {})", accepted.join(", ")),
+        None => format!(
+            "accepted keys: {}; put your own fields under `extra:`",
+            accepted.join(", ")
+        ),
     }
 }
