@@ -123,6 +123,18 @@ pub enum Problem {
         /// The scheme as written.
         scheme: String,
     },
+    /// A link whose scheme looks like a web scheme, misspelt (`htps:`).
+    #[error("unknown link scheme `{scheme}:`: the link would lead nowhere")]
+    UnknownScheme {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// A reference written with a space (`actor: putin`).
+    #[error("a reference cannot hold spaces: `{written}`")]
+    SpacedReference {
+        /// The reference as written.
+        written: String,
+    },
     /// `![](quote:…)` not alone in its paragraph.
     #[error("an embedded quote `![](quote:{id})` must stand alone in its paragraph")]
     EmbedNotAlone {

@@ -146,10 +146,58 @@ fn a_digest_with_five_mistakes_reports_all_five_in_one_build() {
             .contains("`htps://www.understandingwar.org/backgrounder/december-20`"),
         "{url:?}"
     );
+    assert_eq!(
+        url.help,
+        "did you mean `https://`? Links start with `https://` or `http://`"
+    );
     let by = at(&printed, &format!("{file}:12:9"));
     assert_eq!(by.message, "unknown actor or source `lukashenkoo`");
     assert_eq!(by.help, "did you mean `lukashenko`?");
-    assert_eq!(printed.len(), 4, "{printed:#?}");
+    let link = at(&printed, &format!("{file}:16:54"));
+    assert_eq!(link.message, "unknown reference kind `pgae:`");
+    assert_eq!(link.help, "did you mean `page:`?");
+    assert_eq!(printed.len(), 5, "{printed:#?}");
+}
+
+#[test]
+fn links_that_would_ship_broken_are_errors_in_build_and_check() {
+    let mut files = ACTORS.to_vec();
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\nactors: [putin]\n---\n\
+[Putin](actor: putin) e [Luka](Actor:lukashenko).\n\n\
+Fonte: [ISW](htps://www.understandingwar.org/) e [ISW](<source :isw>).\n\n\
+Scrivi a [noi](mailto:redazione@example.org), [x](irc:libera) e `[y](actor: z)`.\n",
+    ));
+    let printed = build(&files);
+    let file = "content/digests/a.md";
+    let spaced = at(&printed, &format!("{file}:6:9"));
+    assert_eq!(
+        spaced.message,
+        "a reference cannot hold spaces: `actor: putin`"
+    );
+    assert_eq!(spaced.help, "write it without spaces: `actor:putin`");
+    let case = at(&printed, &format!("{file}:6:32"));
+    assert_eq!(case.message, "unknown reference kind `Actor:`");
+    assert_eq!(case.help, "reference kinds are lower case: write `actor:`");
+    let web = at(&printed, &format!("{file}:8:14"));
+    assert_eq!(
+        web.message,
+        "unknown link scheme `htps:`: the link would lead nowhere"
+    );
+    assert_eq!(web.help, "did you mean `https:`?");
+    let angle = at(&printed, &format!("{file}:8:57"));
+    assert_eq!(
+        angle.message,
+        "a reference cannot hold spaces: `source :isw`"
+    );
+    assert_eq!(
+        printed.len(),
+        4,
+        "mailto:, irc: and code are fine: {printed:#?}"
+    );
+    let (code, _, checked) = run(&files, &["check"]);
+    assert_eq!((code, checked), (1, printed));
 }
 
 #[test]

@@ -325,7 +325,12 @@ pub fn check_http_url(s: &str) -> Result<(), (String, String)> {
                 "`{s}` is not an http(s) URL (its scheme is `{}`)",
                 u.scheme()
             ),
-            "links must start with `https://` or `http://`".to_string(),
+            match crate::suggest::closest_to(u.scheme(), ["https", "http"]) {
+                Some(meant) => {
+                    format!("did you mean `{meant}://`? Links start with `https://` or `http://`")
+                }
+                None => "links must start with `https://` or `http://`".to_string(),
+            },
         )),
         Err(_) => Err((
             format!("`{s}` is not an absolute URL"),
