@@ -81,6 +81,12 @@ pub enum Problem {
         /// Why it is not accepted.
         reason: &'static str,
     },
+    /// A content file whose name does not end in `.md`, which is not read.
+    #[error("`{path}` is not read: content files end in `.md`")]
+    MisnamedFile {
+        /// The path.
+        path: String,
+    },
     /// Two entities of one kind with the same id.
     #[error("duplicate {kind} id `{id}`: also defined in `{other}`")]
     DuplicateId {

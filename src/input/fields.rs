@@ -273,6 +273,16 @@ pub enum DateValue {
     Moment(DateTime<FixedOffset>),
 }
 
+/// As written: `2022-12-20`, or an RFC 3339 date-time.
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            DateValue::Day(day) => write!(f, "{}", day.format("%Y-%m-%d")),
+            DateValue::Moment(m) => f.write_str(&m.to_rfc3339()),
+        }
+    }
+}
+
 /// The placeholder of a date that failed to read: 1970-01-01.
 impl Default for DateValue {
     fn default() -> Self {
