@@ -555,7 +555,7 @@ fn help(topic: &[String], stderr: &mut impl Write, colour: bool) -> i32 {
                 let problem = crate::diagnostics::Problem::Config(format!(
                     "no command or help topic `{word}`"
                 ));
-                let help = crate::diagnostics::did_you_mean(word, known.iter().map(String::as_str))
+                let help = crate::suggest::did_you_mean(word, known.iter().map(String::as_str))
                     .unwrap_or_else(|| format!("known: {}", known.join(", ")));
                 let _ = write!(
                     stderr,

@@ -325,7 +325,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         |i, key| {
             let mut path = vec![Seg::Key("menu"), Seg::Index(i)];
             path.extend(key.map(Seg::Key));
-            file.locate_yaml(&file.whole(), &path)
+            file.locate_yaml(&path)
         },
         &mut errors,
     );

@@ -7,8 +7,9 @@
 //! entry when site.yaml is read (`config`), whether a page entry names a
 //! published page when ids are resolved (`index`).
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::input::fields::{check_http_url, opt_text, Id};
+use crate::suggest::did_you_mean;
 use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
