@@ -81,6 +81,12 @@ pub enum Problem {
         /// Why it is not accepted.
         reason: &'static str,
     },
+    /// A content file whose name does not end in `.md`, which is not read.
+    #[error("`{path}` is not read: content files end in `.md`")]
+    MisnamedFile {
+        /// The path.
+        path: String,
+    },
     /// Two entities of one kind with the same id.
     #[error("duplicate {kind} id `{id}`: also defined in `{other}`")]
     DuplicateId {
@@ -122,6 +128,18 @@ pub enum Problem {
     UnknownRefKind {
         /// The scheme as written.
         scheme: String,
+    },
+    /// A link whose scheme looks like a web scheme, misspelt (`htps:`).
+    #[error("unknown link scheme `{scheme}:`: the link would lead nowhere")]
+    UnknownScheme {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// A reference written with a space (`actor: putin`).
+    #[error("a reference cannot hold spaces: `{written}`")]
+    SpacedReference {
+        /// The reference as written.
+        written: String,
     },
     /// `![](quote:…)` not alone in its paragraph.
     #[error("an embedded quote `![](quote:{id})` must stand alone in its paragraph")]

@@ -5,6 +5,8 @@
 //! the renderer renders. Fenced code is highlighted by syntect with CSS
 //! classes; its syntaxes are loaded once, on the first code block.
 
+mod schemes;
+
 use crate::diagnostics::Problem;
 use crate::entity::EntityKind;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -61,11 +63,6 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Schemes of ordinary links, never mistaken for a misspelt reference kind.
-const WEB_SCHEMES: &[&str] = &[
-    "http", "https", "mailto", "tel", "ftp", "data", "sms", "geo",
-];
-
 /// Finds where the id of link destination `dest` is written inside `range` of `body`.
 fn id_position(body: &str, range: std::ops::Range<usize>, dest: &str, id: &str) -> (usize, usize) {
     let id_start = dest.len() - id.len();
@@ -92,6 +89,10 @@ pub fn scan(body: &str) -> BodyScan {
     // Inside a word: text split across events by inline markup (`**a**b`) is one word.
     let mut in_word = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let (Event::Text(_), 0) = (&event, code_depth) {
+            out.problems
+                .extend(schemes::spaced_reference(body, range.start));
+        }
         match &event {
             Event::Text(t) | Event::Code(t) if code_depth == 0 => {
                 for c in t.chars() {
@@ -245,7 +246,15 @@ fn record_link(
     embed: bool,
     out: &mut BodyScan,
 ) {
-    if let Some((kind, id)) = EntityKind::parse_reference(dest) {
+    if let Some((problem, help)) = schemes::spaced(dest) {
+        let (offset, _) = id_position(body, range, dest, dest);
+        out.problems.push(ScanProblem {
+            offset,
+            len: dest.len(),
+            problem,
+            help: Some(help),
+        });
+    } else if let Some((kind, id)) = EntityKind::parse_reference(dest) {
         let (offset, len) = id_position(body, range, dest, id);
         if id.is_empty() {
             out.problems.push(ScanProblem {
@@ -266,25 +275,18 @@ fn record_link(
             len,
             embed,
         });
-    } else if let Some((scheme, _)) = dest.split_once(':') {
-        let lower = scheme.to_ascii_lowercase();
-        if !scheme.is_empty()
-            && scheme.chars().all(|c| c.is_ascii_alphabetic())
-            && !WEB_SCHEMES.contains(&lower.as_str())
-        {
-            let kinds = EntityKind::REFERENCES.map(EntityKind::scheme);
-            if let Some(help) = crate::suggest::did_you_mean(&lower, kinds) {
-                let (offset, _) = id_position(body, range, dest, dest);
-                out.problems.push(ScanProblem {
-                    offset,
-                    len: scheme.len() + 1,
-                    problem: Problem::UnknownRefKind {
-                        scheme: scheme.to_string(),
-                    },
-                    help: Some(help.replace("`?", ":`?")),
-                });
-            }
-        }
+    } else if let Some((problem, help)) = dest
+        .split_once(':')
+        .and_then(|(scheme, _)| schemes::misspelt(scheme))
+    {
+        let (offset, _) = id_position(body, range, dest, dest);
+        let len = dest.find(':').map_or(dest.len(), |colon| colon + 1);
+        out.problems.push(ScanProblem {
+            offset,
+            len,
+            problem,
+            help: Some(help),
+        });
     }
 }
 

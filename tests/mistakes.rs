@@ -146,10 +146,58 @@ fn a_digest_with_five_mistakes_reports_all_five_in_one_build() {
             .contains("`htps://www.understandingwar.org/backgrounder/december-20`"),
         "{url:?}"
     );
+    assert_eq!(
+        url.help,
+        "did you mean `https://`? Links start with `https://` or `http://`"
+    );
     let by = at(&printed, &format!("{file}:12:9"));
     assert_eq!(by.message, "unknown actor or source `lukashenkoo`");
     assert_eq!(by.help, "did you mean `lukashenko`?");
-    assert_eq!(printed.len(), 4, "{printed:#?}");
+    let link = at(&printed, &format!("{file}:16:54"));
+    assert_eq!(link.message, "unknown reference kind `pgae:`");
+    assert_eq!(link.help, "did you mean `page:`?");
+    assert_eq!(printed.len(), 5, "{printed:#?}");
+}
+
+#[test]
+fn links_that_would_ship_broken_are_errors_in_build_and_check() {
+    let mut files = ACTORS.to_vec();
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\nactors: [putin]\n---\n\
+[Putin](actor: putin) e [Luka](Actor:lukashenko).\n\n\
+Fonte: [ISW](htps://www.understandingwar.org/) e [ISW](<source :isw>).\n\n\
+Scrivi a [noi](mailto:redazione@example.org), [x](irc:libera) e `[y](actor: z)`.\n",
+    ));
+    let printed = build(&files);
+    let file = "content/digests/a.md";
+    let spaced = at(&printed, &format!("{file}:6:9"));
+    assert_eq!(
+        spaced.message,
+        "a reference cannot hold spaces: `actor: putin`"
+    );
+    assert_eq!(spaced.help, "write it without spaces: `actor:putin`");
+    let case = at(&printed, &format!("{file}:6:32"));
+    assert_eq!(case.message, "unknown reference kind `Actor:`");
+    assert_eq!(case.help, "reference kinds are lower case: write `actor:`");
+    let web = at(&printed, &format!("{file}:8:14"));
+    assert_eq!(
+        web.message,
+        "unknown link scheme `htps:`: the link would lead nowhere"
+    );
+    assert_eq!(web.help, "did you mean `https:`?");
+    let angle = at(&printed, &format!("{file}:8:57"));
+    assert_eq!(
+        angle.message,
+        "a reference cannot hold spaces: `source :isw`"
+    );
+    assert_eq!(
+        printed.len(),
+        4,
+        "mailto:, irc: and code are fine: {printed:#?}"
+    );
+    let (code, _, checked) = run(&files, &["check"]);
+    assert_eq!((code, checked), (1, printed));
 }
 
 #[test]
@@ -276,4 +324,255 @@ fn check_reports_what_build_reports() {
     let (code, stderr, checked) = run(&files, &["check"]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(checked, built);
+}
+
+/// The one diagnostic of a site made of `ACTORS`, a story and `digest`.
+fn only(digest: &str) -> Printed {
+    let mut files = ACTORS.to_vec();
+    files.push(("content/stories/guerra.md", "---\ntitle: \"Guerra\"\n---\n"));
+    files.push(("content/digests/a.md", digest));
+    let printed = build(&files);
+    assert_eq!(printed.len(), 1, "{printed:#?}");
+    printed[0].clone()
+}
+
+#[test]
+fn hint_a_colon_in_an_unquoted_value_asks_for_quotes() {
+    let p = only("---\ntitle: Minsk: il vertice\ndate: 2022-12-20\n---\n");
+    assert_eq!(p.place, "content/digests/a.md:2:13");
+    assert_eq!(
+        p.help,
+        "the value holds `: `, which YAML reads as another key: put the value in quotes: `title: \"Minsk: il vertice\"`"
+    );
+}
+
+#[test]
+fn hint_quotes_inside_a_quoted_value() {
+    let p = only("---\ntitle: \"Lukashenko: \"no\" alla guerra\"\ndate: 2022-12-20\n---\n");
+    assert_eq!(p.place, "content/digests/a.md:2:22");
+    assert_eq!(
+        p.help,
+        "the quotes inside the value end it early: quote the value with `'` instead: `title: 'Lukashenko: \"no\" alla guerra'`"
+    );
+    let p = only("---\ntitle: 'L'Europa e la guerra'\ndate: 2022-12-20\n---\n");
+    assert_eq!(
+        p.help,
+        "the apostrophe ends the value early: write it twice inside single quotes (`title: 'L''Europa e la guerra'`), or quote the value with `\"`"
+    );
+}
+
+#[test]
+fn hint_commas_instead_of_a_list() {
+    let mut files = ACTORS.to_vec();
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\nactors: putin, lukashenko\ntags: bielorussia, nato\n---\n",
+    ));
+    let printed = build(&files);
+    let actors = at(&printed, "content/digests/a.md:4:9");
+    assert_eq!(
+        actors.message,
+        "`putin, lukashenko` is one value with commas in it, not a list"
+    );
+    assert_eq!(
+        actors.help,
+        "write a list: `[putin, lukashenko]` (a value with a comma in it is a list of one: `[\"…, …\"]`)"
+    );
+    let tags = at(&printed, "content/digests/a.md:5:7");
+    assert!(
+        tags.help.starts_with("write a list: `[bielorussia, nato]`"),
+        "{tags:?}"
+    );
+    assert_eq!(
+        printed.len(),
+        2,
+        "the ids in it are read as a list: {printed:#?}"
+    );
+}
+
+#[test]
+fn hint_an_id_of_another_kind_says_what_it_is() {
+    let mut files = ACTORS.to_vec();
+    files.push(("content/stories/guerra.md", "---\ntitle: \"Guerra\"\n---\n"));
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\nstory: putin\nquotes:\n  - id: q1\n    by: guerra\n    text: \"Sì\"\n---\nVedi [la guerra](actor:guerra).\n",
+    ));
+    let printed = build(&files);
+    let by = at(&printed, "content/digests/a.md:7:9");
+    assert_eq!(by.message, "unknown actor or source `guerra`");
+    assert_eq!(
+        by.help,
+        "`guerra` is a story: `by` names who said the words: an actor or a source"
+    );
+    let story = at(&printed, "content/digests/a.md:4:8");
+    assert_eq!(
+        story.help,
+        "`putin` is an actor: `story` names a story, under `content/stories/`"
+    );
+    let link = at(&printed, "content/digests/a.md:10:24");
+    assert_eq!(
+        link.help,
+        "`guerra` is a story: link it with `story:guerra`"
+    );
+}
+
+#[test]
+fn hint_content_files_not_named_md_are_errors_that_name_the_right_name() {
+    let mut files = ACTORS.to_vec();
+    files.extend([
+        (
+            "content/actors/Zelensky.MD",
+            "---\nname: \"Zelensky\"\n---\n",
+        ),
+        (
+            "content/actors/peskov.markdown",
+            "---\nname: \"Peskov\"\n---\n",
+        ),
+        (
+            "content/stories/guerra.txt",
+            "---\ntitle: \"Guerra\"\n---\n",
+        ),
+        (
+            "content/stories/appunti.txt",
+            "idee per la prossima storia\n",
+        ),
+        ("content/actors/.putin.md.swp", "---\nname: x\n---\n"),
+        ("content/actors/putin.md~", "---\nname: x\n---\n"),
+        ("content/actors/foto.jpg", "not text"),
+    ]);
+    let printed = build(&files);
+    let expect = [
+        ("content/actors/Zelensky.MD", "rename it to `zelensky.md`"),
+        ("content/actors/peskov.markdown", "rename it to `peskov.md`"),
+        ("content/stories/guerra.txt", "rename it to `guerra.md`"),
+    ];
+    for (path, help) in expect {
+        let p = at(&printed, path);
+        assert_eq!(
+            p.message,
+            format!("`{path}` is not read: content files end in `.md`")
+        );
+        assert_eq!(p.help, help);
+    }
+    assert_eq!(
+        printed.len(),
+        3,
+        "notes, leftovers and images are not content: {printed:#?}"
+    );
+}
+
+#[test]
+fn hint_a_misindented_key_of_a_list_item_is_pointed_at() {
+    let p = only("---\ntitle: \"Minsk\"\ndate: 2022-12-20\nquotes:\n  - id: q1\n     by: putin\n    text: \"Sì\"\n---\n");
+    assert_eq!(p.place, "content/digests/a.md:6:8");
+    assert_eq!(p.line, "     by: putin");
+    assert_eq!(
+        p.help,
+        "`by:` on line 6 is indented by 5 spaces, but `id:` on line 5 by 4: keys of one mapping start in the same column"
+    );
+    let p = only("---\ntitle: \"Minsk\"\ndate: 2022-12-20\nsources:\n  - id: isw-1\n   url: https://isw.example/\n---\n");
+    assert_eq!(p.place, "content/digests/a.md:6:4");
+    assert_eq!(
+        p.help,
+        "`url:` on line 6 is indented by 3 spaces, but `id:` on line 5 by 4: keys of one mapping start in the same column"
+    );
+}
+
+#[test]
+fn hint_a_key_of_a_quote_at_the_top_level() {
+    let mut files = ACTORS.to_vec();
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\nquotes:\n  - id: q1\n    text: \"Sì\"\nby: putin\n---\n",
+    ));
+    let printed = build(&files);
+    let by = at(&printed, "content/digests/a.md:7:1");
+    assert_eq!(by.message, "unknown key `by` in digest front matter");
+    assert_eq!(
+        by.help,
+        "`by` is a key of each quote: indent it under its item in `quotes:`, in line with the item's other keys"
+    );
+}
+
+#[test]
+fn hint_updated_earlier_than_date() {
+    let p =
+        only("---\ntitle: \"Minsk\"\ndate: 2022-12-20\nupdated: 2022-12-02\nstory: guerra\n---\n");
+    assert_eq!(p.place, "content/digests/a.md:4:10");
+    assert_eq!(
+        p.message,
+        "`updated` (2022-12-02) is earlier than `date` (2022-12-20)"
+    );
+    assert_eq!(
+        p.help,
+        "an update comes after publication: check both dates (swapped?)"
+    );
+}
+
+#[test]
+fn hint_a_second_front_matter_block() {
+    let mut files = ACTORS.to_vec();
+    files.push(("content/stories/guerra.md", "---\ntitle: \"Guerra\"\n---\n"));
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\n---\ndate: 2022-12-20\nstory: guerra\n---\nIl testo.\n",
+    ));
+    let printed = build(&files);
+    let block = at(&printed, "content/digests/a.md:4:1");
+    assert_eq!(
+        block.message,
+        "`date:` is below the front matter's closing `---` (line 3): a second `---` block is read as the body"
+    );
+    assert_eq!(
+        block.help,
+        "move these lines above the closing `---`, and remove the `---` under them"
+    );
+    assert_eq!(
+        at(&printed, "content/digests/a.md:2:1").message,
+        "missing required key `date` in digest front matter"
+    );
+    // A body that only looks like it (a setext heading of words) is fine.
+    only("---\ntitle: \"Minsk\"\ndate: 2022-12-20\nupdated: 2022-12-01\n---\nNota: testo\n---\n");
+}
+
+#[test]
+fn hint_non_breaking_spaces_in_the_indentation() {
+    let p = only("---\ntitle: \"Minsk\"\ndate: 2022-12-20\nquotes:\n  - id: q1\n\u{a0}\u{a0}\u{a0}\u{a0}by: putin\n    text: \"Sì\"\n---\n");
+    assert_eq!(
+        p.help,
+        "line 6 is indented with a non-breaking space (U+00A0), which YAML does not read as indentation: retype it with plain spaces"
+    );
+    let mut files = ACTORS.to_vec();
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\n\u{a0}\u{a0}story: guerra\n---\n",
+    ));
+    let printed = build(&files);
+    let key = at(&printed, "content/digests/a.md:4:1");
+    assert_eq!(
+        key.message,
+        "the line of `story` is indented with a non-breaking space (U+00A0), which YAML reads as part of the key"
+    );
+    assert_eq!(key.help, "indent with plain spaces");
+}
+
+#[test]
+fn hint_did_you_mean_catches_swapped_letters() {
+    let mut files = ACTORS.to_vec();
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\nsources:\n  - id: c1\n    source: iws\n    url: https://isw.example/\nquotes:\n  - id: q1\n    by: ptuin\n    text: \"Sì\"\n    cite: c1\n---\n[Lukashenko](actor:lukahsenko).\n",
+    ));
+    let printed = build(&files);
+    let helps: Vec<&str> = printed.iter().map(|p| p.help.as_str()).collect();
+    assert_eq!(
+        helps,
+        [
+            "did you mean `isw`?",
+            "did you mean `putin`?",
+            "did you mean `lukashenko`?"
+        ],
+        "{printed:#?}"
+    );
 }

@@ -6,7 +6,7 @@
 //! optional and that no others are accepted; each `read` applies the same
 //! rules, key by key (a test holds the two together).
 
-use super::reader::{Fields, Matter};
+use super::reader::{keys, Fields, Matter};
 use crate::input::fields::{
     extra_schema, opt_lang, opt_text, opt_text_schema, opt_wikidata, DateValue, Extra, HttpUrl, Id,
     Image, OneOrMany, Text,
@@ -269,6 +269,20 @@ pub struct PageMatter {
 
 impl Matter for DigestMatter {
     const WHAT: &'static str = "digest front matter";
+
+    fn misplaced(key: &str) -> Option<String> {
+        let quote = keys::<QuoteMatter>().contains(&key);
+        let citation = keys::<CitationMatter>().contains(&key);
+        let (list, item) = match (quote, citation) {
+            (true, true) => ("quotes:` or `sources:", "each quote or citation"),
+            (true, false) => ("quotes:", "each quote"),
+            (false, true) => ("sources:", "each citation"),
+            (false, false) => return None,
+        };
+        Some(format!(
+            "`{key}` is a key of {item}: indent it under its item in `{list}`, in line with the item's other keys"
+        ))
+    }
     fn read(f: &mut Fields<'_, '_>) -> Self {
         DigestMatter {
             title: f.required("title"),

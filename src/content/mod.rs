@@ -132,7 +132,11 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(EntityKind, PathBuf)> 
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if is_ignored(&name) {
+        if is_scratch(&name) {
+            continue;
+        }
+        if !name.ends_with(".md") {
+            diags.extend(misnamed(root, &rel, &name));
             continue;
         }
         let parts: Vec<String> = rel
@@ -170,9 +174,42 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(EntityKind, PathBuf)> 
     found
 }
 
-/// Hidden files, editor leftovers and other extensions are not content.
-fn is_ignored(name: &str) -> bool {
-    is_scratch(name) || !name.ends_with(".md")
+/// A file of `content/` that is not named `*.md` but is clearly meant as
+/// content: a Markdown extension in any case (`Putin.MD`, `x.markdown`),
+/// or a text file that starts with front matter (`x.txt`). Anything else
+/// is ignored, as the content format says.
+fn misnamed(root: &Path, rel: &Path, name: &str) -> Option<Diagnostic> {
+    const MARKDOWN: [&str; 6] = ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn"];
+    let (stem, extension) = name.rsplit_once('.')?;
+    let extension = extension.to_ascii_lowercase();
+    let meant = MARKDOWN.contains(&extension.as_str())
+        || (matches!(extension.as_str(), "txt" | "text")
+            && starts_with_front_matter(&root.join(rel)));
+    if !meant {
+        return None;
+    }
+    let slug = suggest_id(stem);
+    let renamed = format!("{}.md", if slug.is_empty() { stem } else { &slug });
+    Some(
+        Diagnostic::error(Problem::MisnamedFile {
+            path: crate::diagnostics::display_path(rel),
+        })
+        .at(Location::file(rel))
+        .help(format!("rename it to `{renamed}`")),
+    )
+}
+
+/// Whether the file's first line is `---` (after a BOM).
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let Ok(n) = std::fs::File::open(path).and_then(|f| f.take(8).read(&mut head)) else {
+        return false;
+    };
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
+    head.starts_with(b"---\n") || head.starts_with(b"---\r\n")
 }
 
 /// Hidden files and what editors leave beside the file being edited: vim's
@@ -455,6 +492,7 @@ impl Parts {
                 (reader::placeholder(), true)
             }
         };
+        diags.extend(matter_in_body::<M>(&file, self.body_start));
         let mut refs = self.scan.refs;
         refs.shrink_to_fit();
         Entry {
@@ -468,6 +506,43 @@ impl Parts {
             words: self.scan.words,
         }
     }
+}
+
+/// Front matter written below the closing `---`: a second `---` block (or
+/// the closing line put too early) leaves `key: value` lines of the
+/// front matter at the top of the body, which Markdown would publish (as a
+/// heading, with the `---` under them).
+fn matter_in_body<M: Matter>(file: &SourceFile, body_start: usize) -> Option<Diagnostic> {
+    let keys = reader::keys::<M>();
+    let is_key = |line: &str| line.split_once(':').is_some_and(|(k, _)| keys.contains(&k));
+    let body = &file.text[body_start..];
+    let mut lines = body.split_inclusive('\n');
+    let mut at = body_start;
+    let mut first = lines.next()?;
+    if first.trim_end() == "---" {
+        at += first.len();
+        first = lines.next()?;
+    }
+    if !is_key(first) {
+        return None;
+    }
+    for line in lines {
+        if line.trim_end() == "---" {
+            let closing = file.text[..body_start].matches('\n').count();
+            let key = first.split_once(':').map_or("", |(k, _)| k);
+            return Some(
+                Diagnostic::error(Problem::FrontMatter(format!(
+                    "`{key}:` is below the front matter's closing `---` (line {closing}): a second `---` block is read as the body"
+                )))
+                .at(file.location(at, key.len()))
+                .help("move these lines above the closing `---`, and remove the `---` under them"),
+            );
+        }
+        if !(is_key(line) || line.starts_with([' ', '-'])) {
+            return None;
+        }
+    }
+    None
 }
 
 /// A problem of the front matter, placed at its value (or key).

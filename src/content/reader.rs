@@ -13,6 +13,7 @@ use crate::input::fields::OneOrMany;
 use crate::input::unknown_key_help;
 use crate::suggest::closest_to;
 use crate::yaml::{self, Seg};
+use serde::de::value::StrDeserializer;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
@@ -59,6 +60,35 @@ pub trait Matter: Sized {
     const WHAT: &'static str;
     /// Reads every field; values that fail leave placeholders.
     fn read(fields: &mut Fields<'_, '_>) -> Self;
+
+    /// What to say about an unknown key that belongs somewhere else (a
+    /// quote's `by:` written at the top level).
+    fn misplaced(_key: &str) -> Option<String> {
+        None
+    }
+}
+
+/// The keys `M` accepts, in order.
+pub fn keys<M: Matter>() -> Vec<&'static str> {
+    let mut problems = Vec::new();
+    let mut fields = Fields::of::<M>(&EMPTY, Vec::new(), &mut problems);
+    M::read(&mut fields);
+    fields.accepted
+}
+
+/// A key that starts with a non-breaking (or other Unicode) space: the line
+/// was indented with it, and YAML read it as part of the key.
+fn odd_indent(key: &str) -> Option<(Problem, String)> {
+    let odd = key
+        .chars()
+        .next()
+        .filter(|c| c.is_whitespace() && *c != ' ')?;
+    let problem = Problem::FrontMatter(format!(
+        "the line of `{}` is indented with {}, which YAML reads as part of the key",
+        key.trim(),
+        yaml::hints::space_name(odd)
+    ));
+    Some((problem, "indent with plain spaces".to_string()))
 }
 
 /// Reads `value`, a whole front matter, as `M`, with every problem found.
@@ -82,15 +112,7 @@ pub fn read<M: Matter>(value: &Value) -> (M, Vec<FieldProblem>) {
             return (matter, problems);
         }
     };
-    let empty = Mapping::new();
-    let mut fields = Fields {
-        map: map.unwrap_or(&empty),
-        path: Vec::new(),
-        what: M::WHAT,
-        accepted: Vec::new(),
-        missing: Vec::new(),
-        problems: &mut problems,
-    };
+    let mut fields = Fields::of::<M>(map.unwrap_or(&EMPTY), Vec::new(), &mut problems);
     let matter = M::read(&mut fields);
     fields.finish();
     (matter, problems)
@@ -111,12 +133,31 @@ pub struct Fields<'v, 'p> {
     accepted: Vec<&'static str>,
     /// Required keys that are absent.
     missing: Vec<&'static str>,
+    /// The mapping's [`Matter::misplaced`].
+    misplaced: fn(&str) -> Option<String>,
     problems: &'p mut Vec<FieldProblem>,
 }
 
 static EMPTY: std::sync::LazyLock<Mapping> = std::sync::LazyLock::new(Mapping::new);
 
 impl<'v, 'p> Fields<'v, 'p> {
+    /// A reader of `map`, found at `path`, as `M`.
+    fn of<M: Matter>(
+        map: &'v Mapping,
+        path: Vec<Step>,
+        problems: &'p mut Vec<FieldProblem>,
+    ) -> Self {
+        Fields {
+            map,
+            path,
+            what: M::WHAT,
+            accepted: Vec::new(),
+            missing: Vec::new(),
+            misplaced: M::misplaced,
+            problems,
+        }
+    }
+
     /// A reader of nothing that reports nothing: every field a placeholder.
     fn quiet(problems: &'p mut Vec<FieldProblem>) -> Self {
         Fields {
@@ -125,6 +166,7 @@ impl<'v, 'p> Fields<'v, 'p> {
             what: "",
             accepted: Vec::new(),
             missing: Vec::new(),
+            misplaced: |_| None,
             problems,
         }
     }
@@ -236,6 +278,31 @@ impl<'v, 'p> Fields<'v, 'p> {
                 );
                 return OneOrMany::default();
             }
+            // `actors: putin, lukashenko` meant a list: say so, and read it as one.
+            Some(Value::String(text)) if text.contains(',') => {
+                let items: Vec<&str> = text.split(',').map(str::trim).collect();
+                self.report(
+                    &[Step::Key(key.into())],
+                    Problem::FrontMatter(format!(
+                        "`{text}` is one value with commas in it, not a list"
+                    )),
+                    Some(format!(
+                        "write a list: `[{}]` (a value with a comma in it is a list of one: `[\"…, …\"]`)",
+                        items.join(", ")
+                    )),
+                );
+                let mut read = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let item = StrDeserializer::<serde_yaml::Error>::new(item);
+                    read.push(T::deserialize(item).unwrap_or_else(|e| {
+                        let (message, help) = yaml::value_error(&e);
+                        let at = [Step::Key(key.into()), Step::Index(i)];
+                        self.report(&at, Problem::FrontMatter(message), help);
+                        T::default()
+                    }));
+                }
+                return OneOrMany(read);
+            }
             Some(value) => std::slice::from_ref(value),
         };
         let read = items
@@ -279,14 +346,8 @@ impl<'v, 'p> Fields<'v, 'p> {
                 );
                 continue;
             };
-            let mut fields = Fields {
-                map,
-                path: self.path_to(&steps),
-                what: M::WHAT,
-                accepted: Vec::new(),
-                missing: Vec::new(),
-                problems: &mut *self.problems,
-            };
+            let path = self.path_to(&steps);
+            let mut fields = Fields::of::<M>(map, path, &mut *self.problems);
             let matter = M::read(&mut fields);
             fields.finish();
             out.push(matter);
@@ -334,17 +395,22 @@ impl<'v, 'p> Fields<'v, 'p> {
             if self.accepted.contains(&key.as_str()) {
                 continue;
             }
-            meant.extend(closest_to(&key, self.accepted.iter().copied()));
-            let help = unknown_key_help(&key, &self.accepted);
             let mut path = self.path.clone();
             path.push(Step::Key(key.clone()));
+            let (problem, help) = match odd_indent(&key) {
+                Some(problem) => problem,
+                None => {
+                    meant.extend(closest_to(&key, self.accepted.iter().copied()));
+                    let help = (self.misplaced)(&key)
+                        .unwrap_or_else(|| unknown_key_help(&key, &self.accepted));
+                    let what = self.what;
+                    (Problem::UnknownKey { key, what }, help)
+                }
+            };
             self.problems.push(FieldProblem {
                 path,
                 at_key: true,
-                problem: Problem::UnknownKey {
-                    key,
-                    what: self.what,
-                },
+                problem,
                 help: Some(help),
             });
         }

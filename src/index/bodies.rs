@@ -129,7 +129,8 @@ impl<'s> Resolver<'s> {
             }
             return None;
         }
-        let help = self.suggest(IdSet::Of(r.kind), id, index, all);
+        let rule = |kind: EntityKind| format!("link it with `{}:{id}`", kind.scheme());
+        let help = self.unknown_help(IdSet::Of(r.kind), id, rule, (index, all));
         self.error(
             Problem::UnknownRef {
                 kind: r.kind.name(),

@@ -5,7 +5,7 @@
 use super::bodies::Resolved;
 use super::derive::push_unique;
 use super::ids::AllIds;
-use super::nodes::{digest_lang, Index, PageRef, Speaker};
+use super::nodes::{digest_lang, moment, Index, PageRef, Speaker};
 use super::tags::TagUses;
 use super::{IdSet, Resolver};
 use crate::content::Digest;
@@ -28,6 +28,7 @@ impl<'s> Resolver<'s> {
                 .filter(|x| index.digests[x.ix()].entry == entry);
             let is_published = node_ix.is_some();
             let m = &d.matter;
+            self.check_updated(d);
             let mut stories = Vec::new();
             for (i, s) in m.story.0.iter().enumerate() {
                 match index.story_ids.get(s.as_str()) {
@@ -37,6 +38,7 @@ impl<'s> Resolver<'s> {
                         (d, &[Seg::Key("story"), Seg::Index(i)]),
                         IdSet::Of(EntityKind::Story),
                         s.as_str(),
+                        "`story` names a story, under `content/stories/`",
                         (index, all),
                     ),
                 }
@@ -48,11 +50,15 @@ impl<'s> Resolver<'s> {
                     // Failed to read (reported), or its file did.
                     None if a.0.is_empty() || c.is_broken(EntityKind::Actor, a.as_str()) => {}
                     None => {
-                        let help = if index.source_ids.contains_key(a.as_str()) {
-                            Some(format!("`{a}` is a source: sources are cited under `sources:`, not listed in `actors:`"))
-                        } else {
-                            self.suggest(IdSet::Of(EntityKind::Actor), a.as_str(), index, all)
+                        let rule = |kind| match kind {
+                            EntityKind::Source => {
+                                "sources are cited under `sources:`, not listed in `actors:`"
+                                    .to_string()
+                            }
+                            _ => "`actors` lists actors, under `content/actors/`".to_string(),
                         };
+                        let set = IdSet::Of(EntityKind::Actor);
+                        let help = self.unknown_help(set, a.as_str(), rule, (index, all));
                         self.error(
                             Problem::UnknownRef {
                                 kind: "actor",
@@ -76,6 +82,7 @@ impl<'s> Resolver<'s> {
                         (d, &[Seg::Key("quotes"), Seg::Index(i), Seg::Key("by")]),
                         IdSet::Speakers,
                         q.by.as_str(),
+                        "`by` names who said the words: an actor or a source",
                         (index, all),
                     );
                     None
@@ -94,13 +101,17 @@ impl<'s> Resolver<'s> {
                         Some(&sx) => Some(sx),
                         None if c.is_broken(EntityKind::Source, s.as_str()) => None,
                         None => {
-                            let help = if index.actor_ids.contains_key(s.as_str()) {
-                                Some(format!("`{s}` is an actor: a citation's `source` names an outlet under `content/sources/`"))
-                            } else {
-                                self.suggest(IdSet::Of(EntityKind::Source), s.as_str(), index, all)
+                            let rule = |_| {
+                                "a citation's `source` names an outlet under `content/sources/`"
+                                    .to_string()
                             };
+                            let set = IdSet::Of(EntityKind::Source);
+                            let help = self.unknown_help(set, s.as_str(), rule, (index, all));
                             self.error(
-                                Problem::UnknownRef { kind: "source", id: s.0.clone() },
+                                Problem::UnknownRef {
+                                    kind: "source",
+                                    id: s.0.clone(),
+                                },
                                 d.locate(&[Seg::Key("sources"), Seg::Index(i), Seg::Key("source")]),
                                 help,
                             );
@@ -161,6 +172,28 @@ impl<'s> Resolver<'s> {
         tags
     }
 
+    /// `updated` must not be earlier than `date` (compared as moments, in
+    /// the site's time zone): an update comes after publication.
+    fn check_updated(&mut self, d: &Digest) {
+        let m = &d.matter;
+        // A date that failed to read is 1970 and never later than `updated`.
+        let Some(updated) = m.updated else {
+            return;
+        };
+        let tz = self.site.config.timezone;
+        if moment(updated, tz) >= moment(m.date, tz) {
+            return;
+        }
+        self.error(
+            Problem::FrontMatter(format!(
+                "`updated` ({updated}) is earlier than `date` ({})",
+                m.date
+            )),
+            d.locate(&[Seg::Key("updated")]),
+            Some("an update comes after publication: check both dates (swapped?)".into()),
+        );
+    }
+
     /// Reports an id of a digest's front matter (at `path`) that names
     /// nothing in `set`, unless the file it names failed to load (its own
     /// error was reported).
@@ -169,6 +202,7 @@ impl<'s> Resolver<'s> {
         (d, path): (&Digest, &[Seg<'_>]),
         set: IdSet,
         id: &str,
+        rule: &str,
         (index, all): (&Index<'s>, &AllIds<'s>),
     ) {
         if id.is_empty() {
@@ -186,7 +220,7 @@ impl<'s> Resolver<'s> {
         if broken {
             return;
         }
-        let help = self.suggest(set, id, index, all);
+        let help = self.unknown_help(set, id, |_| rule.to_string(), (index, all));
         self.error(
             Problem::UnknownRef {
                 kind,

@@ -72,8 +72,10 @@ impl<'s> Resolver<'s> {
                         parent[ra.max(rb)] = ra.min(rb);
                     }
                     (_, None, None) if !c.is_broken(EntityKind::Digest, t.as_str()) => {
-                        let help =
-                            self.suggest(IdSet::Of(EntityKind::Digest), t.as_str(), index, all);
+                        let rule =
+                            |_| "`translations` lists the same digest in other languages".into();
+                        let set = IdSet::Of(EntityKind::Digest);
+                        let help = self.unknown_help(set, t.as_str(), rule, (index, all));
                         self.error(
                             Problem::UnknownRef {
                                 kind: "digest",

@@ -100,6 +100,38 @@ impl<'s> Resolver<'s> {
             .push(Diagnostic::error(problem).at(at).maybe_help(help));
     }
 
+    /// The help for `id`, unknown in `set`: what it names instead ("`guerra`
+    /// is a story: `rule`", with `rule` given that kind), or the closest id
+    /// of the set.
+    fn unknown_help(
+        &mut self,
+        set: IdSet,
+        id: &str,
+        rule: impl FnOnce(EntityKind) -> String,
+        (index, all): (&Index<'s>, &AllIds<'s>),
+    ) -> Option<String> {
+        let elsewhere = [
+            (EntityKind::Actor, index.actor_ids.contains_key(id)),
+            (EntityKind::Source, index.source_ids.contains_key(id)),
+            (EntityKind::Story, index.story_ids.contains_key(id)),
+            (EntityKind::Digest, all.digests.contains_key(id)),
+            (EntityKind::Quote, all.quotes.contains_key(id)),
+        ]
+        .into_iter()
+        .find(|(_, named)| *named);
+        match elsewhere {
+            Some((kind, _)) => {
+                let article = if kind == EntityKind::Actor { "an" } else { "a" };
+                Some(format!(
+                    "`{id}` is {article} {}: {}",
+                    kind.name(),
+                    rule(kind)
+                ))
+            }
+            None => self.suggest(set, id, index, all),
+        }
+    }
+
     /// "did you mean `x`?" for `id`, unknown in `set`.
     fn suggest(
         &mut self,

@@ -273,6 +273,16 @@ pub enum DateValue {
     Moment(DateTime<FixedOffset>),
 }
 
+/// As written: `2022-12-20`, or an RFC 3339 date-time.
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            DateValue::Day(day) => write!(f, "{}", day.format("%Y-%m-%d")),
+            DateValue::Moment(m) => f.write_str(&m.to_rfc3339()),
+        }
+    }
+}
+
 /// The placeholder of a date that failed to read: 1970-01-01.
 impl Default for DateValue {
     fn default() -> Self {
@@ -325,7 +335,12 @@ pub fn check_http_url(s: &str) -> Result<(), (String, String)> {
                 "`{s}` is not an http(s) URL (its scheme is `{}`)",
                 u.scheme()
             ),
-            "links must start with `https://` or `http://`".to_string(),
+            match crate::suggest::closest_to(u.scheme(), ["https", "http"]) {
+                Some(meant) => {
+                    format!("did you mean `{meant}://`? Links start with `https://` or `http://`")
+                }
+                None => "links must start with `https://` or `http://`".to_string(),
+            },
         )),
         Err(_) => Err((
             format!("`{s}` is not an absolute URL"),

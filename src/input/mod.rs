@@ -179,12 +179,11 @@ impl SourceFile {
         };
         let diagnostic = match e.kind {
             YamlErrorKind::Syntax(message) => {
-                Diagnostic::error(Problem::Yaml(message)).maybe_help(e.help.or_else(|| {
-                    location
-                        .line_text
-                        .contains('\t')
-                        .then(|| "YAML does not allow tabs for indentation: use spaces".into())
-                }))
+                let help = e.help.or_else(|| {
+                    let at = (e.line, e.column);
+                    yaml::hints::syntax_help(self.yaml(), self.yaml_line, at, &message)
+                });
+                Diagnostic::error(Problem::Yaml(message)).maybe_help(help)
             }
             YamlErrorKind::UnknownKey { key, expected } => {
                 let expected: Vec<&str> = expected.iter().map(String::as_str).collect();

@@ -3,6 +3,7 @@
 //! become placed diagnostics, and [`Spans`] knows where every node of a
 //! document is when a later stage needs to point at it.
 
+pub mod hints;
 pub mod spans;
 
 pub use spans::{Found, Pos, Spans};

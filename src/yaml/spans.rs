@@ -138,7 +138,7 @@ impl Spans {
     }
 
     /// The node at `path`; a "one or many" field's lone scalar is also
-    /// its item 0.
+    /// each of its items.
     pub fn find(&self, path: &[Seg<'_>]) -> Option<Found> {
         let mut node = self.nodes.first()?;
         let mut key = None;
@@ -153,7 +153,8 @@ impl Spans {
                     node = &self.nodes[*items.get(*i)?];
                     key = None;
                 }
-                (Seg::Index(0), Kind::Scalar { .. }) => key = None,
+                // A lone scalar stands for its items (`actors: a, b`).
+                (Seg::Index(_), Kind::Scalar { .. }) => key = None,
                 _ => return None,
             }
         }
