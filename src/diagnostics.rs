@@ -81,6 +81,12 @@ pub enum Problem {
         /// Why it is not accepted.
         reason: &'static str,
     },
+    /// A content file whose name does not end in `.md`, which is not read.
+    #[error("`{path}` is not read: content files end in `.md`")]
+    MisnamedFile {
+        /// The path.
+        path: String,
+    },
     /// Two entities of one kind with the same id.
     #[error("duplicate {kind} id `{id}`: also defined in `{other}`")]
     DuplicateId {
@@ -122,6 +128,18 @@ pub enum Problem {
     UnknownRefKind {
         /// The scheme as written.
         scheme: String,
+    },
+    /// A link whose scheme looks like a web scheme, misspelt (`htps:`).
+    #[error("unknown link scheme `{scheme}:`: the link would lead nowhere")]
+    UnknownScheme {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// A reference written with a space (`actor: putin`).
+    #[error("a reference cannot hold spaces: `{written}`")]
+    SpacedReference {
+        /// The reference as written.
+        written: String,
     },
     /// `![](quote:…)` not alone in its paragraph.
     #[error("an embedded quote `![](quote:{id})` must stand alone in its paragraph")]
@@ -277,7 +295,7 @@ pub enum Problem {
     #[error("does not match `{schema}`: {message}")]
     SchemaMismatch {
         /// The schema's file name.
-        schema: &'static str,
+        schema: String,
         /// The validator's message.
         message: String,
     },
@@ -844,26 +862,6 @@ fn plural_s(n: usize) -> &'static str {
     }
 }
 
-/// The closest candidate to `wanted`, when one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    wanted: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(wanted, candidate);
-        let better = match best {
-            None => true,
-            Some((s, c)) => score > s || (score == s && candidate < c),
-        };
-        if better {
-            best = Some((score, candidate));
-        }
-    }
-    best.filter(|(score, _)| *score >= 0.8)
-        .map(|(_, c)| format!("did you mean `{c}`?"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -881,7 +879,7 @@ mod tests {
             text.find("luka").unwrap(),
             11,
         ))
-        .maybe_help(did_you_mean("lukaschenko", ["putin", "lukashenko"]));
+        .help("did you mean `lukashenko`?");
         assert_eq!(
             d.render(),
             "error: unknown actor or source `lukaschenko`\n \
@@ -974,10 +972,5 @@ mod tests {
             GROUP_LIMIT + 25
         );
         assert!(!every.contains("more of this kind"));
-    }
-
-    #[test]
-    fn no_suggestion_for_unrelated_ids() {
-        assert_eq!(did_you_mean("zelensky", ["isw", "nato"]), None);
     }
 }

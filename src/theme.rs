@@ -2,7 +2,8 @@
 //! the site, then its theme folder, then the `default` theme built into the
 //! binary (so `storia init` and a site without `themes/` work anywhere).
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Problem};
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::suggest::did_you_mean;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -193,17 +194,84 @@ fn is_theme_name(name: &str) -> bool {
         && !name.chars().any(char::is_control)
 }
 
-/// Writes the embedded default theme under `dir` (for `storia init`).
-pub fn write_default_theme(dir: &Path) -> std::io::Result<()> {
+/// What `storia theme eject` wrote.
+#[derive(Debug)]
+pub struct Ejected {
+    /// The theme's folder, relative to the site root (`themes/default`).
+    pub dir: PathBuf,
+    /// How many files were written.
+    pub files: usize,
+}
+
+/// Writes the built-in theme (templates, static files, labels) into
+/// `themes/<name>/` of the site at `root`, byte for byte, so it can be
+/// adapted without storia's source. Nothing is overwritten: when any of its
+/// files exists already, nothing at all is written and every one is named.
+pub fn eject(root: &Path, name: &str) -> Result<Ejected, Diagnostic> {
+    if !root.join("site.yaml").is_file() {
+        return Err(Diagnostic::error(Problem::MissingSiteConfig {
+            root: root.display().to_string(),
+        })
+        .help("run it in the site's folder, or pass `--root`"));
+    }
+    if !crate::input::fields::is_valid_id(name) {
+        return Err(Diagnostic::error(Problem::Config(format!(
+            "`{name}` cannot name a theme folder"
+        )))
+        .help("use lower-case letters, digits and `-`, e.g. `--name my-theme`"));
+    }
+    let rel_dir = Path::new("themes").join(name);
+    let mut files = Vec::new();
     let mut stack = vec![&DEFAULT_THEME];
     while let Some(d) = stack.pop() {
-        for sub in d.dirs() {
-            std::fs::create_dir_all(dir.join(sub.path()))?;
-            stack.push(sub);
-        }
-        for f in d.files() {
-            std::fs::write(dir.join(f.path()), f.contents())?;
-        }
+        stack.extend(d.dirs());
+        files.extend(d.files().map(|f| (rel_dir.join(f.path()), f.contents())));
     }
-    Ok(())
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let taken: Vec<String> = files
+        .iter()
+        .filter(|(rel, _)| std::fs::symlink_metadata(root.join(rel)).is_ok())
+        .map(|(rel, _)| format!("`{}`", crate::diagnostics::display_path(rel)))
+        .collect();
+    if !taken.is_empty() {
+        let shown = taken.len().min(5);
+        let more = taken.len() - shown;
+        return Err(Diagnostic::error(Problem::Config(format!(
+            "refusing to overwrite {}{}",
+            taken[..shown].join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )))
+        .help(format!(
+            "nothing was written; move `{}` aside, or eject under another name with `--name`",
+            crate::diagnostics::display_path(&rel_dir)
+        )));
+    }
+    let io = |action: &'static str, rel: &Path, e: std::io::Error| {
+        Diagnostic::error(Problem::Io {
+            action,
+            path: crate::diagnostics::display_path(rel),
+            reason: e.to_string(),
+        })
+    };
+    for (rel, bytes) in &files {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io("create", rel, e))?;
+        }
+        // `create_new`: a file that appeared since the check is not overwritten.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| io("write", rel, e))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(|e| io("write", rel, e))?;
+    }
+    Ok(Ejected {
+        dir: rel_dir,
+        files: files.len(),
+    })
 }

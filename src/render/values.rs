@@ -251,6 +251,7 @@ impl Values {
             "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.root_path)),
             "highlight_css": assets.url("highlight.css").unwrap_or_else(|| format!("{}highlight.css", urls.root_path)),
             "search_js": assets.url("search.js").unwrap_or_else(|| format!("{}search.js", urls.root_path)),
+            "menu": menu(index, urls),
             "pages": pages.iter().map(|p| json!({
                 "id": text(p, "id"),
                 "title": text(p, "title"),
@@ -334,6 +335,32 @@ impl Values {
         let digest = &self.digest_links[index.quotes[qx.ix()].digest.ix()];
         format!("{}#q-{}", text(digest, "url"), index.quote(qx).id)
     }
+}
+
+/// `site.menu`: each entry of site.yaml's `menu:` as `title`, `url` and
+/// `page_kind` (`page` or `link`). Site paths are taken from the site's
+/// root, as images are.
+fn menu(index: &Index<'_>, urls: &Urls) -> Json {
+    use crate::menu::MenuItem;
+    let entries = index.site.config.menu.iter().filter_map(|item| match item {
+        MenuItem::Page { id, title, .. } => {
+            // Resolving reported entries that name no published page.
+            let page = (0..index.pages.len())
+                .map(|i| index.page(PageIx(i as u32)))
+                .find(|p| p.id.as_str() == id)?;
+            Some(json!({
+                "title": title.as_deref().unwrap_or(&page.matter.title.0),
+                "url": urls.section(id),
+                "page_kind": "page",
+            }))
+        }
+        MenuItem::Link { title, url } => Some(json!({
+            "title": title,
+            "url": urls.image(url),
+            "page_kind": "link",
+        })),
+    });
+    Json::Array(entries.collect())
 }
 
 /// Minutes to read `words` at 220 words a minute, at least one.
