@@ -121,10 +121,9 @@ pub struct ActorNode {
     pub quotes: Vec<QuoteIx>,
     /// Digests involving the actor, newest first.
     pub digests: Vec<DigestIx>,
-    /// Actors most often in the same digests, with the count.
+    /// Every actor sharing a digest with this one, with the count of
+    /// digests they share: most shared first, ties by id.
     pub co_actors: Vec<(ActorIx, usize)>,
-    /// How many different actors share a digest with this one.
-    pub connections: usize,
 }
 
 /// A source's cross-links.
@@ -145,7 +144,8 @@ pub struct StoryNode {
     pub entry: usize,
     /// Its digests, newest first.
     pub digests: Vec<DigestIx>,
-    /// Actors most present in its digests, with the count.
+    /// Every actor of its digests, with the count of its digests they are
+    /// in: most present first, ties by id.
     pub main_actors: Vec<(ActorIx, usize)>,
 }
 
@@ -188,9 +188,6 @@ pub struct Index<'s> {
     pub pages: Vec<PageNode>,
     /// What links to each page (body references only), in page order.
     pub backlinks: HashMap<PageRef, Vec<PageRef>>,
-    /// How many digests each two actors share (the lower index first);
-    /// pairs that share none are absent.
-    shared: HashMap<(ActorIx, ActorIx), usize>,
     digest_ids: HashMap<&'s str, DigestIx>,
     actor_ids: HashMap<&'s str, ActorIx>,
     source_ids: HashMap<&'s str, SourceIx>,
@@ -205,10 +202,6 @@ pub const RELATED_MAX: usize = 5;
 /// in time). Scoring every digest of a list instead costs each digest the
 /// length of its most popular actor's list: quadratic in the site.
 pub const RELATED_WINDOW: usize = 100;
-/// How many co-actors an actor page shows.
-pub const CO_ACTORS_MAX: usize = 8;
-/// How many main actors a story page shows.
-pub const MAIN_ACTORS_MAX: usize = 10;
 
 impl<'s> Index<'s> {
     /// The loaded digest of a node.
@@ -255,12 +248,6 @@ impl<'s> Index<'s> {
     /// Looks up a published quote.
     pub fn quote_id(&self, id: &str) -> Option<QuoteIx> {
         self.quote_ids.get(id).copied()
-    }
-    /// How many digests two actors share. Counted once, while the index is
-    /// built: walking both digest lists instead costs each actor page the
-    /// length of its neighbours' lists, which grows with the site.
-    pub fn shared_digests(&self, a: ActorIx, b: ActorIx) -> usize {
-        self.shared.get(&(a.min(b), a.max(b))).copied().unwrap_or(0)
     }
     /// A digest's language: its `lang:`, else the site's.
     pub fn lang_of(&self, d: DigestIx) -> &'s str {
@@ -378,7 +365,6 @@ impl<'s> Index<'s> {
                 .map(|p| PageNode { entry: p.entry })
                 .collect(),
             backlinks,
-            shared: HashMap::new(),
             digest_ids: self
                 .digest_ids
                 .iter()
@@ -565,7 +551,6 @@ impl<'s> Resolver<'s> {
                 .map(|(_, e)| PageNode { entry: *e })
                 .collect(),
             backlinks: HashMap::new(),
-            shared: HashMap::new(),
             digest_ids,
             actor_ids,
             source_ids,
@@ -1304,8 +1289,6 @@ fn derive(index: &mut Index<'_>) {
     }
     for (a, mut list) in co.into_iter().enumerate() {
         list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        index.actors[a].connections = list.len();
-        list.truncate(CO_ACTORS_MAX);
         index.actors[a].co_actors = list;
     }
     for s in 0..index.stories.len() {
@@ -1317,10 +1300,8 @@ fn derive(index: &mut Index<'_>) {
         }
         let mut list: Vec<_> = counts.into_iter().collect();
         list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        list.truncate(MAIN_ACTORS_MAX);
         index.stories[s].main_actors = list;
     }
-    index.shared = shared;
     compute_related(index);
 }
 

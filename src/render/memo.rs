@@ -13,7 +13,6 @@
 use crate::markdown::{RefKind, Resolver};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use xxhash_rust::xxh3::Xxh3;
 
 /// The last render's pages and bodies.
@@ -21,8 +20,8 @@ use xxhash_rust::xxh3::Xxh3;
 pub struct Memo {
     /// Output path → (key, bytes).
     pub(super) pages: HashMap<String, (u128, Vec<u8>)>,
-    /// Content file → its rendered body.
-    pub(super) bodies: HashMap<PathBuf, Body>,
+    /// `kind:id` of a body's entity → its rendered body.
+    pub(super) bodies: HashMap<String, Body>,
     /// Every static file templates asked `asset()` for, with its URL then.
     pub(super) assets_asked: std::collections::BTreeMap<String, Option<String>>,
     /// Pages the last render ran templates for.
@@ -38,6 +37,51 @@ impl Memo {
         self.bodies.extend(other.bodies);
         self.rendered += other.rendered;
         self.reused += other.reused;
+    }
+}
+
+/// The last render and this one, while rendering.
+pub(super) struct MemoState<'a> {
+    pub(super) previous: &'a Memo,
+    /// Hash of everything all pages share (labels, assets, site values).
+    pub(super) global: u64,
+    pub(super) next: std::sync::Mutex<Memo>,
+}
+
+impl MemoState<'_> {
+    /// Keeps `body` of the entity `key` for the next render.
+    pub(super) fn remember_body(&self, key: String, body: Body) {
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        next.bodies.insert(key, body);
+    }
+
+    /// The bytes of page `path`: the last render's when its key is the
+    /// same, else `render`'s.
+    pub(super) fn page(
+        &self,
+        path: &str,
+        key: u128,
+        render: impl FnOnce() -> Result<Vec<u8>, crate::diagnostics::Diagnostic>,
+    ) -> Result<Vec<u8>, crate::diagnostics::Diagnostic> {
+        let reused = self
+            .previous
+            .pages
+            .get(path)
+            .filter(|(old, _)| *old == key)
+            .map(|(_, bytes)| bytes.clone());
+        let fresh = reused.is_none();
+        let bytes = match reused {
+            Some(bytes) => bytes,
+            None => render()?,
+        };
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        if fresh {
+            next.rendered += 1;
+        } else {
+            next.reused += 1;
+        }
+        next.pages.insert(path.to_string(), (key, bytes.clone()));
+        Ok(bytes)
     }
 }
 

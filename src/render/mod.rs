@@ -1,19 +1,26 @@
 //! Render: the index → every output file, as bytes, in parallel.
 //!
-//! Rendering is a pure function of the index and the theme: Markdown bodies
-//! are rendered once and reused on every page that shows them, each entity
-//! becomes a template value once, and the templates are compiled once. Only
+//! Rendering is a pure function of the index and the theme. Pages
+//! ([`pages`], one module per kind), feeds, the sitemap and the search index
+//! read the index only through a [`reads::Reader`], which records what each
+//! one read. Markdown bodies ([`bodies`]) are rendered once and reused on
+//! every page that shows them, each entity becomes a template value
+//! ([`values`]) once, and the templates are compiled once. Only
 //! [`crate::output`] touches the output folder.
 
 mod assets;
+mod bodies;
 mod charts;
-mod context;
 mod editorial;
 mod feeds;
 pub mod i18n;
+mod languages;
 mod memo;
+mod pages;
+mod reads;
 mod search;
 mod structured;
+mod urls;
 mod values;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
@@ -21,8 +28,8 @@ use crate::index::{DigestIx, Index};
 use crate::theme::{Layer, Theme};
 use std::collections::HashMap;
 
-pub use context::Urls;
 pub use memo::Memo;
+pub use urls::Urls;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,7 +332,7 @@ pub fn render_to(
         &urls.base_path,
     );
     let table = assets.table();
-    let languages = context::Languages::new(index, each);
+    let languages = languages::Languages { each };
     // A language's pages show its digests only; one language shows them all.
     let views: Vec<(Index<'_>, Vec<DigestIx>)> = if languages.each.len() > 1 {
         languages
@@ -341,6 +348,9 @@ pub fn render_to(
     } else {
         Vec::new()
     };
+    // The index of every language is a view of its own only when there
+    // are several.
+    let full = (index, if views.is_empty() { 0 } else { reads::FULL });
     let mut memo = memo;
     let mut previous = memo.as_deref_mut().map(std::mem::take);
     // Pages depend on the asset URLs templates asked for, not on every
@@ -387,6 +397,7 @@ pub fn render_to(
         let (view, origin) = views
             .get(n)
             .map_or((index, identity.as_slice()), |(ix, o)| (ix, o.as_slice()));
+        let view = (view, n as u8);
         let mut engine = match Engine::new(theme, labels, table.clone()) {
             Ok(e) => e,
             Err(errors) => {
@@ -394,42 +405,58 @@ pub fn render_to(
                 return diags;
             }
         };
-        let values = values::Values::build(view, lang_urls, labels, lang, &assets);
+        // What the whole language reads, not one page's: site-wide.
+        let unrecorded = reads::Reads::default();
+        let r = reads::Reader::new(view.0, view.1, full.0, full.1, &unrecorded);
+        let values = values::Values::new(&r, lang_urls, labels, lang, &assets);
         {
             let global = engine.global();
             global.insert("site", &values.site);
             global.insert("t", &labels.to_json());
         }
-        let global_hash = next.as_ref().map(|_| {
+        let state = previous.as_ref().zip(next.as_ref()).map(|(previous, _)| {
             let mut h = xxhash_rust::xxh3::Xxh3::new();
             memo::hash_json(&mut h, &labels.to_json());
             memo::hash_json(&mut h, &values.site);
-            std::hash::Hasher::finish(&h)
+            memo::MemoState {
+                previous,
+                global: std::hash::Hasher::finish(&h),
+                next: Default::default(),
+            }
         });
-        let renderer = context::PageRenderer::new(
+        let keep = feeds::full_entries(&r);
+        let bodies = bodies::Bodies::new(&r, &engine, &values, &languages, keep, state.as_ref());
+        let pages = pages::Pages::new(
             view,
+            full,
             &engine,
             &values,
-            lang_urls,
             labels,
             (&languages, origin, lang),
-            previous.as_ref().zip(global_hash),
+            &bodies,
+            state.as_ref(),
         );
-        let page_diags = renderer.render_all(&generated);
+        let page_diags = pages.render_all(&generated);
         diags.extend(page_diags.sorted());
         let failed = diags.has_errors();
         if !failed {
-            feeds::feeds(view, &values, lang_urls, &renderer, lang, &generated);
-            sitemap.extend(feeds::sitemap_entries(view, &values, lang_urls));
+            use rayon::prelude::*;
+            feeds::all(&r).into_par_iter().for_each(|feed| {
+                let reads = reads::Reads::default();
+                let r = reads::Reader::new(view.0, view.1, full.0, full.1, &reads);
+                generated(feeds::render(&r, lang_urls, &bodies, lang, feed));
+            });
+            sitemap.extend(feeds::sitemap_entries(&r, lang_urls));
         }
         // The search index comes after the feeds, once the bodies they
-        // showed are dropped with the renderer.
-        let rendered = renderer.into_memo();
+        // showed are dropped.
+        drop(pages);
+        drop(bodies);
         if !failed {
-            search::files(view, &values, lang_urls, &generated);
+            search::files(&r, &values, &generated);
         }
-        if let Some(next) = next.as_mut() {
-            next.merge(rendered);
+        if let (Some(next), Some(state)) = (next.as_mut(), state) {
+            next.merge(state.next.into_inner().unwrap_or_else(|p| p.into_inner()));
         }
         asked.extend(
             engine
@@ -514,10 +541,7 @@ pub fn page_sources(
         .collect();
     for n in &index.pages {
         let p = &c.pages[n.entry];
-        map.insert(
-            urls.file_of(&urls.section(p.id.as_str())),
-            p.file.path.clone(),
-        );
+        map.insert(urls.file_of(&urls.page(p.id.as_str())), p.file.path.clone());
     }
     // A digest's page is in its language's part of the site.
     let languages = &index.site.config.languages;
