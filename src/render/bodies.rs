@@ -3,10 +3,9 @@
 //! embeds rendered with the theme's quote card.
 
 use super::languages::Languages;
-use super::memo::{Body, MemoState};
 use super::reads::Reader;
 use super::values::{Lazy, Values};
-use super::Engine;
+use super::Templates;
 use crate::diagnostics::Diagnostic;
 use crate::index::{ActorIx, DigestIx, PageIx, QuoteIx, SourceIx, StoryIx};
 use crate::markdown::{self, RefKind};
@@ -29,7 +28,7 @@ pub enum Owner {
 
 /// Renders bodies for one language's pages.
 pub struct Bodies<'a> {
-    engine: &'a Engine,
+    engine: &'a Templates,
     values: &'a Values<'a>,
     languages: &'a Languages,
     sanitize: bool,
@@ -41,7 +40,6 @@ pub struct Bodies<'a> {
     stories: Lazy<Result<String, Diagnostic>>,
     /// Errors met while rendering digest bodies.
     errors: Mutex<Vec<Diagnostic>>,
-    memo: Option<&'a MemoState<'a>>,
 }
 
 struct BodyResolver<'b, 'r, 's> {
@@ -101,11 +99,10 @@ impl<'a> Bodies<'a> {
     /// bodies feeds show in full.
     pub fn new(
         r: &Reader<'_, '_>,
-        engine: &'a Engine,
+        engine: &'a Templates,
         values: &'a Values<'a>,
         languages: &'a Languages,
         keep: Vec<bool>,
-        memo: Option<&'a MemoState<'a>>,
     ) -> Self {
         Bodies {
             engine,
@@ -116,7 +113,6 @@ impl<'a> Bodies<'a> {
             keep,
             stories: Lazy::new(r.all_stories(super::reads::Whole).len()),
             errors: Mutex::default(),
-            memo,
         }
     }
 
@@ -131,7 +127,7 @@ impl<'a> Bodies<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert_value("quote", self.values.quote(r, q));
         ctx.insert("with_anchor", &with_anchor);
-        self.engine.render("partials/quote.html", &ctx)
+        self.engine.render("partials/quote.html", &ctx, r.reads())
     }
 
     /// A digest's rendered body. Errors are collected for [`Bodies::take_errors`].
@@ -178,44 +174,20 @@ impl<'a> Bodies<'a> {
     }
 
     fn render(&self, r: &Reader<'_, '_>, owner: Owner) -> (String, Vec<Diagnostic>) {
-        let (text, key) = match owner {
-            Owner::Digest(d) => (r.digest_body(d), format!("digest:{}", r.digest_id(d))),
-            Owner::Actor(a) => (r.actor_body(a), format!("actor:{}", r.actor_id(a))),
-            Owner::Source(s) => (r.source_body(s), format!("source:{}", r.source_id(s))),
-            Owner::Story(s) => (r.story_body(s), format!("story:{}", r.story_id(s))),
-            Owner::Page(p) => (r.page_body(p), format!("page:{}", r.page_id(p))),
+        let (text, digest) = match owner {
+            Owner::Digest(d) => (r.digest_body(d), Some(d)),
+            Owner::Actor(a) => (r.actor_body(a), None),
+            Owner::Source(s) => (r.source_body(s), None),
+            Owner::Story(s) => (r.story_body(s), None),
+            Owner::Page(p) => (r.page_body(p), None),
         };
-        let digest = match owner {
-            Owner::Digest(d) => Some(d),
-            _ => None,
-        };
-        let resolver = || BodyResolver {
+        let resolver = BodyResolver {
             bodies: self,
             r,
             digest,
             errors: Default::default(),
         };
-        let sanitize = self.sanitize;
-        let Some(m) = self.memo else {
-            let resolver = resolver();
-            let html = markdown::render(text, &resolver, sanitize);
-            return (html, resolver.errors.into_inner());
-        };
-        if let Some(old) = m.previous.bodies.get(&key) {
-            let check = resolver();
-            if old.holds(text, sanitize, &check) && check.errors.borrow().is_empty() {
-                let html = old.html.clone();
-                m.remember_body(key, old.clone());
-                return (html, Vec::new());
-            }
-        }
-        let resolver = resolver();
-        let body = Body::render(text, sanitize, &resolver);
-        let errors = resolver.errors.into_inner();
-        let html = body.html.clone();
-        if errors.is_empty() {
-            m.remember_body(key, body);
-        }
-        (html, errors)
+        let html = markdown::render(text, &resolver, self.sanitize);
+        (html, resolver.errors.into_inner())
     }
 }

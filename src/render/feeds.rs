@@ -32,6 +32,15 @@ pub fn all(r: &Reader<'_, '_>) -> Vec<Feed> {
     feeds
 }
 
+/// A feed's key among this build's outputs.
+pub fn key(r: &Reader<'_, '_>, feed: Feed) -> String {
+    match feed {
+        Feed::Site => "site".into(),
+        Feed::Actor(a) => format!("actor/{}", r.actor_id(a)),
+        Feed::Story(s) => format!("story/{}", r.story_id(s)),
+    }
+}
+
 /// A feed's digests (newest first, drafts included) and what its entries carry.
 fn list<'r>(r: &Reader<'r, '_>, feed: Feed) -> (Vec<DigestIx>, FeedContent) {
     let feeds = r.config().feeds;

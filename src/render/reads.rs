@@ -11,14 +11,15 @@
 //! Site-wide inputs (site.yaml, labels, asset URLs, templates) are not
 //! facts: a change to any of them re-renders every page that uses them.
 
-use crate::content::fields::{Extra, Text};
+use crate::content::fields::{DateValue, Extra, Text};
 use crate::content::frontmatter::{ActorKind, CitationMatter, QuoteMatter};
 use crate::index::{
     ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use xxhash_rust::xxh3::Xxh3;
 
 /// Something of the index an output read: a part (`kind`) of one entity
 /// (`n`, its position in view `view`).
@@ -36,22 +37,49 @@ pub struct Fact {
 /// language has only view 0).
 pub const FULL: u8 = u8::MAX;
 
-/// The facts one output read, in the order read (duplicates included).
+/// What one output read: facts, and the templates it was rendered with
+/// (a page's own, the quote card its bodies embed).
 #[derive(Default)]
-pub struct Reads(RefCell<Vec<Fact>>);
+pub struct Reads {
+    facts: RefCell<Vec<Fact>>,
+    templates: RefCell<Vec<&'static str>>,
+}
+
+/// What was read, each once.
+#[derive(Debug, Default, Clone)]
+pub struct Recorded {
+    /// The facts, sorted.
+    pub facts: Box<[Fact]>,
+    /// The templates, sorted.
+    pub templates: Box<[&'static str]>,
+}
 
 impl Reads {
-    /// Adds facts read by something built for this output (a card, a body).
-    pub fn extend(&self, facts: &[Fact]) {
-        self.0.borrow_mut().extend_from_slice(facts);
+    /// Adds what something built for this output read (a card, a body).
+    pub fn extend(&self, recorded: &Recorded) {
+        self.facts.borrow_mut().extend_from_slice(&recorded.facts);
+        self.templates
+            .borrow_mut()
+            .extend_from_slice(&recorded.templates);
     }
 
-    /// The facts, sorted, each once.
-    pub fn into_facts(self) -> Box<[Fact]> {
-        let mut facts = self.0.into_inner();
+    /// Notes that template `name` was rendered.
+    pub fn template(&self, name: &'static str) {
+        self.templates.borrow_mut().push(name);
+    }
+
+    /// What was read, each once.
+    pub fn into_recorded(self) -> Recorded {
+        let mut facts = self.facts.into_inner();
         facts.sort_unstable();
         facts.dedup();
-        facts.into_boxed_slice()
+        let mut templates = self.templates.into_inner();
+        templates.sort_unstable();
+        templates.dedup();
+        Recorded {
+            facts: facts.into_boxed_slice(),
+            templates: templates.into_boxed_slice(),
+        }
     }
 }
 
@@ -115,10 +143,287 @@ impl Key for Whole {
     }
 }
 
+/// The fingerprint of what a fact's accessor answered, with entities named
+/// by their stable keys (never by positions, which shift). Never 0, which
+/// stands for "no such fact".
+fn fingerprint<T: Stable + ?Sized>(value: &T, ix: &Index<'_>) -> u64 {
+    let mut h = Xxh3::new();
+    value.feed(ix, &mut h);
+    h.digest().max(1)
+}
+
+/// What can be fingerprinted: the answers of the accessors.
+pub trait Stable {
+    /// Feeds `h` with this value; entities as their stable keys in `ix`.
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3);
+}
+
+impl<T: Stable + ?Sized> Stable for &T {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        (**self).feed(ix, h);
+    }
+}
+
+impl<T: Stable> Stable for Option<T> {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        match self {
+            None => h.update(&[0]),
+            Some(v) => {
+                h.update(&[1]);
+                v.feed(ix, h);
+            }
+        }
+    }
+}
+
+impl<T: Stable> Stable for [T] {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        h.update(&(self.len() as u64).to_le_bytes());
+        for v in self {
+            v.feed(ix, h);
+        }
+    }
+}
+
+impl<A: Stable, B: Stable> Stable for (A, B) {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.0.feed(ix, h);
+        self.1.feed(ix, h);
+    }
+}
+
+impl Stable for () {
+    fn feed(&self, _: &Index<'_>, _: &mut Xxh3) {}
+}
+
+impl Stable for str {
+    fn feed(&self, _: &Index<'_>, h: &mut Xxh3) {
+        h.update(&(self.len() as u64).to_le_bytes());
+        h.update(self.as_bytes());
+    }
+}
+
+impl Stable for String {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.as_str().feed(ix, h);
+    }
+}
+
+impl Stable for bool {
+    fn feed(&self, _: &Index<'_>, h: &mut Xxh3) {
+        h.update(&[u8::from(*self)]);
+    }
+}
+
+impl Stable for usize {
+    fn feed(&self, _: &Index<'_>, h: &mut Xxh3) {
+        h.update(&(*self as u64).to_le_bytes());
+    }
+}
+
+impl Stable for DateTime<FixedOffset> {
+    fn feed(&self, _: &Index<'_>, h: &mut Xxh3) {
+        // The offset matters too: dates are shown in it.
+        h.update(&self.timestamp().to_le_bytes());
+        h.update(&self.timestamp_subsec_nanos().to_le_bytes());
+        h.update(&self.offset().local_minus_utc().to_le_bytes());
+    }
+}
+
+impl Stable for DateValue {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        match self {
+            DateValue::Day(d) => {
+                h.update(&[0]);
+                h.update(&d.num_days_from_ce().to_le_bytes());
+            }
+            DateValue::Moment(m) => {
+                h.update(&[1]);
+                m.feed(ix, h);
+            }
+        }
+    }
+}
+
+impl Stable for Text {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.0.feed(ix, h);
+    }
+}
+
+impl Stable for crate::content::fields::Id {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.0.feed(ix, h);
+    }
+}
+
+impl Stable for crate::content::fields::HttpUrl {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.0.feed(ix, h);
+    }
+}
+
+impl Stable for ActorKind {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.as_str().feed(ix, h);
+    }
+}
+
+impl Stable for Extra {
+    fn feed(&self, _: &Index<'_>, h: &mut Xxh3) {
+        super::memo::hash_json(h, self);
+    }
+}
+
+impl Stable for BTreeMap<String, crate::content::fields::HttpUrl> {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        h.update(&(self.len() as u64).to_le_bytes());
+        for (k, v) in self {
+            k.feed(ix, h);
+            v.feed(ix, h);
+        }
+    }
+}
+
+impl Stable for CitationMatter {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.id.feed(ix, h);
+        self.source.feed(ix, h);
+        self.title.feed(ix, h);
+        self.url.feed(ix, h);
+        self.published.feed(ix, h);
+        self.archived.feed(ix, h);
+    }
+}
+
+impl Stable for QuoteMatter {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.id.feed(ix, h);
+        self.by.feed(ix, h);
+        self.text.feed(ix, h);
+        self.original.feed(ix, h);
+        self.original_lang.feed(ix, h);
+        self.said.feed(ix, h);
+        self.context.feed(ix, h);
+        self.cite.feed(ix, h);
+    }
+}
+
+macro_rules! stable_keys {
+    ($($ty:ident => $entity:ident),*) => {$(
+        impl Stable for $ty {
+            fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+                Entity::$entity.key(ix, self.0).feed(ix, h);
+            }
+        }
+    )*};
+}
+stable_keys!(DigestIx => Digest, ActorIx => Actor, SourceIx => Source, StoryIx => Story, TagIx => Tag, QuoteIx => Quote, PageIx => Page);
+
+impl Stable for Speaker {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        match self {
+            Speaker::Actor(a) => {
+                h.update(&[0]);
+                a.feed(ix, h);
+            }
+            Speaker::Source(s) => {
+                h.update(&[1]);
+                s.feed(ix, h);
+            }
+        }
+    }
+}
+
+impl Stable for PageRef {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        match self {
+            PageRef::Digest(d) => (0usize, d).feed(ix, h),
+            PageRef::Actor(a) => (1usize, a).feed(ix, h),
+            PageRef::Source(s) => (2usize, s).feed(ix, h),
+            PageRef::Story(s) => (3usize, s).feed(ix, h),
+            PageRef::Page(p) => (4usize, p).feed(ix, h),
+        }
+    }
+}
+
+impl<K: Key + Stable> Stable for Every<K> {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.len().feed(ix, h);
+        for k in self.iter() {
+            k.feed(ix, h);
+        }
+    }
+}
+
+/// Which list of entities a fact's `n` counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Entity {
+    /// [`Index::digests`].
+    Digest,
+    /// [`Index::actors`].
+    Actor,
+    /// [`Index::sources`].
+    Source,
+    /// [`Index::stories`].
+    Story,
+    /// [`Index::tags`].
+    Tag,
+    /// [`Index::quotes`].
+    Quote,
+    /// [`Index::pages`].
+    Page,
+    /// The site as a whole (its lists).
+    Site,
+}
+
+impl Entity {
+    /// Every kind of entity.
+    pub const ALL: [Entity; 8] = [
+        Entity::Digest,
+        Entity::Actor,
+        Entity::Source,
+        Entity::Story,
+        Entity::Tag,
+        Entity::Quote,
+        Entity::Page,
+        Entity::Site,
+    ];
+
+    /// How many of them `ix` has.
+    pub fn count(self, ix: &Index<'_>) -> usize {
+        match self {
+            Entity::Digest => ix.digests.len(),
+            Entity::Actor => ix.actors.len(),
+            Entity::Source => ix.sources.len(),
+            Entity::Story => ix.stories.len(),
+            Entity::Tag => ix.tags.len(),
+            Entity::Quote => ix.quotes.len(),
+            Entity::Page => ix.pages.len(),
+            Entity::Site => 1,
+        }
+    }
+
+    /// The stable key of the `n`th of them in `ix`: its id (a tag's slug),
+    /// which does not change when other files come and go.
+    pub fn key<'i>(self, ix: &'i Index<'_>, n: u32) -> &'i str {
+        match self {
+            Entity::Digest => ix.digest(DigestIx(n)).id.as_str(),
+            Entity::Actor => ix.actor(ActorIx(n)).id.as_str(),
+            Entity::Source => ix.source(SourceIx(n)).id.as_str(),
+            Entity::Story => ix.story(StoryIx(n)).id.as_str(),
+            Entity::Tag => ix.tags[n as usize].slug.as_str(),
+            Entity::Quote => ix.quote(QuoteIx(n)).id.as_str(),
+            Entity::Page => ix.page(PageIx(n)).id.as_str(),
+            Entity::Site => "",
+        }
+    }
+}
+
 /// Declares the facts: for each, its kind, the accessor that records and
 /// answers it, and the expression that answers it. One definition serves
-/// reading and (in the engine) fingerprinting, so what is compared between
-/// builds is exactly what pages were given.
+/// reading and fingerprinting, so what is compared between builds is
+/// exactly what pages were given.
 macro_rules! facts {
     ($(
         $entity:ident($key:ty) {
@@ -130,6 +435,32 @@ macro_rules! facts {
         #[repr(u8)]
         pub enum FactKind {
             $($( $(#[$doc])* $kind, )*)*
+        }
+
+        impl FactKind {
+            /// Every kind of fact.
+            pub const ALL: &'static [FactKind] = &[$($( FactKind::$kind, )*)*];
+
+            /// Which entities the kind is about.
+            pub fn entity(self) -> Entity {
+                match self {
+                    $($( FactKind::$kind => Entity::$entity, )*)*
+                }
+            }
+
+            /// The fingerprint of this part of every entity of `ix`, by position.
+            pub fn fingerprints(self, ix: &Index<'_>) -> Vec<u64> {
+                let count = self.entity().count(ix) as u32;
+                match self {
+                    $($( FactKind::$kind => (0..count)
+                        .map(|n| {
+                            let $k = <$key as Key>::from_raw(n);
+                            let $ix = ix;
+                            fingerprint(&$body, ix)
+                        })
+                        .collect(), )*)*
+                }
+            }
         }
 
         impl<'r, 's> Reader<'r, 's> {
@@ -311,19 +642,19 @@ facts! {
     }
     Site(Whole) {
         /// Every digest, newest first.
-        AllDigests all_digests -> Every<DigestIx> = |ix, w| { let _ = w; Every::new(ix.digests.len()) };
+        AllDigests all_digests -> Every<DigestIx> = |ix, w| { let _ = w; Every::<DigestIx>::new(ix.digests.len()) };
         /// Every actor, by id.
-        AllActors all_actors -> Every<ActorIx> = |ix, w| { let _ = w; Every::new(ix.actors.len()) };
+        AllActors all_actors -> Every<ActorIx> = |ix, w| { let _ = w; Every::<ActorIx>::new(ix.actors.len()) };
         /// Every source, by id.
-        AllSources all_sources -> Every<SourceIx> = |ix, w| { let _ = w; Every::new(ix.sources.len()) };
+        AllSources all_sources -> Every<SourceIx> = |ix, w| { let _ = w; Every::<SourceIx>::new(ix.sources.len()) };
         /// Every story, by id.
-        AllStories all_stories -> Every<StoryIx> = |ix, w| { let _ = w; Every::new(ix.stories.len()) };
+        AllStories all_stories -> Every<StoryIx> = |ix, w| { let _ = w; Every::<StoryIx>::new(ix.stories.len()) };
         /// Every tag, by slug.
-        AllTags all_tags -> Every<TagIx> = |ix, w| { let _ = w; Every::new(ix.tags.len()) };
+        AllTags all_tags -> Every<TagIx> = |ix, w| { let _ = w; Every::<TagIx>::new(ix.tags.len()) };
         /// Every published quote, in index order.
-        AllQuotes all_quotes -> Every<QuoteIx> = |ix, w| { let _ = w; Every::new(ix.quotes.len()) };
+        AllQuotes all_quotes -> Every<QuoteIx> = |ix, w| { let _ = w; Every::<QuoteIx>::new(ix.quotes.len()) };
         /// Every plain page, by id.
-        AllPages all_pages -> Every<PageIx> = |ix, w| { let _ = w; Every::new(ix.pages.len()) };
+        AllPages all_pages -> Every<PageIx> = |ix, w| { let _ = w; Every::<PageIx>::new(ix.pages.len()) };
     }
 }
 
@@ -379,14 +710,19 @@ impl<'r, 's> Reader<'r, 's> {
         }
     }
 
-    /// Adds facts read by something built for this reader's output (a
-    /// card, a body) and kept for other outputs.
-    pub fn extend(&self, facts: &[Fact]) {
-        self.reads.extend(facts);
+    /// Adds what something built for this reader's output (a card, a
+    /// body) and kept for other outputs read.
+    pub fn extend(&self, recorded: &Recorded) {
+        self.reads.extend(recorded);
+    }
+
+    /// What this reader records into.
+    pub fn reads(&self) -> &'r Reads {
+        self.reads
     }
 
     fn note(&self, kind: FactKind, n: u32) {
-        self.reads.0.borrow_mut().push(Fact {
+        self.reads.facts.borrow_mut().push(Fact {
             view: self.view,
             kind,
             n,

@@ -9,7 +9,7 @@
 //! reads these maps back: it reads the index.
 
 use super::i18n::Labels;
-use super::reads::{Fact, Reader, Reads, Whole};
+use super::reads::{Reader, Reads, Recorded, Whole};
 use super::urls::{ActorSort, Urls};
 use crate::index::{
     ActorIx, DigestIx, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
@@ -72,8 +72,8 @@ pub fn extra(extra: &crate::content::fields::Extra) -> Value {
     Value::from_serializable(&crate::content::extra_to_json(extra.clone()))
 }
 
-/// A value and the facts building it read.
-type Built<T> = (T, Box<[Fact]>);
+/// A value and what building it read.
+type Built<T> = (T, Recorded);
 
 /// Values built once per entity, the first time a page asks, with the
 /// facts building each one read.
@@ -95,7 +95,7 @@ impl<T: Clone> Lazy<T> {
         let (value, facts) = self.slots[i].get_or_init(|| {
             let reads = Reads::default();
             let value = build(&r.with_reads(&reads));
-            (value, reads.into_facts())
+            (value, reads.into_recorded())
         });
         r.extend(facts);
         value.clone()

@@ -19,14 +19,12 @@ mod tag;
 use super::bodies::Bodies;
 use super::i18n::Labels;
 use super::languages::Languages;
-use super::memo::{MemoState, PageContext};
 use super::reads::{Reader, Reads, Whole};
 use super::urls::{ActorSort, Urls};
 use super::values::{date, list, Lazy, Values};
-use super::{Engine, OutputFile};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use super::{OutputFile, Templates};
+use crate::diagnostics::Diagnostic;
 use crate::index::{ActorIx, DigestIx, Index, PageIx, PageRef, SourceIx, StoryIx, TagIx};
-use rayon::prelude::*;
 use serde_json::{json, Value as Json};
 use tera::Value;
 
@@ -70,7 +68,7 @@ pub struct Pages<'a, 's> {
     /// This language's index, its view number, and the index of every language with its.
     view: (&'a Index<'s>, u8),
     full: (&'a Index<'s>, u8),
-    engine: &'a Engine,
+    templates: &'a Templates,
     values: &'a Values<'a>,
     urls: &'a Urls,
     labels: &'a Labels,
@@ -83,14 +81,13 @@ pub struct Pages<'a, 's> {
     /// Each story's timeline and timeline chart, built once for all its pages.
     timelines: Lazy<Value>,
     timeline_charts: Lazy<Value>,
-    memo: Option<&'a MemoState<'a>>,
 }
 
 /// One page being rendered: what it reads, and its context.
 pub struct Page<'p, 'a, 's> {
     cx: &'p Pages<'a, 's>,
     r: Reader<'p, 's>,
-    ctx: PageContext,
+    ctx: tera::Context,
 }
 
 /// The template a page is rendered with, and its URL.
@@ -102,17 +99,16 @@ impl<'a, 's> Pages<'a, 's> {
     pub fn new(
         view: (&'a Index<'s>, u8),
         full: (&'a Index<'s>, u8),
-        engine: &'a Engine,
+        templates: &'a Templates,
         values: &'a Values<'a>,
         labels: &'a Labels,
         languages: (&'a Languages, &'a [DigestIx], &'a str),
         bodies: &'a Bodies<'a>,
-        memo: Option<&'a MemoState<'a>>,
     ) -> Self {
         Pages {
             view,
             full,
-            engine,
+            templates,
             values,
             urls: values.urls(),
             labels,
@@ -122,7 +118,6 @@ impl<'a, 's> Pages<'a, 's> {
             bodies,
             timelines: Lazy::new(view.0.stories.len()),
             timeline_charts: Lazy::new(view.0.stories.len()),
-            memo,
         }
     }
 
@@ -169,28 +164,37 @@ impl<'a, 's> Pages<'a, 's> {
         jobs
     }
 
-    /// Renders every page, in parallel, into `sink`; all errors are collected.
-    pub fn render_all(&self, sink: &(dyn Fn(OutputFile) + Sync)) -> Diagnostics {
-        let errors = std::sync::Mutex::new(Vec::new());
-        self.jobs()
-            .into_par_iter()
-            .for_each(|j| match self.render(j) {
-                Ok(f) => sink(f),
-                Err(d) => errors.lock().unwrap_or_else(|p| p.into_inner()).push(d),
-            });
-        let mut diags = Diagnostics::default();
-        diags.extend(self.bodies.take_errors());
-        diags.extend(errors.into_inner().unwrap_or_else(|p| p.into_inner()));
-        diags
+    /// A job's key among this build's outputs: what it shows, in which
+    /// language (not its position, which shifts).
+    pub fn key(&self, job: Job) -> String {
+        let reads = Reads::default();
+        let r = self.reader(&reads);
+        let what = match job {
+            Job::Home => "home".to_string(),
+            Job::NotFound => "404".into(),
+            Job::Search => "search".into(),
+            Job::Network => "network".into(),
+            Job::Digests(n) => format!("digests/{n}"),
+            Job::Digest(d) => format!("digest/{}", r.digest_id(d)),
+            Job::Actors(sort) => format!("actors/{}", sort.key()),
+            Job::Actor(a, n) => format!("actor/{}/{n}", r.actor_id(a)),
+            Job::Sources => "sources".into(),
+            Job::Source(s, n) => format!("source/{}/{n}", r.source_id(s)),
+            Job::Stories => "stories".into(),
+            Job::Story(s, n) => format!("story/{}/{n}", r.story_id(s)),
+            Job::Tags => "tags".into(),
+            Job::Tag(t, n) => format!("tag/{}/{n}", r.tag_slug(t)),
+            Job::Page(p) => format!("page/{}", r.page_id(p)),
+        };
+        format!("{}:page:{what}", self.lang)
     }
 
-    /// Renders one page.
-    fn render(&self, job: Job) -> Result<OutputFile, Diagnostic> {
-        let reads = Reads::default();
+    /// Renders one page, recording what it reads into `reads`.
+    pub fn render(&self, job: Job, reads: &Reads) -> Result<OutputFile, Diagnostic> {
         let mut p = Page {
             cx: self,
-            r: self.reader(&reads),
-            ctx: PageContext::new(),
+            r: self.reader(reads),
+            ctx: tera::Context::new(),
         };
         let (template, url) = match job {
             Job::Home => home::render(&mut p)?,
@@ -209,19 +213,8 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Tag(t, n) => tag::render(&mut p, t, n)?,
             Job::Page(px) => page::render(&mut p, px)?,
         };
+        let bytes = self.templates.render(template, &p.ctx, reads)?.into_bytes();
         let path = self.urls.file_of(&url);
-        let render = || {
-            self.engine
-                .render(template, &p.ctx.ctx)
-                .map(String::into_bytes)
-        };
-        let bytes = match self.memo {
-            None => render()?,
-            Some(m) => {
-                let key = p.ctx.key(self.engine.template_hash(template), m.global);
-                m.page(&path, key, render)?
-            }
-        };
         Ok(OutputFile { path, bytes })
     }
 }
