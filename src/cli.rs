@@ -5,7 +5,8 @@
 //! in [`crate::term`].
 
 use crate::build::{build, BuildOptions};
-use crate::scaffold::{self, NewKind};
+use crate::entity::EntityKind;
+use crate::scaffold;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,7 +14,13 @@ use std::time::Instant;
 
 /// storia: a static-site generator for news story digests.
 #[derive(Debug, Parser)]
-#[command(name = "storia", version, about)]
+#[command(
+    name = "storia",
+    version,
+    about,
+    disable_help_subcommand = true,
+    after_help = "Topics: `storia help templates` prints every template's variables and blocks."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,6 +57,10 @@ enum Command {
         /// Minify the HTML pages.
         #[arg(long)]
         minify: bool,
+        /// Replace an output folder outside the site that storia did not
+        /// write (its dot-entries, such as `.git`, are kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Build in memory and verify every internal link, anchor and asset.
     Check {
@@ -115,7 +126,7 @@ enum Command {
     New {
         /// What to create.
         #[arg(value_enum)]
-        kind: NewKind,
+        kind: EntityKind,
         /// The id; default: the title, slugged (digests get the date in front: `2022-12-20-minsk`).
         #[arg(required_unless_present_any = ["title", "digest"])]
         id: Option<String>,
@@ -149,6 +160,16 @@ enum Command {
         /// quote: a citation id of the digest.
         #[arg(long)]
         cite: Option<String>,
+    },
+    /// Work with the site's theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+    /// Print the help of a command, or of a topic (`templates`).
+    Help {
+        /// A command (`build`, `new`…) or a topic: `templates` (the variables and blocks of every template).
+        topic: Vec<String>,
     },
     /// Write the JSON Schemas of front matter and site.yaml, listing the site's ids.
     Schema {
@@ -185,6 +206,19 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in theme (templates, static files, labels) into `themes/NAME/`, to adapt it; never overwrites.
+    Eject {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The theme's folder name under `themes/`; `default` replaces the built-in theme without changing site.yaml.
+        #[arg(long, default_value = "default")]
+        name: String,
+    },
+}
+
 /// Runs the command line and returns the exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -212,6 +246,7 @@ fn run(cli: Cli) -> i32 {
             timings,
             deny_warnings,
             minify,
+            force,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -221,6 +256,7 @@ fn run(cli: Cli) -> i32 {
                 drafts,
                 deny_warnings,
                 minify,
+                force,
             };
             let progress = crate::term::Progress::start("building", quiet);
             let result = build(&options);
@@ -286,6 +322,7 @@ fn run(cli: Cli) -> i32 {
                     drafts,
                     deny_warnings: false,
                     minify: false,
+                    force: false,
                 },
                 external,
                 timeout: std::time::Duration::from_secs(timeout),
@@ -352,7 +389,7 @@ fn run(cli: Cli) -> i32 {
             Err(d) => fail(&mut stderr, d, colour),
         },
         Command::New {
-            kind: NewKind::Quote,
+            kind: EntityKind::Quote,
             root,
             digest,
             by,
@@ -402,6 +439,29 @@ fn run(cli: Cli) -> i32 {
                 Err(d) => fail(&mut stderr, d, colour),
             }
         }
+        Command::Theme {
+            action: ThemeAction::Eject { root, name },
+        } => match crate::theme::eject(&root, &name) {
+            Ok(ejected) => {
+                println!("{}", ejected.dir.display());
+                let uses = crate::config::load(&root, None).is_ok_and(|c| c.theme == name);
+                let _ = writeln!(
+                    stderr,
+                    "wrote the built-in theme ({} files) into {}/\n{}",
+                    ejected.files,
+                    ejected.dir.display(),
+                    if uses {
+                        "the site builds with these files now, exactly as before: edit them there"
+                            .to_string()
+                    } else {
+                        format!("to build with it, set `theme: {name}` in site.yaml")
+                    }
+                );
+                0
+            }
+            Err(d) => fail(&mut stderr, d, colour),
+        },
+        Command::Help { topic } => help(&topic, &mut stderr, colour),
         Command::Schema { root, out } => {
             let (site, diags) = crate::content::load(&root, None);
             if site.is_none() {
@@ -468,6 +528,52 @@ fn run(cli: Cli) -> i32 {
             }
         }
     }
+}
+
+/// The reference of the template contexts, built into the binary so that
+/// users without storia's source have it (`storia help templates`).
+const TEMPLATES_HELP: &str = include_str!("../docs/templates.md");
+
+/// `storia help [COMMAND…|TOPIC]`: a command's help as `--help` prints it,
+/// or a topic's text.
+fn help(topic: &[String], stderr: &mut impl Write, colour: bool) -> i32 {
+    let mut command = Cli::command();
+    command.build();
+    if let [one] = topic {
+        if one == "templates" {
+            return write_stdout(TEMPLATES_HELP.as_bytes());
+        }
+    }
+    let mut found = &mut command;
+    for word in topic {
+        let names: Vec<String> = found
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        match found.find_subcommand_mut(word) {
+            Some(sub) => found = sub,
+            None => {
+                let mut known = names.clone();
+                if std::ptr::eq(topic.first().unwrap_or(word), word) {
+                    known.push("templates".into());
+                }
+                let problem = crate::diagnostics::Problem::Config(format!(
+                    "no command or help topic `{word}`"
+                ));
+                let help = crate::suggest::did_you_mean(word, known.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("known: {}", known.join(", ")));
+                let _ = write!(
+                    stderr,
+                    "{}",
+                    crate::diagnostics::Diagnostic::error(problem)
+                        .help(help)
+                        .render_styled(colour)
+                );
+                return 2;
+            }
+        }
+    }
+    write_stdout(found.render_long_help().to_string().as_bytes())
 }
 
 /// Prints one failure and returns its exit code.

@@ -4,25 +4,12 @@
 //! added to a digest by editing its text, so the rest of the file keeps its
 //! bytes).
 
-use crate::content::fields::{is_valid_id, DateValue};
 use crate::content::{Content, Entry};
-use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Problem};
+use crate::diagnostics::{display_path, Diagnostic, Problem};
+use crate::entity::EntityKind;
+use crate::input::fields::{is_valid_id, DateValue};
+use crate::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
-
-/// The kinds `storia new` creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NewKind {
-    /// A digest, under `content/digests/YYYY/MM/`.
-    Digest,
-    /// An actor.
-    Actor,
-    /// A source.
-    Source,
-    /// A story.
-    Story,
-    /// A quote, added to an existing digest (`--digest`, `--by`, `--text`).
-    Quote,
-}
 
 fn io(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(Problem::Io {
@@ -44,12 +31,14 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     {
         return Err(Diagnostic::error(Problem::BadOutput {
             path: display_path(dir),
-            reason: "it is not empty",
+            reason: "it is not empty".into(),
         })
         .help("give `storia init` a new folder"));
     }
-    let files: [(&str, &str); 5] = [
+    let files: [(&str, &str); 6] = [
         ("site.yaml", SITE_YAML),
+        // The output; storia leaves nothing else in the site.
+        (".gitignore", "/public/\n"),
         ("content/stories/example-story.md", "---\ntitle: \"An example story\"\nsummary: \"The story our digests follow.\"\n---\nWhat this story is about.\n"),
         ("content/actors/jane-doe.md", "---\nname: \"Jane Doe\"\nkind: person\nrole: \"Spokesperson\"\n---\nA short biography.\n"),
         ("content/sources/example-news.md", "---\nname: \"Example News\"\nkind: newspaper\nurl: https://example.org/\n---\nAn outlet we cite.\n"),
@@ -225,7 +214,7 @@ fn parse_day(date: &str) -> Result<chrono::NaiveDate, Diagnostic> {
 
 /// Writes a new content file and returns its path relative to `root`;
 /// never overwrites, and checks the ids it is given against the site's.
-pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Diagnostic> {
+pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf, Diagnostic> {
     let id = match (file.id, file.title) {
         (Some(id), _) => id.to_string(),
         (None, Some(title)) => slug_id(title),
@@ -248,7 +237,7 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Di
         .unwrap_or_else(|| id.replace('-', " "));
     let quoted = yaml_string(&title);
     let (rel, text) = match kind {
-        NewKind::Digest => {
+        EntityKind::Digest => {
             let day = match file.date {
                 Some(d) => parse_day(d)?,
                 None => chrono::Local::now().date_naive(),
@@ -285,7 +274,7 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Di
                 text,
             )
         }
-        NewKind::Actor | NewKind::Source => {
+        EntityKind::Actor | EntityKind::Source => {
             // Actors and sources share one namespace.
             let clash = content
                 .actors
@@ -296,7 +285,7 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Di
             if let Some(other) = clash {
                 return Err(exists(other));
             }
-            if kind == NewKind::Actor {
+            if kind == EntityKind::Actor {
                 (
                     PathBuf::from(format!("content/actors/{id}.md")),
                     format!("---\nname: {quoted}\nkind: person\n---\n"),
@@ -308,11 +297,17 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Di
                 )
             }
         }
-        NewKind::Story => (
+        EntityKind::Story => (
             PathBuf::from(format!("content/stories/{id}.md")),
             format!("---\ntitle: {quoted}\n---\n"),
         ),
-        NewKind::Quote => {
+        EntityKind::Page | EntityKind::Citation => {
+            return Err(usage(
+                format!("`storia new` does not create a {}", kind.name()),
+                "it creates a digest, actor, source, story or quote",
+            ))
+        }
+        EntityKind::Quote => {
             return Err(usage(
                 "quotes are added with `storia new quote --digest ID --by ACTOR --text TEXT`"
                     .into(),
@@ -339,9 +334,8 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<PathBuf, Di
 }
 
 fn exists(rel: &Path) -> Diagnostic {
-    Diagnostic::error(Problem::BadOutput {
+    Diagnostic::error(Problem::AlreadyExists {
         path: display_path(rel),
-        reason: "the file already exists",
     })
     .help("choose another id, or edit the existing file")
 }
@@ -391,7 +385,7 @@ fn quote_id(by: &str, text: &str, taken: &std::collections::HashSet<&str>) -> St
 /// and the new quote's id.
 pub fn new_quote(root: &Path, quote: &NewQuote<'_>) -> Result<(PathBuf, String), Diagnostic> {
     let content = load_content(root)?;
-    if content.is_broken(crate::markdown::RefKind::Digest, quote.digest) {
+    if content.is_broken(EntityKind::Digest, quote.digest) {
         return Err(usage(
             format!("digest `{}` has errors", quote.digest),
             "fix them (`storia check` lists them), then add the quote",

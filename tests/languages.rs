@@ -324,6 +324,7 @@ fn the_dev_server_rebuilds_every_language_as_a_full_build_does() {
         drafts: true,
         deny_warnings: false,
         minify: false,
+        force: false,
     };
     let files = |caches: &Caches| -> BTreeMap<String, Vec<u8>> {
         caches

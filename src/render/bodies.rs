@@ -7,8 +7,9 @@ use super::reads::Reader;
 use super::values::{Lazy, Values};
 use super::Templates;
 use crate::diagnostics::Diagnostic;
+use crate::entity::EntityKind;
 use crate::index::{ActorIx, DigestIx, PageIx, QuoteIx, SourceIx, StoryIx};
-use crate::markdown::{self, RefKind};
+use crate::markdown;
 use std::sync::Mutex;
 
 /// Whose body.
@@ -51,27 +52,27 @@ struct BodyResolver<'b, 'r, 's> {
 }
 
 impl markdown::Resolver for BodyResolver<'_, '_, '_> {
-    fn url(&self, kind: RefKind, id: &str) -> Option<String> {
+    fn url(&self, kind: EntityKind, id: &str) -> Option<String> {
         let r = self.r;
         let u = self.bodies.values.urls();
         match kind {
-            RefKind::Actor => r.find_actor(id).map(|_| u.actor(id)),
-            RefKind::Source => r.find_source(id).map(|_| u.source(id)),
-            RefKind::Story => r.find_story(id).map(|_| u.story(id)),
+            EntityKind::Actor => r.find_actor(id).map(|_| u.actor(id)),
+            EntityKind::Source => r.find_source(id).map(|_| u.source(id)),
+            EntityKind::Story => r.find_story(id).map(|_| u.story(id)),
             // Digests and quotes may be in another language, with its own pages.
-            RefKind::Digest => {
+            EntityKind::Digest => {
                 let full = r.full();
                 full.find_digest(id)
                     .map(|d| self.bodies.languages.digest_url(&full, d))
             }
-            RefKind::Quote => {
+            EntityKind::Quote => {
                 let full = r.full();
                 full.find_quote(id).map(|q| {
                     let digest = full.quote_digest(q);
                     format!("{}#q-{id}", self.bodies.languages.digest_url(&full, digest))
                 })
             }
-            RefKind::Cite => None,
+            EntityKind::Page | EntityKind::Citation => None,
         }
     }
     fn citation(&self, id: &str) -> Option<(usize, String)> {

@@ -11,11 +11,11 @@
 //! Site-wide inputs (site.yaml, labels, asset URLs, templates) are not
 //! facts: a change to any of them re-renders every page that uses them.
 
-use crate::content::fields::{DateValue, Extra, Text};
 use crate::content::frontmatter::{ActorKind, CitationMatter, QuoteMatter};
 use crate::index::{
     ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
+use crate::input::fields::{DateValue, Extra, Text};
 use chrono::{DateTime, Datelike, FixedOffset};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -251,13 +251,13 @@ impl Stable for Text {
     }
 }
 
-impl Stable for crate::content::fields::Id {
+impl Stable for crate::input::fields::Id {
     fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
         self.0.feed(ix, h);
     }
 }
 
-impl Stable for crate::content::fields::HttpUrl {
+impl Stable for crate::input::fields::HttpUrl {
     fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
         self.0.feed(ix, h);
     }
@@ -275,7 +275,7 @@ impl Stable for Extra {
     }
 }
 
-impl Stable for BTreeMap<String, crate::content::fields::HttpUrl> {
+impl Stable for BTreeMap<String, crate::input::fields::HttpUrl> {
     fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
         h.update(&(self.len() as u64).to_le_bytes());
         for (k, v) in self {
@@ -544,7 +544,7 @@ facts! {
         /// Its Wikidata id.
         ActorWikidata actor_wikidata -> Option<&'s str> = |ix, a| ix.actor(a).matter.wikidata.as_deref();
         /// Its links, by name.
-        ActorLinks actor_links -> &'s BTreeMap<String, crate::content::fields::HttpUrl> = |ix, a| &ix.actor(a).matter.links;
+        ActorLinks actor_links -> &'s BTreeMap<String, crate::input::fields::HttpUrl> = |ix, a| &ix.actor(a).matter.links;
         /// Its Markdown body.
         ActorBody actor_body -> &'s str = |ix, a| ix.actor(a).body();
         /// Its `extra:` map.

@@ -68,8 +68,8 @@ fn reading_minutes(words: usize) -> usize {
 }
 
 /// An `extra:` map as a template value (an empty map when absent).
-pub fn extra(extra: &crate::content::fields::Extra) -> Value {
-    Value::from_serializable(&crate::content::extra_to_json(extra.clone()))
+pub fn extra(extra: &crate::input::fields::Extra) -> Value {
+    Value::from_serializable(&crate::input::fields::extra_to_json(extra.clone()))
 }
 
 /// A value and what building it read.
@@ -165,6 +165,7 @@ impl<'a> Values<'a> {
             "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.root_path)),
             "highlight_css": assets.url("highlight.css").unwrap_or_else(|| format!("{}highlight.css", urls.root_path)),
             "search_js": assets.url("search.js").unwrap_or_else(|| format!("{}search.js", urls.root_path)),
+            "menu": menu(r, urls),
             "pages": pages,
         });
         Values {
@@ -393,4 +394,28 @@ fn link(id: &str, title: &str, url: String, page_kind: &'static str) -> Obj {
         .set("title", title)
         .set("url", url)
         .set("page_kind", page_kind)
+}
+
+/// `site.menu`: each entry of site.yaml's `menu:` as `title`, `url` and
+/// `page_kind` (`page` or `link`). Site paths are taken from the site's
+/// root, as images are.
+fn menu(r: &Reader<'_, '_>, urls: &Urls) -> Json {
+    use crate::menu::MenuItem;
+    let entries = r.config().menu.iter().filter_map(|item| match item {
+        MenuItem::Page { id, title, .. } => {
+            // Resolving reported entries that name no published page.
+            let page = r.all_pages(Whole).iter().find(|p| r.page_id(*p) == id)?;
+            Some(json!({
+                "title": title.as_deref().unwrap_or(r.page_title(page)),
+                "url": urls.section(id),
+                "page_kind": "page",
+            }))
+        }
+        MenuItem::Link { title, url } => Some(json!({
+            "title": title,
+            "url": urls.image(url),
+            "page_kind": "link",
+        })),
+    });
+    Json::Array(entries.collect())
 }

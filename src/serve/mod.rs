@@ -65,6 +65,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         drafts: options.drafts,
         deny_warnings: false,
         minify: false,
+        force: false,
     });
     session.timings = options.timings;
     let epoch = std::time::SystemTime::now()
