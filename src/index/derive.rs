@@ -20,10 +20,8 @@ pub(super) fn derive(index: &mut Index<'_>) {
         for &sx in &d.stories {
             index.stories[sx.ix()].digests.push(dx);
         }
-        let mut cited = Vec::new();
-        for sx in d.citation_sources.iter().flatten() {
-            push_unique(&mut cited, *sx);
-        }
+        let mut cited: Vec<_> = d.citation_sources.iter().flatten().copied().collect();
+        dedup_in_order(&mut cited);
         for sx in cited {
             index.sources[sx.ix()].digests.push(dx);
         }
@@ -69,9 +67,9 @@ pub(super) fn derive(index: &mut Index<'_>) {
     related(index);
 }
 
-/// Adds `item` to `list` unless it is there already.
-pub(super) fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
-    if !list.contains(&item) {
-        list.push(item);
-    }
+/// Keeps the first of each item of `list`, in order, in time linear in
+/// its length (a digest may list thousands of actors).
+pub(super) fn dedup_in_order<T: Copy + Eq + std::hash::Hash>(list: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    list.retain(|x| seen.insert(*x));
 }

@@ -127,10 +127,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
             .map_err(|e| serve_error(format!("cannot start the server: {e}")))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| serve_error(format!("cannot start the server: {e}")))?;
-        axum::serve(listener, http::router(shared))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+        http::serve(listener, http::router(shared))
             .await
             .map_err(|e| serve_error(format!("the server stopped: {e}")))
     })
