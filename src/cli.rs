@@ -113,6 +113,9 @@ enum Command {
         /// Open the site in the browser.
         #[arg(long)]
         open: bool,
+        /// Print how long each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Create a new site in DIR, ready to build.
     Init {
@@ -367,11 +370,13 @@ fn run(cli: Cli) -> i32 {
             drafts: _,
             no_drafts,
             open,
+            timings,
         } => {
             let options = crate::serve::ServeOptions {
                 root,
                 bind,
                 port,
+                timings,
                 drafts: !no_drafts,
                 open,
             };
