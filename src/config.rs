@@ -394,6 +394,24 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         }
     }
 
+    if let Some(extra) = &raw.extra {
+        crate::input::fields::forbidden_in(extra, &mut Vec::new(), &mut |path, c| {
+            let segs: Vec<Seg<'_>> = std::iter::once(Seg::Key("extra"))
+                .chain(path.iter().map(|s| match s {
+                    crate::input::fields::ValueStep::Key(k) => Seg::Key(k),
+                    crate::input::fields::ValueStep::Index(i) => Seg::Index(*i),
+                }))
+                .collect();
+            errors.push(
+                Diagnostic::error(Problem::Config(format!(
+                    "the value holds the control character {}",
+                    crate::input::fields::char_name(c)
+                )))
+                .at(file.locate_yaml(&segs))
+                .help(crate::input::fields::CONTROL_HELP),
+            );
+        });
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

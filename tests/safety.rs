@@ -710,6 +710,16 @@ fn control_characters_pasted_or_escaped_are_refused_where_they_are() {
         "diagnostics must not carry the raw character"
     );
     assert!(!out.exists());
+    // site.yaml's own values, `extra:` included.
+    put(
+        &root,
+        "site.yaml",
+        "title: \"Safety\"\nbase_url: \"https://example.org/\"\nextra:\n  social: { x: \"@a\\e\" }\n",
+    );
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--> site.yaml:4:16"), "{stderr}");
+    assert!(stderr.contains("U+001B"), "{stderr}");
 }
 
 /// Every `.xml` and `.json` file under `out` parses; returns how many.

@@ -474,6 +474,57 @@ pub fn char_name(c: char) -> String {
     format!("U+{:04X}{word}", c as u32)
 }
 
+/// One step of the path to a value inside a free YAML value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueStep {
+    /// A key of a mapping.
+    Key(String),
+    /// An item of a list.
+    Index(usize),
+}
+
+/// Calls `found` with the path (below `value`) and the character of every
+/// text in `value`, keys included, that holds a character no value may
+/// hold: the check of typed fields, for what `extra:` keeps as written.
+pub fn forbidden_in(
+    value: &serde_yaml::Value,
+    path: &mut Vec<ValueStep>,
+    found: &mut dyn FnMut(&[ValueStep], char),
+) {
+    use serde_yaml::Value;
+    match value {
+        Value::String(text) => {
+            if let Some(c) = text.chars().find(|&c| is_forbidden_char(c)) {
+                found(path, c);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(ValueStep::Index(i));
+                forbidden_in(item, path, found);
+                path.pop();
+            }
+        }
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                let key = match k {
+                    Value::String(s) => s.clone(),
+                    other => serde_yaml::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string(),
+                };
+                path.push(ValueStep::Key(key));
+                forbidden_in(k, path, found);
+                forbidden_in(v, path, found);
+                path.pop();
+            }
+        }
+        Value::Tagged(tagged) => forbidden_in(&tagged.value, path, found),
+        _ => {}
+    }
+}
+
 /// What to do about a control character in a value.
 pub const CONTROL_HELP: &str = "remove it: feeds and pages cannot carry it (pasted text and YAML escapes such as `\\0` and `\\e` bring them in)";
 
