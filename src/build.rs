@@ -17,6 +17,12 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build drafts too.
     pub drafts: bool,
+    /// Publish digests dated after `now` too (`--future`).
+    pub future: bool,
+    /// The moment the build started, set once by the caller: digests dated
+    /// later are held back (unless `future`). The clock is an input like
+    /// the files: tests choose it, and a build cache must see it move.
+    pub now: chrono::DateTime<chrono::FixedOffset>,
     /// Fail on warnings too (for CI).
     pub deny_warnings: bool,
     /// Minify the HTML pages.
@@ -24,6 +30,22 @@ pub struct BuildOptions {
     /// Replace an output folder outside the site that storia did not
     /// write (`--force`); never the site or its sources.
     pub force: bool,
+}
+
+impl BuildOptions {
+    /// What this build publishes.
+    pub fn publish(&self) -> crate::index::Publish {
+        crate::index::Publish {
+            drafts: self.drafts,
+            future: self.future,
+            now: self.now,
+        }
+    }
+}
+
+/// The moment to give [`BuildOptions::now`]: the clock, read once.
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().fixed_offset()
 }
 
 /// How long each stage took.
@@ -55,6 +77,8 @@ pub struct Built {
     /// The loaded site, when it loaded (`storia check` reads its sources
     /// again from here rather than from disk).
     pub site: Option<crate::content::Site>,
+    /// Every page rendered: the errors, if any, are of links found after.
+    pub rendered: bool,
 }
 
 impl Built {
@@ -67,22 +91,26 @@ impl Built {
             sources: Default::default(),
             base_url: String::new(),
             site,
+            rendered: false,
         }
     }
 }
 
 /// Runs load, resolve and render in memory. On failure the files are empty
-/// and the diagnostics hold every error found.
+/// and the diagnostics hold every error found, unless every page rendered
+/// and only links written from the site's root led nowhere: then the files
+/// are kept, for `storia check` to look for the rest.
 pub fn render_site(options: &BuildOptions) -> Built {
-    collect(|sink| run(options, true, None, sink))
+    collect(|sink| run(options, true, None, sink), true)
 }
 
 /// Runs `render` with a sink that keeps every file, and hands them back
-/// sorted by path (none when the build failed).
-fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built) -> Built {
+/// sorted by path (none when the build failed, unless it failed only at
+/// its links and `whole` asks for the files of a whole render).
+fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built, whole: bool) -> Built {
     let files = std::sync::Mutex::new(Vec::new());
     let mut built = render(&|f| files.lock().unwrap_or_else(|p| p.into_inner()).push(f));
-    if !built.diagnostics.has_errors() {
+    if !built.diagnostics.has_errors() || (whole && built.rendered) {
         built.files = files.into_inner().unwrap_or_else(|p| p.into_inner());
         built.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
@@ -105,7 +133,7 @@ pub struct Caches {
 /// the pages whose inputs changed rendered. The files are exactly those a
 /// build with empty caches gives.
 pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built {
-    collect(|sink| run(options, false, Some(caches), sink))
+    collect(|sink| run(options, false, Some(caches), sink), false)
 }
 
 /// The pipeline; rendered files go to `sink` as they are made (the returned
@@ -131,12 +159,16 @@ fn run(
         c.ids = crate::schema::SiteIds::of(&site.content);
     }
     let started = Instant::now();
-    let (index, resolve_diags) = crate::index::resolve(&site, options.drafts);
+    let (index, resolve_diags) = crate::index::resolve(&site, options.publish());
     diagnostics.extend(resolve_diags.sorted());
     timings.resolve = started.elapsed();
     let theme = match crate::theme::Theme::find(&site.root, &site.config.theme, &site.config) {
         Ok(t) => {
             diagnostics.extend(t.problems());
+            match crate::local::StaticFiles::of(&t) {
+                Ok(files) => diagnostics.extend(crate::local::check_files(&site, &files)),
+                Err(d) => diagnostics.push(d),
+            }
             Some(t)
         }
         Err(d) => {
@@ -167,14 +199,28 @@ fn run(
         fingerprint,
         minify: options.minify,
     };
+    // What the build produced, for the links written from the site's root.
+    let produced = std::sync::Mutex::new(std::collections::HashSet::new());
+    let recorded = |f: OutputFile| {
+        let mut paths = produced.lock().unwrap_or_else(|p| p.into_inner());
+        paths.insert(f.path.clone());
+        drop(paths);
+        sink(f);
+    };
     let render_diags = crate::render::render_to(
         &index,
         &theme,
         &options,
         caches.map(|c| &mut c.render),
-        sink,
+        &recorded,
     );
     diagnostics.extend(render_diags.sorted());
+    let rendered = !diagnostics.has_errors();
+    if rendered {
+        let produced = produced.into_inner().unwrap_or_else(|p| p.into_inner());
+        let root = crate::render::Urls::new(&base_url, &site.config.paths).base_path;
+        diagnostics.extend(crate::local::check_links(&index, &produced, &root));
+    }
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.
     if !diagnostics.has_errors() {
@@ -189,6 +235,7 @@ fn run(
         sources,
         base_url,
         site: Some(site),
+        rendered,
     }
 }
 

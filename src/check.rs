@@ -40,9 +40,18 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
         return diags;
     };
     diags.extend(crate::schema::check_site(&site));
-    if diags.has_errors() {
+    if diags.has_errors() && !built.rendered {
         return diags;
     }
+    // Links the build already reported (written from the site's root, to
+    // nothing) are not reported again from the pages that show them.
+    let reported: HashSet<(PathBuf, String)> = diags
+        .iter()
+        .filter_map(|d| match (&d.problem, &d.location) {
+            (Problem::BrokenLink { url, .. }, Some(at)) => Some((at.file.clone(), url.clone())),
+            _ => None,
+        })
+        .collect();
     let base_path = url::Url::parse(&built.base_url)
         .map(|u| u.path().to_string())
         .unwrap_or_else(|_| "/".into());
@@ -88,7 +97,20 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
         for url in links {
             if let Some(reason) = internal_problem(url, page, &base_path, &files, &ids) {
                 let source = built.sources.get(*page).map(PathBuf::as_path);
-                let at = place(source.and_then(|p| Some((p, *texts.get(p)?))), page, url);
+                let written = url.strip_prefix(&base_path[..base_path.len() - 1]);
+                let seen = |file: &Path| {
+                    written.is_some_and(|w| reported.contains(&(file.to_path_buf(), w.to_string())))
+                };
+                if source.is_some_and(seen) {
+                    continue;
+                }
+                // Written in the body from the site's root, without its path.
+                let url_written = written.unwrap_or(url);
+                let at = place(
+                    source.and_then(|p| Some((p, *texts.get(p)?))),
+                    page,
+                    url_written,
+                );
                 diags.push(
                     Diagnostic::error(Problem::BrokenLink {
                         url: url.to_string(),

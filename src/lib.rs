@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod entity;
 pub mod index;
 pub mod input;
+pub mod local;
 pub mod markdown;
 pub mod menu;
 pub mod output;

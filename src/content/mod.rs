@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::{is_valid_id, suggest_id, Id};
 use crate::input::SourceFile;
-use crate::markdown::{self, BodyRef};
+use crate::markdown::{self, BodyRef, LocalLink};
 use crate::yaml::{self, Seg};
 use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
 use rayon::prelude::*;
@@ -36,6 +36,8 @@ pub struct Entry<M> {
     pub body_start: usize,
     /// References written in the body.
     pub refs: Vec<BodyRef>,
+    /// Links and images in the body to paths of the site (`/chi-siamo/`).
+    pub locals: Vec<LocalLink>,
     /// The body's first paragraph as plain text.
     pub first_paragraph: Option<String>,
     /// Words in the body (code blocks left out).
@@ -56,6 +58,11 @@ impl<M> Entry<M> {
     /// Where a body reference is.
     pub fn ref_location(&self, r: &BodyRef) -> Location {
         self.file.location(self.body_start + r.offset, r.len)
+    }
+
+    /// Where a link to a path of the site is written in the body.
+    pub fn local_location(&self, l: &LocalLink) -> Location {
+        self.file.location(self.body_start + l.offset, l.dest.len())
     }
 }
 
@@ -502,6 +509,7 @@ impl Parts {
             damaged,
             body_start: self.body_start,
             refs,
+            locals: self.scan.locals,
             first_paragraph: self.scan.first_paragraph,
             words: self.scan.words,
         }

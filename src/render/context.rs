@@ -309,7 +309,8 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
                     format!("{}#q-{id}", l.digest_url(digest))
                 })
             }
-            EntityKind::Page | EntityKind::Citation => None,
+            EntityKind::Page => ix.page_id(id).map(|_| u.section(id)),
+            EntityKind::Citation => None,
         }
     }
     fn citation(&self, id: &str) -> Option<(usize, String)> {
@@ -319,6 +320,9 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
             .iter()
             .position(|c| c.id.as_str() == id)
             .map(|n| (n + 1, d.matter.sources[n].url.0.clone()))
+    }
+    fn root(&self) -> &str {
+        &self.r.urls.root_path
     }
     fn embed(&self, quote_id: &str) -> Option<String> {
         let qx = self.r.index.quote_id(quote_id)?;

@@ -105,6 +105,10 @@ impl Resolver for Recorder<'_> {
         self.asked.borrow_mut().push(asked);
         answer
     }
+    fn root(&self) -> &str {
+        // The same for every body of a render: not an answer to record.
+        self.inner.root()
+    }
     fn embed(&self, quote_id: &str) -> Option<String> {
         let answer = self.inner.embed(quote_id);
         let asked = Asked::Embed(quote_id.to_string(), answer.clone());
