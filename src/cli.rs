@@ -43,7 +43,12 @@ enum Command {
         #[arg(long)]
         drafts: bool,
         /// Publish digests dated in the future too (held back by default).
-        #[arg(long, short = 'F', visible_alias = "build-future", alias = "buildFuture")]
+        #[arg(
+            long,
+            short = 'F',
+            visible_alias = "build-future",
+            alias = "buildFuture"
+        )]
         future: bool,
         /// Print nothing but diagnostics.
         #[arg(long, short, conflicts_with = "verbose")]
@@ -77,7 +82,12 @@ enum Command {
         #[arg(long)]
         drafts: bool,
         /// Check digests dated in the future too, as `build --future` publishes them.
-        #[arg(long, short = 'F', visible_alias = "build-future", alias = "buildFuture")]
+        #[arg(
+            long,
+            short = 'F',
+            visible_alias = "build-future",
+            alias = "buildFuture"
+        )]
         future: bool,
         /// Also fetch citation, archive, source and actor URLs.
         #[arg(long)]

@@ -730,12 +730,18 @@ mod tests {
         assert!(html.contains("href=\"/blog/chi-siamo/\""), "{html}");
         assert!(html.contains("src=\"/blog/img/caf%C3%A9.jpg\""), "{html}");
         assert!(html.contains("href=\"//cdn.example/x\""), "{html}");
-        assert!(html.contains("href=\"#top\"") && html.contains("href=\"rel/\""), "{html}");
+        assert!(
+            html.contains("href=\"#top\"") && html.contains("href=\"rel/\""),
+            "{html}"
+        );
         let s = scan(body);
         let found: Vec<(String, bool)> = s.locals.iter().map(|l| (l.path(), l.image)).collect();
         assert_eq!(
             found,
-            [("chi-siamo/".to_string(), false), ("img/café.jpg".to_string(), true)]
+            [
+                ("chi-siamo/".to_string(), false),
+                ("img/café.jpg".to_string(), true)
+            ]
         );
         assert_eq!(&body[s.locals[1].offset..][..4], "/img");
     }

@@ -162,7 +162,11 @@ impl Theme {
     /// The relative paths of the files of one layer kind, from every layer,
     /// without reading them.
     pub fn names(&self, kind: &str) -> Result<std::collections::BTreeSet<String>, Diagnostic> {
-        Ok(self.found(kind)?.into_iter().map(|(_, name, _)| name).collect())
+        Ok(self
+            .found(kind)?
+            .into_iter()
+            .map(|(_, name, _)| name)
+            .collect())
     }
 
     /// Every file of one layer kind: its layer, relative path and where its

@@ -46,8 +46,17 @@ fn check_reports_a_planted_broken_link_and_anchor_with_file_and_line() {
     let (code, stderr) = check(site.path(), &[]);
     assert_eq!(code, 1, "{stderr}");
     // The build finds the link to no page, at its place, once.
-    assert!(stderr.contains("error: broken link `/attori/nessuno/`: no page or file `attori/nessuno/` in the site"), "{stderr}");
-    assert_eq!(stderr.matches("broken link `/attori/nessuno/`").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: broken link `/attori/nessuno/`: no page or file `attori/nessuno/` in the site"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("broken link `/attori/nessuno/`").count(),
+        1,
+        "{stderr}"
+    );
     assert!(
         stderr.contains("--> content/pages/chi-siamo.md:6:16"),
         "{stderr}"

@@ -74,10 +74,7 @@ fn page_references_link_the_page_with_the_sites_path_and_count_as_backlinks() {
     let (code, stderr) = storia(dir.path(), "build", &[]);
     assert_eq!(code, 0, "{stderr}");
     let d = page(dir.path(), "digests/2022-12-20-minsk/index.html");
-    assert_eq!(
-        attrs(&d, ".prose a.ref-page", "href"),
-        ["/blog/chi-siamo/"]
-    );
+    assert_eq!(attrs(&d, ".prose a.ref-page", "href"), ["/blog/chi-siamo/"]);
     let p = page(dir.path(), "chi-siamo/index.html");
     assert_eq!(
         attrs(&p, "section.backlinks a", "href"),
@@ -90,7 +87,10 @@ fn page_references_link_each_language_editions_page() {
     let en = "---\ntitle: \"Summit in Minsk\"\ndate: 2022-12-20\nlang: en\nactors: [putin]\n---\nBy [the newsroom](page:chi-siamo).\n";
     let dir = site(
         "https://x.org/",
-        &[(DIGEST, &digest("Di [noi](page:chi-siamo).\n")), ("content/digests/minsk-en.md", en)],
+        &[
+            (DIGEST, &digest("Di [noi](page:chi-siamo).\n")),
+            ("content/digests/minsk-en.md", en),
+        ],
     );
     let yaml = dir.path().join("site/site.yaml");
     let text = std::fs::read_to_string(&yaml).unwrap() + "languages: [it, en]\n";
@@ -110,15 +110,29 @@ fn unknown_and_draft_pages_are_errors_at_the_id() {
         "https://x.org/",
         &[
             (DIGEST, &body),
-            ("content/pages/bozza.md", "---\ntitle: \"Bozza\"\ndraft: true\n---\n"),
+            (
+                "content/pages/bozza.md",
+                "---\ntitle: \"Bozza\"\ndraft: true\n---\n",
+            ),
         ],
     );
     let (code, stderr) = storia(dir.path(), "build", &[]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("error: unknown page `chi-siam`\n --> content/digests/2022-12-20-minsk.md:6:10\n"), "{stderr}");
-    assert!(stderr.contains("= help: did you mean `chi-siamo`?"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: unknown page `chi-siam`\n --> content/digests/2022-12-20-minsk.md:6:10\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= help: did you mean `chi-siamo`?"),
+        "{stderr}"
+    );
     assert!(stderr.contains("error: `bozza` is a draft page: a published page cannot link to it\n --> content/digests/2022-12-20-minsk.md:6:31\n"), "{stderr}");
-    assert!(stderr.contains("error: unknown page `vertice-a-minsk`"), "{stderr}");
+    assert!(
+        stderr.contains("error: unknown page `vertice-a-minsk`"),
+        "{stderr}"
+    );
     // With --drafts the draft page is published, and the link fine.
     let (_, stderr) = storia(dir.path(), "build", &["--drafts"]);
     assert!(!stderr.contains("`bozza`"), "{stderr}");
@@ -177,7 +191,11 @@ fn a_link_from_the_root_to_nothing_is_an_error_with_the_closest_path() {
     // `storia check` says it once, at the same place.
     let (code, stderr) = storia(dir.path(), "check", &[]);
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(stderr.matches("broken link `/chi-siam/`").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("broken link `/chi-siam/`").count(),
+        1,
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -191,7 +209,10 @@ fn missing_images_are_one_error_each_at_their_place() {
         &[
             (DIGEST, &body),
             ("static/images/minsk.jpg", "jpeg"),
-            ("content/stories/guerra.md", "---\ntitle: \"Guerra\"\nimage: https://cdn.example/x.jpg\n---\n"),
+            (
+                "content/stories/guerra.md",
+                "---\ntitle: \"Guerra\"\nimage: https://cdn.example/x.jpg\n---\n",
+            ),
         ],
     );
     let (code, stderr) = storia(dir.path(), "build", &[]);
@@ -210,8 +231,16 @@ fn missing_images_are_one_error_each_at_their_place() {
     // Once in `storia check` too, at the same places, not once per page.
     let (code, stderr) = storia(dir.path(), "check", &[]);
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(stderr.matches("/images/vertice.jpg` is not").count(), 1, "{stderr}");
-    assert_eq!(stderr.matches("/images/minks.jpg").count(), 2, "message and source line: {stderr}");
+    assert_eq!(
+        stderr.matches("/images/vertice.jpg` is not").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("/images/minks.jpg").count(),
+        2,
+        "message and source line: {stderr}"
+    );
 }
 
 #[test]

@@ -742,7 +742,11 @@ fn hostile_site(root: &Path) {
     let extra = format!("extra: {{ note: {h}, nested: {{ list: [{h}] }}, {h}: {h} }}\n");
     let image = yq("/images/\"><img src=x onerror=alert(1)>.jpg");
     // Lead images must exist: this one does, under its hostile name.
-    put(root, "static/images/\"><img src=x onerror=alert(1)>.jpg", "");
+    put(
+        root,
+        "static/images/\"><img src=x onerror=alert(1)>.jpg",
+        "",
+    );
     let url = yq("https://example.org/?q=\"><script>alert(1)</script>&x='");
     put(
         root,

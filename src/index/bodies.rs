@@ -187,7 +187,8 @@ impl<'s> Resolver<'s> {
                     kind: named.name(),
                     id: id.to_string(),
                 };
-                let help = "publish it (remove `draft: true`), remove the link, or build with `--drafts`";
+                let help =
+                    "publish it (remove `draft: true`), remove the link, or build with `--drafts`";
                 (problem, help.to_string())
             });
         }

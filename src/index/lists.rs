@@ -3,8 +3,8 @@
 
 use super::ids::AllIds;
 use super::nodes::{
-    moment, ActorIx, ActorNode, DigestIx, DigestNode, Index, PageIx, PageNode, SourceIx, SourceNode,
-    StoryIx, StoryNode,
+    moment, ActorIx, ActorNode, DigestIx, DigestNode, Index, PageIx, PageNode, SourceIx,
+    SourceNode, StoryIx, StoryNode,
 };
 use super::Publish;
 use crate::content::{Entry, Site};
@@ -131,8 +131,9 @@ pub(super) fn held_back_note(site: &Site, publish: Publish) -> Option<Diagnostic
         format!("{} scheduled digests are", held.len())
     };
     Some(
-        Diagnostic::note(format!("{what} held back: {}", named.join(", ")))
-            .help("they are published by the first build after their date; `--future` publishes them now"),
+        Diagnostic::note(format!("{what} held back: {}", named.join(", "))).help(
+            "they are published by the first build after their date; `--future` publishes them now",
+        ),
     )
 }
 

@@ -43,7 +43,9 @@ pub fn likely_mistakes(index: &Index<'_>) -> Vec<Diagnostic> {
                     d.id
                 ))
                 .at(at)
-                .help("replace it with the digest's text, or mark it `draft: true` until it is ready"),
+                .help(
+                    "replace it with the digest's text, or mark it `draft: true` until it is ready",
+                ),
             );
         }
         if node.stories.is_empty() {
