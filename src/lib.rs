@@ -33,4 +33,5 @@ pub mod stats;
 pub mod suggest;
 pub mod term;
 pub mod theme;
+pub mod typography;
 pub mod yaml;

@@ -223,8 +223,13 @@ pub fn scan(body: &str) -> BodyScan {
                             p.1 = true;
                         }
                         // Only the first paragraph's text can be the summary.
+                        // Its quotes stay straight: the summary is set in
+                        // its language's marks with the front matter's text.
                         if out.first_paragraph.is_none() {
-                            p.2.push_str(t);
+                            match &body[range.clone()] {
+                                quote @ ("\"" | "'") => p.2.push_str(quote),
+                                _ => p.2.push_str(t),
+                            }
                         }
                     }
                 }
@@ -342,6 +347,8 @@ pub trait Resolver {
     /// The site's root path (`/`, or `/blog/` for a site deployed under a
     /// path), put in front of links written from the root (`/chi-siamo/`).
     fn root(&self) -> &str;
+    /// The language the body is written in: its quotation marks are set.
+    fn lang(&self) -> &str;
 }
 
 /// Renders a body to HTML. With `sanitize` (`safe_html: true`), raw HTML
@@ -349,7 +356,20 @@ pub trait Resolver {
 /// generates (reference links, quote cards, highlighted code) is trusted and
 /// kept whole.
 pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
-    let events: Vec<Event> = Parser::new_ext(body, options()).collect();
+    let marks = crate::typography::Marks::of(resolver.lang());
+    let events: Vec<Event> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .map(|(event, range)| match event {
+            // A straight double quote, which smart punctuation set in
+            // English marks: the body's language's instead.
+            Event::Text(t) if &body[range] == "\"" => Event::Text(match t.as_ref() {
+                "“" => marks.opening().into(),
+                "”" => marks.closing().into(),
+                _ => t,
+            }),
+            event => event,
+        })
+        .collect();
     let mut out = Out {
         events: Vec::with_capacity(events.len()),
         trusted: sanitize.then(Vec::new),
@@ -721,6 +741,15 @@ mod tests {
         fn root(&self) -> &str {
             "/blog/"
         }
+        fn lang(&self) -> &str {
+            "it"
+        }
+    }
+
+    #[test]
+    fn straight_double_quotes_get_the_bodys_language_marks() {
+        let html = render("Disse \"no\" e l'ha ripetuto, «già» “così”.\n", &R, false);
+        assert_eq!(html, "<p>Disse «no» e l’ha ripetuto, «già» “così”.</p>\n");
     }
 
     #[test]

@@ -272,3 +272,147 @@ fn walk(dir: &Path) -> std::path::PathBuf {
     }
     panic!("no file under {dir:?}")
 }
+
+// ---------------------------------------------------------------------------
+// Typography: straight quotes set in the marks of the text's language,
+// once, where the text enters, so every page, feed and chart agrees.
+
+/// A one-digest site in `lang`, built; its files by path.
+fn typeset_site(lang: &str) -> BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let site = format!(
+        "title: \"L'Osservatorio\"\nbase_url: \"https://example.org/\"\nlanguage: {lang}\n"
+    );
+    let digest = "---\ntitle: \"\\\"Non ci sarà\\\" l'intesa\"\ndate: 2022-12-20\nstory: guerra\nquotes:\n  - id: q1\n    by: putin\n    text: \"Disse \\\"mai\\\" e l'ha ripetuto\"\n---\nIl \"vertice\" di Minsk.\n\n![](quote:q1)\n";
+    let files = [
+        ("site.yaml", site.as_str()),
+        ("content/actors/putin.md", "---\nname: \"Putin\"\n---\n"),
+        (
+            "content/stories/guerra.md",
+            "---\ntitle: \"La \\\"guerra\\\"\"\n---\n",
+        ),
+        ("content/digests/d.md", digest),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let built = render_site(&BuildOptions {
+        root: dir.path().to_path_buf(),
+        output: None,
+        base_url: None,
+        drafts: false,
+        future: false,
+        now: storia::build::now(),
+        deny_warnings: false,
+        minify: false,
+        force: false,
+    });
+    assert!(
+        !built.diagnostics.has_errors(),
+        "{}",
+        built.diagnostics.clone().render_all()
+    );
+    built
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                String::from_utf8_lossy(&f.bytes).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn texts(html: &str, selector: &str) -> Vec<String> {
+    let html = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+#[test]
+fn titles_quotes_and_summaries_get_the_marks_of_their_language() {
+    const NNBSP: char = '\u{202F}';
+    let cases = [
+        (
+            "en",
+            "“Non ci sarà” l’intesa",
+            "Disse “mai” e l’ha ripetuto",
+            "Il “vertice” di Minsk.",
+        ),
+        (
+            "it",
+            "«Non ci sarà» l’intesa",
+            "Disse «mai» e l’ha ripetuto",
+            "Il «vertice» di Minsk.",
+        ),
+        (
+            "de",
+            "„Non ci sarà“ l’intesa",
+            "Disse „mai“ e l’ha ripetuto",
+            "Il „vertice“ di Minsk.",
+        ),
+        (
+            "uk",
+            "«Non ci sarà» l’intesa",
+            "Disse «mai» e l’ha ripetuto",
+            "Il «vertice» di Minsk.",
+        ),
+    ];
+    for (lang, title, quote, summary) in cases {
+        let files = typeset_site(lang);
+        let page = &files["digests/d/index.html"];
+        assert_eq!(texts(page, "h1"), [title], "{lang}: the digest's <h1>");
+        assert_eq!(
+            texts(page, "figure.quote blockquote p"),
+            [quote],
+            "{lang}: the quote card"
+        );
+        assert_eq!(
+            texts(page, ".prose p")[0],
+            summary,
+            "{lang}: the body's quotes are set like the front matter's"
+        );
+        let description = scraper::Html::parse_document(page);
+        let sel = scraper::Selector::parse("meta[name=description]").unwrap();
+        let description = description
+            .select(&sel)
+            .next()
+            .unwrap()
+            .value()
+            .attr("content")
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            description, summary,
+            "{lang}: the summary taken from the body"
+        );
+        assert!(
+            files["atom.xml"].contains(&format!("<title>{title}</title>")),
+            "{lang}: the feed"
+        );
+        assert!(
+            files["index.html"].contains(title),
+            "{lang}: the home page's card"
+        );
+        // The story's timeline quotes in the site's marks.
+        let story = &files["stories/guerra/index.html"];
+        let svg = texts(story, "svg.timeline-chart text").join(" ");
+        let marks = storia::typography::Marks::of(lang);
+        assert!(
+            svg.contains(marks.open) && svg.contains(marks.close),
+            "{lang}: {svg}"
+        );
+        assert!(!svg.contains('"'), "{lang}: {svg}");
+    }
+    let files = typeset_site("fr");
+    let page = &files["digests/d/index.html"];
+    assert_eq!(
+        texts(page, "h1"),
+        [format!("«{NNBSP}Non ci sarà{NNBSP}» l’intesa")]
+    );
+}

@@ -356,6 +356,9 @@ pub fn load_with(
             None => {}
         }
     }
+    if let Some(config) = &config {
+        set_typography(&mut content, &config.language);
+    }
     let site = config.map(|config| Site {
         root: root.to_path_buf(),
         config,
@@ -375,6 +378,51 @@ fn load_file(root: &Path, kind: EntityKind, rel: &Path) -> (Option<Parsed>, Vec<
             });
             (None, vec![d.at(Location::file(rel))])
         }
+    }
+}
+
+/// Sets the prose of the front matter (titles, summaries, quote texts) and
+/// the summaries taken from bodies in the typographic marks of its language
+/// ([`crate::typography`]): once, here, so every page, feed and card that
+/// shows them agrees. A digest's text is in its `lang:`, anything else in
+/// the site's language.
+fn set_typography(content: &mut Content, site_lang: &str) {
+    use crate::typography::set;
+    let opt = |value: &mut Option<String>, lang: &str| {
+        if let Some(v) = value {
+            set(v, lang);
+        }
+    };
+    for d in &mut content.digests {
+        let lang = d.matter.lang.clone();
+        let lang = lang.as_deref().unwrap_or(site_lang);
+        let m = &mut d.matter;
+        set(&mut m.title.0, lang);
+        opt(&mut m.summary, lang);
+        opt(&mut d.first_paragraph, lang);
+        for q in &mut m.quotes {
+            set(&mut q.text.0, lang);
+            let original = q.original_lang.clone();
+            opt(&mut q.original, original.as_deref().unwrap_or(lang));
+            opt(&mut q.context, lang);
+        }
+    }
+    for a in &mut content.actors {
+        opt(&mut a.matter.role, site_lang);
+        opt(&mut a.first_paragraph, site_lang);
+    }
+    for s in &mut content.sources {
+        opt(&mut s.first_paragraph, site_lang);
+    }
+    for s in &mut content.stories {
+        set(&mut s.matter.title.0, site_lang);
+        opt(&mut s.matter.summary, site_lang);
+        opt(&mut s.first_paragraph, site_lang);
+    }
+    for p in &mut content.pages {
+        set(&mut p.matter.title.0, site_lang);
+        opt(&mut p.matter.summary, site_lang);
+        opt(&mut p.first_paragraph, site_lang);
     }
 }
 

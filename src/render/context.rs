@@ -324,6 +324,12 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
     fn root(&self) -> &str {
         &self.r.urls.root_path
     }
+    fn lang(&self) -> &str {
+        match self.digest {
+            Some(d) => self.r.index.lang_of(d),
+            None => self.r.lang,
+        }
+    }
     fn embed(&self, quote_id: &str) -> Option<String> {
         let qx = self.r.index.quote_id(quote_id)?;
         let own = Some(self.r.index.quotes[qx.ix()].digest) == self.digest;

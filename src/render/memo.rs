@@ -47,6 +47,9 @@ impl Memo {
 pub(super) struct Body {
     text: String,
     sanitize: bool,
+    /// The root path and language it was rendered for.
+    root: String,
+    lang: String,
     asked: Vec<Asked>,
     pub(super) html: String,
 }
@@ -64,6 +67,8 @@ impl Body {
     pub(super) fn holds(&self, text: &str, sanitize: bool, resolver: &dyn Resolver) -> bool {
         self.text == text
             && self.sanitize == sanitize
+            && self.root == resolver.root()
+            && self.lang == resolver.lang()
             && self.asked.iter().all(|a| match a {
                 Asked::Url(kind, id, answer) => resolver.url(*kind, id) == *answer,
                 Asked::Citation(id, answer) => resolver.citation(id) == *answer,
@@ -81,6 +86,8 @@ impl Body {
         Body {
             text: text.to_string(),
             sanitize,
+            root: resolver.root().to_string(),
+            lang: resolver.lang().to_string(),
             asked: recorder.asked.into_inner(),
             html,
         }
@@ -105,9 +112,12 @@ impl Resolver for Recorder<'_> {
         self.asked.borrow_mut().push(asked);
         answer
     }
+    // Kept with the body itself (see `Body::holds`).
     fn root(&self) -> &str {
-        // The same for every body of a render: not an answer to record.
         self.inner.root()
+    }
+    fn lang(&self) -> &str {
+        self.inner.lang()
     }
     fn embed(&self, quote_id: &str) -> Option<String> {
         let answer = self.inner.embed(quote_id);
