@@ -6,18 +6,17 @@
 //! digest) are found here; problems across files are the index's.
 
 pub mod frontmatter;
-pub mod reader;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::{is_valid_id, suggest_id, Id};
+use crate::input::reader::{self, Matter};
 use crate::input::SourceFile;
 use crate::markdown::{self, BodyRef, LocalLink};
-use crate::yaml::{self, Seg};
+use crate::yaml::Seg;
 use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
 use rayon::prelude::*;
-use reader::{FieldProblem, Matter};
 use std::path::{Path, PathBuf};
 
 /// A loaded content file of some kind: its id, text, front matter and body facts.
@@ -197,13 +196,34 @@ fn misnamed(root: &Path, rel: &Path, name: &str) -> Option<Diagnostic> {
     }
     let slug = suggest_id(stem);
     let renamed = format!("{}.md", if slug.is_empty() { stem } else { &slug });
+    let beside = rel.with_file_name(&renamed);
+    // Renaming would overwrite a file that is read: say so instead.
+    let exists = root.join(&beside).is_file() && !same_file(&root.join(rel), &root.join(&beside));
+    let help = if exists {
+        format!(
+            "`{}` exists already and is read: merge this file into it, or remove this one",
+            crate::diagnostics::display_path(&beside)
+        )
+    } else {
+        format!("rename it to `{renamed}`")
+    };
     Some(
         Diagnostic::error(Problem::MisnamedFile {
             path: crate::diagnostics::display_path(rel),
         })
         .at(Location::file(rel))
-        .help(format!("rename it to `{renamed}`")),
+        .help(help),
     )
+}
+
+/// Whether two paths are one file (`Putin.MD` and `putin.md` on a file
+/// system that ignores case).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// Whether the file's first line is `---` (after a BOM).
@@ -535,18 +555,9 @@ impl Parts {
     /// it goes to `diags`; YAML that does not parse leaves placeholders.
     fn entry<M: Matter>(self, diags: &mut Vec<Diagnostic>) -> Entry<M> {
         let file = self.file;
-        let (matter, damaged) = match yaml::parse_value(file.yaml()) {
-            Ok(value) => {
-                let (matter, problems) = reader::read::<M>(&value);
-                let damaged = !problems.is_empty();
-                diags.extend(problems.iter().map(|p| field_diagnostic(&file, p)));
-                (matter, damaged)
-            }
-            Err(e) => {
-                diags.push(file.yaml_error(e, M::WHAT));
-                (reader::placeholder(), true)
-            }
-        };
+        let (matter, problems) = file.read_matter::<M>();
+        let damaged = !problems.is_empty();
+        diags.extend(problems);
         diags.extend(matter_in_body::<M>(&file, self.body_start));
         let mut refs = self.scan.refs;
         refs.shrink_to_fit();
@@ -599,19 +610,6 @@ fn matter_in_body<M: Matter>(file: &SourceFile, body_start: usize) -> Option<Dia
         }
     }
     None
-}
-
-/// A problem of the front matter, placed at its value (or key).
-fn field_diagnostic(file: &SourceFile, p: &FieldProblem) -> Diagnostic {
-    let path = p.segs();
-    let at = if p.at_key {
-        file.locate_key(&path)
-    } else {
-        file.locate_yaml(&path)
-    };
-    Diagnostic::error(p.problem.clone())
-        .at(at)
-        .maybe_help(p.help.clone())
 }
 
 /// Finds the front matter between the first two `---` lines: its byte
