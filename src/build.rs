@@ -59,6 +59,8 @@ pub struct Timings {
     pub render: Duration,
     /// Writing the output folder.
     pub write: Duration,
+    /// Looking for likely mistakes (warnings).
+    pub warnings: Duration,
 }
 
 /// A build's result.
@@ -101,16 +103,15 @@ impl Built {
 /// and only links written from the site's root led nowhere: then the files
 /// are kept, for `storia check` to look for the rest.
 pub fn render_site(options: &BuildOptions) -> Built {
-    collect(|sink| run(options, true, None, sink), true)
+    collect(|sink| run(options, true, None, sink))
 }
 
 /// Runs `render` with a sink that keeps every file, and hands them back
-/// sorted by path (none when the build failed, unless it failed only at
-/// its links and `whole` asks for the files of a whole render).
-fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built, whole: bool) -> Built {
+/// sorted by path (none when the build failed before every page rendered).
+fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built) -> Built {
     let files = std::sync::Mutex::new(Vec::new());
     let mut built = render(&|f| files.lock().unwrap_or_else(|p| p.into_inner()).push(f));
-    if !built.diagnostics.has_errors() || (whole && built.rendered) {
+    if !built.diagnostics.has_errors() || built.rendered {
         built.files = files.into_inner().unwrap_or_else(|p| p.into_inner());
         built.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
@@ -118,22 +119,42 @@ fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built, whole: bool) -
 }
 
 /// What the dev server keeps from one build to the next.
-#[derive(Default)]
 pub struct Caches {
     /// The files loaded last time.
     pub load: crate::content::LoadCache,
-    /// The pages and bodies rendered last time.
+    /// What the last good render read and gave, every file's bytes included.
     pub render: crate::render::Memo,
     /// The ids of the last load, for the editors' schemas.
     pub ids: crate::schema::SiteIds,
 }
 
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            load: Default::default(),
+            render: crate::render::Memo::in_memory(),
+            ids: Default::default(),
+        }
+    }
+}
+
+impl Caches {
+    /// The site as the last good build left it: every output file's bytes, by path.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &std::sync::Arc<[u8]>)> {
+        self.render
+            .output()
+            .iter()
+            .filter_map(|(path, f)| Some((path, f.bytes.as_ref()?)))
+    }
+}
+
 /// The dev server's build: in memory, theme assets not fingerprinted (so a
 /// stylesheet can be swapped in place), and only the changed files read and
-/// the pages whose inputs changed rendered. The files are exactly those a
-/// build with empty caches gives.
+/// the outputs whose inputs changed rendered. The site is in the caches
+/// ([`Caches::files`], with what changed in `caches.render`), exactly what a
+/// build with empty caches gives; the returned `Built` has no files.
 pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built {
-    collect(|sink| run(options, false, Some(caches), sink), false)
+    run(options, false, Some(caches), &|_| {})
 }
 
 /// The pipeline; rendered files go to `sink` as they are made (the returned
@@ -207,25 +228,28 @@ fn run(
         drop(paths);
         sink(f);
     };
-    let render_diags = crate::render::render_to(
-        &index,
-        &theme,
-        &options,
-        caches.map(|c| &mut c.render),
-        &recorded,
-    );
+    let mut memo = caches.map(|c| &mut c.render);
+    let render_diags =
+        crate::render::render_to(&index, &theme, &options, memo.as_deref_mut(), &recorded);
     diagnostics.extend(render_diags.sorted());
     let rendered = !diagnostics.has_errors();
     if rendered {
-        let produced = produced.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut produced = produced.into_inner().unwrap_or_else(|p| p.into_inner());
+        // With a memo, only what changed went to the sink: the memo holds
+        // the whole output.
+        if let Some(m) = memo {
+            produced.extend(m.output().keys().cloned());
+        }
         let root = crate::render::Urls::new(&base_url, &site.config.paths).base_path;
         diagnostics.extend(crate::local::check_links(&index, &produced, &root));
     }
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.
+    let started = Instant::now();
     if !diagnostics.has_errors() {
         diagnostics.extend(crate::index::likely_mistakes(&index));
     }
+    timings.warnings = started.elapsed();
     let sources = crate::render::page_sources(&index, &base_url);
     drop(index);
     Built {

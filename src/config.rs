@@ -2,7 +2,7 @@
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::input::fields::{
-    check_http_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
+    check_base_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
 };
 use crate::input::reader::{Fields, Matter};
 use crate::input::SourceFile;
@@ -267,26 +267,31 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         )]);
     }
     let file = SourceFile::read(root, rel).map_err(|d| vec![d])?;
+    let controls = file.control_characters();
+    if !controls.is_empty() {
+        return Err(controls);
+    }
     // Read field by field: every bad value and unknown key of the file is
     // reported in one run, and the checks below still see the rest.
     let (raw, mut errors) = file.read_matter::<RawConfig>();
     let at = |key: &str| file.locate_yaml(&[Seg::Key(key)]);
 
     let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
-        Some(url) => match check_http_url(&url) {
+        Some(url) => match check_base_url(&url) {
             Ok(()) => Some(if url.ends_with('/') {
                 url
             } else {
                 format!("{url}/")
             }),
             Err((message, help)) => {
-                let d =
-                    Diagnostic::error(Problem::Config(format!("invalid `base_url`: {message}")))
-                        .help(help);
                 errors.push(if base_url_override.is_some() {
-                    d
+                    // A command-line mistake: a usage error.
+                    Diagnostic::error(Problem::Usage(format!("invalid `--base-url`: {message}")))
+                        .help(help)
                 } else {
-                    d.at(at("base_url"))
+                    Diagnostic::error(Problem::Config(format!("invalid `base_url`: {message}")))
+                        .help(help)
+                        .at(at("base_url"))
                 });
                 None
             }

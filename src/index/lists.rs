@@ -92,7 +92,6 @@ pub(super) fn published<'s>(site: &'s Site, publish: Publish, all: &AllIds<'s>) 
             .map(|(_, entry)| PageNode { entry: *entry })
             .collect(),
         backlinks: HashMap::new(),
-        shared: HashMap::new(),
         digest_ids,
         quote_ids: HashMap::new(),
     }

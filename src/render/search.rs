@@ -8,10 +8,10 @@
 //! term shards of its words' first letters and the document chunks of the
 //! hits it shows.
 
-use super::context::Urls;
-use super::values::{summary, text, Values};
+use super::reads::{Reader, Whole};
+use super::urls::Urls;
+use super::values::Values;
 use super::OutputFile;
-use crate::index::{ActorIx, DigestIx, Index, PageIx, QuoteIx, StoryIx};
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,8 +39,9 @@ struct Doc {
 /// made: documents are indexed one by one and only their terms' postings
 /// are kept (not their text), so the index of a large site is never held
 /// whole.
-pub fn files(index: &Index<'_>, values: &Values, urls: &Urls, sink: &(dyn Fn(OutputFile) + Sync)) {
-    let paths = &index.site.config.paths;
+pub fn files(r: &Reader<'_, '_>, values: &Values<'_>, sink: &(dyn Fn(OutputFile) + Sync)) {
+    let urls = values.urls();
+    let paths = &r.config().paths;
     let prefixes = [
         urls.section(&paths.digests),
         urls.section(&paths.actors),
@@ -71,7 +72,7 @@ pub fn files(index: &Index<'_>, values: &Values, urls: &Urls, sink: &(dyn Fn(Out
         chunks += 1;
         f
     };
-    documents(index, values, |doc| {
+    documents(r, values, urls, |doc| {
         for term in terms(&doc.text) {
             postings.entry(term).or_default().push(count);
         }
@@ -133,72 +134,77 @@ pub fn files(index: &Index<'_>, values: &Values, urls: &Urls, sink: &(dyn Fn(Out
 
 /// The published documents, in the order results are shown: digests
 /// (newest first), actors, sources, stories, pages, quotes.
-fn documents(index: &Index<'_>, values: &Values, mut emit: impl FnMut(Doc)) {
-    let text = |v: &tera::Value, key: &'static str| text(v, key).to_string();
-    for (i, card) in values.cards.iter().enumerate() {
-        let d = index.digest(DigestIx(i as u32));
-        if d.matter.draft {
+fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: impl FnMut(Doc)) {
+    for d in r.all_digests(Whole).iter() {
+        if r.digest_draft(d) {
             continue;
         }
-        let tags: Vec<&str> = d.matter.tags.0.iter().map(|t| t.0.as_str()).collect();
+        let title = r.digest_title(d);
+        let tags: Vec<&str> = r
+            .digest_tags_written(d)
+            .iter()
+            .map(|t| t.0.as_str())
+            .collect();
         emit(Doc {
             kind: 0,
-            title: d.matter.title.0.clone(),
-            url: text(card, "url"),
-            text: format!("{} {} {}", d.matter.title.0, summary(d), tags.join(" ")),
+            title: title.to_string(),
+            url: urls.digest(r.digest_id(d)),
+            text: format!("{title} {} {}", r.digest_summary(d), tags.join(" ")),
         });
     }
-    for (i, a) in values.actors.iter().enumerate() {
-        let m = &index.actor(ActorIx(i as u32)).matter;
-        let aliases: Vec<&str> = m.aliases.0.iter().map(|t| t.0.as_str()).collect();
+    for a in r.all_actors(Whole).iter() {
+        let name = r.actor_name(a);
+        let aliases: Vec<&str> = r.actor_aliases(a).iter().map(|t| t.0.as_str()).collect();
         emit(Doc {
             kind: 1,
-            title: text(a, "title"),
-            url: text(a, "url"),
+            title: name.to_string(),
+            url: urls.actor(r.actor_id(a)),
             text: format!(
-                "{} {} {}",
-                m.name.0,
-                m.role.as_deref().unwrap_or_default(),
+                "{name} {} {}",
+                r.actor_role(a).unwrap_or_default(),
                 aliases.join(" ")
             ),
         });
     }
-    for s in &values.sources {
+    for s in r.all_sources(Whole).iter() {
+        let name = r.source_name(s);
         emit(Doc {
             kind: 2,
-            title: text(s, "title"),
-            url: text(s, "url"),
-            text: text(s, "title"),
+            title: name.to_string(),
+            url: urls.source(r.source_id(s)),
+            text: name.to_string(),
         });
     }
-    for (i, s) in values.stories.iter().enumerate() {
-        let m = &index.story(StoryIx(i as u32)).matter;
+    for s in r.all_stories(Whole).iter() {
+        let title = r.story_title(s);
         emit(Doc {
             kind: 3,
-            title: text(s, "title"),
-            url: text(s, "url"),
-            text: format!("{} {}", m.title.0, m.summary.as_deref().unwrap_or_default()),
+            title: title.to_string(),
+            url: urls.story(r.story_id(s)),
+            text: format!("{title} {}", r.story_summary(s).unwrap_or_default()),
         });
     }
-    for (i, p) in values.pages.iter().enumerate() {
-        let m = &index.page(PageIx(i as u32)).matter;
-        if m.draft {
+    for p in r.all_pages(Whole).iter() {
+        if r.page_draft(p) {
             continue;
         }
+        let title = r.page_title(p);
         emit(Doc {
             kind: 4,
-            title: text(p, "title"),
-            url: text(p, "url"),
-            text: format!("{} {}", m.title.0, m.summary.as_deref().unwrap_or_default()),
+            title: title.to_string(),
+            url: urls.page(r.page_id(p)),
+            text: format!("{title} {}", r.page_summary(p).unwrap_or_default()),
         });
     }
-    for i in 0..index.quotes.len() {
-        let qx = QuoteIx(i as u32);
-        if index.digest(index.quotes[i].digest).matter.draft {
+    for q in r.all_quotes(Whole).iter() {
+        if r.digest_draft(r.quote_digest(q)) {
             continue;
         }
-        let words = &index.quote(qx).text.0;
-        let speaker = super::values::text(values.speaker(index, qx), "title");
+        let words = &r.quote_fields(q).text.0;
+        let speaker = match r.quote_speaker(q) {
+            crate::index::Speaker::Actor(a) => r.actor_name(a),
+            crate::index::Speaker::Source(s) => r.source_name(s),
+        };
         let mut title = format!("{speaker}: {words}");
         if let Some((cut, _)) = title.char_indices().nth(TITLE_MAX) {
             title.truncate(cut);
@@ -207,7 +213,7 @@ fn documents(index: &Index<'_>, values: &Values, mut emit: impl FnMut(Doc)) {
         emit(Doc {
             kind: 5,
             title,
-            url: values.quote_url(index, qx),
+            url: values.quote_url(r, q),
             text: format!("{words} {speaker}"),
         });
     }
