@@ -298,6 +298,14 @@ pub enum Problem {
         /// What is missing.
         reason: String,
     },
+    /// `storia check --external` on a machine that resolves no host.
+    #[error("offline: none of the {hosts} hosts of the external links has an address, so their {urls} URLs were not checked")]
+    Offline {
+        /// Hosts asked.
+        hosts: usize,
+        /// URLs not checked.
+        urls: usize,
+    },
     /// An external URL that did not answer well.
     #[error("dead link `{url}`: {reason}")]
     DeadLink {
@@ -620,12 +628,12 @@ impl Diagnostic {
 
     /// The exit code of this error: 2 for a usage error (an output folder
     /// that may not be replaced, a bad `--base-url`), 3 when a file or
-    /// folder could not be read or written or the dev server cannot start,
-    /// else 1 (the content, the configuration or a template is wrong).
+    /// folder could not be read or written, the dev server cannot start or
+    /// the network cannot be reached, else 1 (the content, the configuration or a template is wrong).
     pub fn exit_code(&self) -> i32 {
         match self.problem {
             Problem::BadOutput { .. } | Problem::Usage(_) => 2,
-            Problem::Io { .. } | Problem::Serve(_) => 3,
+            Problem::Io { .. } | Problem::Serve(_) | Problem::Offline { .. } => 3,
             _ => 1,
         }
     }
