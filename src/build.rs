@@ -17,6 +17,12 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Build drafts too.
     pub drafts: bool,
+    /// Publish digests dated after `now` too (`--future`).
+    pub future: bool,
+    /// The moment the build started, set once by the caller: digests dated
+    /// later are held back (unless `future`). The clock is an input like
+    /// the files: tests choose it, and a build cache must see it move.
+    pub now: chrono::DateTime<chrono::FixedOffset>,
     /// Fail on warnings too (for CI).
     pub deny_warnings: bool,
     /// Minify the HTML pages.
@@ -24,6 +30,22 @@ pub struct BuildOptions {
     /// Replace an output folder outside the site that storia did not
     /// write (`--force`); never the site or its sources.
     pub force: bool,
+}
+
+impl BuildOptions {
+    /// What this build publishes.
+    pub fn publish(&self) -> crate::index::Publish {
+        crate::index::Publish {
+            drafts: self.drafts,
+            future: self.future,
+            now: self.now,
+        }
+    }
+}
+
+/// The moment to give [`BuildOptions::now`]: the clock, read once.
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().fixed_offset()
 }
 
 /// How long each stage took.
@@ -57,6 +79,8 @@ pub struct Built {
     /// The loaded site, when it loaded (`storia check` reads its sources
     /// again from here rather than from disk).
     pub site: Option<crate::content::Site>,
+    /// Every page rendered: the errors, if any, are of links found after.
+    pub rendered: bool,
 }
 
 impl Built {
@@ -69,22 +93,25 @@ impl Built {
             sources: Default::default(),
             base_url: String::new(),
             site,
+            rendered: false,
         }
     }
 }
 
 /// Runs load, resolve and render in memory. On failure the files are empty
-/// and the diagnostics hold every error found.
+/// and the diagnostics hold every error found, unless every page rendered
+/// and only links written from the site's root led nowhere: then the files
+/// are kept, for `storia check` to look for the rest.
 pub fn render_site(options: &BuildOptions) -> Built {
     collect(|sink| run(options, true, None, sink))
 }
 
 /// Runs `render` with a sink that keeps every file, and hands them back
-/// sorted by path (none when the build failed).
+/// sorted by path (none when the build failed before every page rendered).
 fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built) -> Built {
     let files = std::sync::Mutex::new(Vec::new());
     let mut built = render(&|f| files.lock().unwrap_or_else(|p| p.into_inner()).push(f));
-    if !built.diagnostics.has_errors() {
+    if !built.diagnostics.has_errors() || built.rendered {
         built.files = files.into_inner().unwrap_or_else(|p| p.into_inner());
         built.files.sort_by(|a, b| a.path.cmp(&b.path));
     }
@@ -153,12 +180,16 @@ fn run(
         c.ids = crate::schema::SiteIds::of(&site.content);
     }
     let started = Instant::now();
-    let (index, resolve_diags) = crate::index::resolve(&site, options.drafts);
+    let (index, resolve_diags) = crate::index::resolve(&site, options.publish());
     diagnostics.extend(resolve_diags.sorted());
     timings.resolve = started.elapsed();
     let theme = match crate::theme::Theme::find(&site.root, &site.config.theme, &site.config) {
         Ok(t) => {
             diagnostics.extend(t.problems());
+            match crate::local::StaticFiles::of(&t) {
+                Ok(files) => diagnostics.extend(crate::local::check_files(&site, &files)),
+                Err(d) => diagnostics.push(d),
+            }
             Some(t)
         }
         Err(d) => {
@@ -189,14 +220,29 @@ fn run(
         fingerprint,
         minify: options.minify,
     };
-    let render_diags = crate::render::render_to(
-        &index,
-        &theme,
-        &options,
-        caches.map(|c| &mut c.render),
-        sink,
-    );
+    // What the build produced, for the links written from the site's root.
+    let produced = std::sync::Mutex::new(std::collections::HashSet::new());
+    let recorded = |f: OutputFile| {
+        let mut paths = produced.lock().unwrap_or_else(|p| p.into_inner());
+        paths.insert(f.path.clone());
+        drop(paths);
+        sink(f);
+    };
+    let mut memo = caches.map(|c| &mut c.render);
+    let render_diags =
+        crate::render::render_to(&index, &theme, &options, memo.as_deref_mut(), &recorded);
     diagnostics.extend(render_diags.sorted());
+    let rendered = !diagnostics.has_errors();
+    if rendered {
+        let mut produced = produced.into_inner().unwrap_or_else(|p| p.into_inner());
+        // With a memo, only what changed went to the sink: the memo holds
+        // the whole output.
+        if let Some(m) = memo {
+            produced.extend(m.output().keys().cloned());
+        }
+        let root = crate::render::Urls::new(&base_url, &site.config.paths).base_path;
+        diagnostics.extend(crate::local::check_links(&index, &produced, &root));
+    }
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.
     let started = Instant::now();
@@ -213,6 +259,7 @@ fn run(
         sources,
         base_url,
         site: Some(site),
+        rendered,
     }
 }
 

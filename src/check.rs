@@ -40,9 +40,18 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
         return diags;
     };
     diags.extend(crate::schema::check_site(&site));
-    if diags.has_errors() {
+    if diags.has_errors() && !built.rendered {
         return diags;
     }
+    // Links the build already reported (written from the site's root, to
+    // nothing) are not reported again from the pages that show them.
+    let reported: HashSet<(PathBuf, String)> = diags
+        .iter()
+        .filter_map(|d| match (&d.problem, &d.location) {
+            (Problem::BrokenLink { url, .. }, Some(at)) => Some((at.file.clone(), url.clone())),
+            _ => None,
+        })
+        .collect();
     let base_path = url::Url::parse(&built.base_url)
         .map(|u| u.path().to_string())
         .unwrap_or_else(|_| "/".into());
@@ -88,7 +97,20 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
         for url in links {
             if let Some(reason) = internal_problem(url, page, &base_path, &files, &ids) {
                 let source = built.sources.get(*page).map(PathBuf::as_path);
-                let at = place(source.and_then(|p| Some((p, *texts.get(p)?))), page, url);
+                let written = url.strip_prefix(&base_path[..base_path.len() - 1]);
+                let seen = |file: &Path| {
+                    written.is_some_and(|w| reported.contains(&(file.to_path_buf(), w.to_string())))
+                };
+                if source.is_some_and(seen) {
+                    continue;
+                }
+                // Written in the body from the site's root, without its path.
+                let url_written = written.unwrap_or(url);
+                let at = place(
+                    source.and_then(|p| Some((p, *texts.get(p)?))),
+                    page,
+                    url_written,
+                );
                 diags.push(
                     Diagnostic::error(Problem::BrokenLink {
                         url: url.to_string(),
@@ -191,44 +213,67 @@ fn place(source: Option<(&Path, &str)>, page: &str, url: &str) -> Location {
     Location::file(Path::new(&format!("(built page) {page}")))
 }
 
-/// Every external URL of the content, with where it is written.
-fn external_urls(site: &Site, build: &BuildOptions) -> Vec<(String, Location)> {
+/// What to say about a dead link of a citation, which can point at an
+/// archived copy instead.
+const CITATION_HELP: &str =
+    "fix the address, or add an `archived:` copy (https://web.archive.org/)";
+/// What to say about any other dead link.
+const ADDRESS_HELP: &str = "fix the address";
+
+/// Every external URL of the content, with where it is written and what to
+/// say when it is dead (only a citation has an `archived:` to suggest).
+fn external_urls(site: &Site, build: &BuildOptions) -> Vec<(String, Location, &'static str)> {
     let c = &site.content;
     let mut out = Vec::new();
-    let mut push = |url: &HttpUrl, at: Location| out.push((url.0.clone(), at));
+    let mut push = |url: &HttpUrl, at: Location, help| out.push((url.0.clone(), at, help));
     for d in c.digests.iter().filter(|d| build.drafts || !d.matter.draft) {
         for (i, cit) in d.matter.sources.iter().enumerate() {
             push(
                 &cit.url,
                 d.locate(&[Seg::Key("sources"), Seg::Index(i), Seg::Key("url")]),
+                CITATION_HELP,
             );
             if let Some(a) = &cit.archived {
                 push(
                     a,
                     d.locate(&[Seg::Key("sources"), Seg::Index(i), Seg::Key("archived")]),
+                    ADDRESS_HELP,
                 );
             }
         }
     }
     for s in &c.sources {
         if let Some(u) = &s.matter.url {
-            push(u, s.locate(&[Seg::Key("url")]));
+            push(u, s.locate(&[Seg::Key("url")]), ADDRESS_HELP);
         }
     }
     for a in &c.actors {
         for (name, u) in &a.matter.links {
-            push(u, a.locate(&[Seg::Key("links"), Seg::Key(name)]));
+            push(
+                u,
+                a.locate(&[Seg::Key("links"), Seg::Key(name)]),
+                ADDRESS_HELP,
+            );
         }
     }
     out
 }
 
+/// Whether `host` has an address: a name the resolver knows, or an address.
+fn resolves(host: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (host, 443)
+        .to_socket_addrs()
+        .is_ok_and(|mut a| a.next().is_some())
+}
+
 fn check_external(options: &CheckOptions, site: &Site) -> Vec<Diagnostic> {
     let urls = external_urls(site, &options.build);
     // Each URL is fetched once, however often it is cited.
-    let mut by_url: BTreeMap<String, Vec<Location>> = BTreeMap::new();
-    for (url, at) in urls {
-        by_url.entry(url).or_default().push(at);
+    let mut by_url: BTreeMap<String, Vec<(Location, &'static str)>> = BTreeMap::new();
+    for (url, at, help) in urls {
+        by_url.entry(url).or_default().push((at, help));
     }
     let mut by_host: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for url in by_url.keys() {
@@ -237,6 +282,16 @@ fn check_external(options: &CheckOptions, site: &Site) -> Vec<Diagnostic> {
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
         by_host.entry(host).or_default().push(url.clone());
+    }
+    // Offline, every URL would be reported dead: when not one host has an
+    // address, say that once instead.
+    let hosts: Vec<&String> = by_host.keys().collect();
+    if !hosts.is_empty() && !hosts.par_iter().any(|h| resolves(h)) {
+        return vec![Diagnostic::error(Problem::Offline {
+            hosts: hosts.len(),
+            urls: by_url.len(),
+        })
+        .help("check again when this machine is online; `storia check` without `--external` checks the rest")];
     }
     // A job is one host's share: at most `per_host` jobs per host run at once.
     let per_host = options.per_host.max(1);
@@ -277,14 +332,14 @@ fn check_external(options: &CheckOptions, site: &Site) -> Vec<Diagnostic> {
     });
     let mut out = Vec::new();
     for (url, reason) in dead.into_inner().unwrap_or_default() {
-        for at in by_url.get(&url).into_iter().flatten() {
+        for (at, help) in by_url.get(&url).into_iter().flatten() {
             out.push(
                 Diagnostic::error(Problem::DeadLink {
                     url: url.clone(),
                     reason: reason.clone(),
                 })
                 .at(at.clone())
-                .help("fix the address, or add an `archived:` copy (https://web.archive.org/)"),
+                .help(*help),
             );
         }
     }

@@ -42,6 +42,14 @@ enum Command {
         /// Build drafts too.
         #[arg(long)]
         drafts: bool,
+        /// Publish digests dated in the future too (held back by default).
+        #[arg(
+            long,
+            short = 'F',
+            visible_alias = "build-future",
+            alias = "buildFuture"
+        )]
+        future: bool,
         /// Print nothing but diagnostics.
         #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
@@ -74,6 +82,14 @@ enum Command {
         /// Check drafts too.
         #[arg(long)]
         drafts: bool,
+        /// Check digests dated in the future too, as `build --future` publishes them.
+        #[arg(
+            long,
+            short = 'F',
+            visible_alias = "build-future",
+            alias = "buildFuture"
+        )]
+        future: bool,
         /// Also fetch citation, archive, source and actor URLs.
         #[arg(long)]
         external: bool,
@@ -104,10 +120,10 @@ enum Command {
         /// The port (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Show drafts (the default).
+        /// Show drafts and scheduled digests (the default).
         #[arg(long, overrides_with = "no_drafts")]
         drafts: bool,
-        /// Hide drafts, as the published site will.
+        /// Hide drafts and digests dated in the future, as the published site will.
         #[arg(long)]
         no_drafts: bool,
         /// Open the site in the browser.
@@ -245,6 +261,7 @@ fn run(cli: Cli) -> i32 {
             output,
             base_url,
             drafts,
+            future,
             quiet,
             verbose,
             timings,
@@ -258,6 +275,8 @@ fn run(cli: Cli) -> i32 {
                 output,
                 base_url,
                 drafts,
+                future,
+                now: crate::build::now(),
                 deny_warnings,
                 minify,
                 force,
@@ -316,6 +335,7 @@ fn run(cli: Cli) -> i32 {
             root,
             base_url,
             drafts,
+            future,
             external,
             timeout,
             per_host,
@@ -329,6 +349,8 @@ fn run(cli: Cli) -> i32 {
                     output: None,
                     base_url,
                     drafts,
+                    future,
+                    now: crate::build::now(),
                     deny_warnings: false,
                     minify: false,
                     force: false,
@@ -500,7 +522,11 @@ fn run(cli: Cli) -> i32 {
                 let _ = write!(stderr, "{}", diags.render_all_styled(colour, false));
                 return code;
             };
-            let (index, resolve_diags) = crate::index::resolve(&site, drafts);
+            let publish = crate::index::Publish {
+                drafts,
+                ..crate::index::Publish::at(crate::build::now())
+            };
+            let (index, resolve_diags) = crate::index::resolve(&site, publish);
             if resolve_diags.has_errors() {
                 let _ = write!(stderr, "{}", resolve_diags.render_all_styled(colour, false));
                 return 1;

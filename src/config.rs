@@ -4,9 +4,10 @@ use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::input::fields::{
     check_base_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
 };
+use crate::input::reader::{Fields, Matter};
 use crate::input::SourceFile;
 use crate::suggest::did_you_mean;
-use crate::yaml::{self, Seg};
+use crate::yaml::Seg;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::Path;
@@ -128,6 +129,52 @@ pub enum FeedContent {
     Summary,
 }
 
+impl Matter for RawConfig {
+    const WHAT: &'static str = "site.yaml";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        RawConfig {
+            title: f.required("title"),
+            base_url: f.with("base_url", opt_text),
+            language: f.with("language", opt_lang),
+            languages: f.optional("languages"),
+            description: f.with("description", opt_text),
+            theme: f.with("theme", opt_text),
+            paths: f.mapping("paths").unwrap_or_default(),
+            per_page: f.optional("per_page"),
+            highlight_theme: f.with("highlight_theme", opt_text),
+            timezone: f.with("timezone", opt_text),
+            safe_html: f.or_default("safe_html"),
+            feeds: f.mapping("feeds").unwrap_or_default(),
+            menu: f.or_default("menu"),
+            extra: f.raw("extra"),
+        }
+    }
+}
+
+impl Matter for RawPaths {
+    const WHAT: &'static str = "`paths:` of site.yaml";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        RawPaths {
+            digests: f.optional("digests"),
+            actors: f.optional("actors"),
+            sources: f.optional("sources"),
+            stories: f.optional("stories"),
+            tags: f.optional("tags"),
+        }
+    }
+}
+
+impl Matter for Feeds {
+    const WHAT: &'static str = "`feeds:` of site.yaml";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        Feeds {
+            content: f.or_default("content"),
+            entity_content: f.optional("entity_content").unwrap_or_else(summary),
+            entries: f.optional("entries").unwrap_or_else(default_feed_entries),
+        }
+    }
+}
+
 /// The URL words of each section (`/attori/putin/` on an Italian site).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
@@ -224,11 +271,9 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     if !controls.is_empty() {
         return Err(controls);
     }
-    let raw: RawConfig = match yaml::parse(&file.text) {
-        Ok(raw) => raw,
-        Err(e) => return Err(vec![file.yaml_error(e, "site.yaml")]),
-    };
-    let mut errors = Vec::new();
+    // Read field by field: every bad value and unknown key of the file is
+    // reported in one run, and the checks below still see the rest.
+    let (raw, mut errors) = file.read_matter::<RawConfig>();
     let at = |key: &str| file.locate_yaml(&[Seg::Key(key)]);
 
     let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
@@ -441,3 +486,33 @@ pub const NETWORK_WORD: &str = "network";
 
 /// Top-level output names that neither sections nor pages may take.
 pub const RESERVED_WORDS: &[&str] = &["search", NETWORK_WORD, "page", "static", "assets", "404"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::reader::keys;
+    use crate::schema::SchemaKind;
+
+    #[test]
+    fn the_reader_and_the_schema_accept_the_same_keys() {
+        let schema = SchemaKind::Site.schema();
+        let names = |v: &serde_json::Value| -> Vec<String> {
+            let mut names: Vec<String> = v
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            names.sort();
+            names
+        };
+        let mut read: Vec<String> = keys::<RawConfig>().iter().map(|k| k.to_string()).collect();
+        read.sort();
+        assert_eq!(read, names(&schema["properties"]));
+        let mut paths: Vec<String> = keys::<RawPaths>().iter().map(|k| k.to_string()).collect();
+        paths.sort();
+        let definitions = &schema["definitions"];
+        assert_eq!(paths, names(&definitions["RawPaths"]["properties"]));
+        let mut feeds: Vec<String> = keys::<Feeds>().iter().map(|k| k.to_string()).collect();
+        feeds.sort();
+        assert_eq!(feeds, names(&definitions["Feeds"]["properties"]));
+    }
+}

@@ -123,6 +123,17 @@ pub enum Problem {
         /// The id.
         id: String,
     },
+    /// A published page refers to a digest (or a quote of one) scheduled
+    /// for later.
+    #[error("`{id}` is a scheduled {kind}, held back until {until}: a published page cannot link to it yet")]
+    RefToScheduled {
+        /// "digest" or "quote".
+        kind: &'static str,
+        /// The id.
+        id: String,
+        /// When it is published.
+        until: String,
+    },
     /// A link whose scheme looks like a reference kind, misspelt.
     #[error("unknown reference kind `{scheme}:`")]
     UnknownRefKind {
@@ -272,6 +283,13 @@ pub enum Problem {
         /// `U+0007`, with its escape when it has one.
         name: String,
     },
+    /// A site path in content (a lead image, a body image) that names no
+    /// file of `static/` or of the theme.
+    #[error("`{written}` is not a file of the site: it is neither in `static/` nor in the theme's static files")]
+    MissingFile {
+        /// The path as written.
+        written: String,
+    },
     /// An internal link or asset that leads nowhere in the built site.
     #[error("broken link `{url}`: {reason}")]
     BrokenLink {
@@ -279,6 +297,14 @@ pub enum Problem {
         url: String,
         /// What is missing.
         reason: String,
+    },
+    /// `storia check --external` on a machine that resolves no host.
+    #[error("offline: none of the {hosts} hosts of the external links has an address, so their {urls} URLs were not checked")]
+    Offline {
+        /// Hosts asked.
+        hosts: usize,
+        /// URLs not checked.
+        urls: usize,
     },
     /// An external URL that did not answer well.
     #[error("dead link `{url}`: {reason}")]
@@ -311,6 +337,8 @@ pub enum Severity {
     Error,
     /// The build goes on.
     Warning,
+    /// Worth knowing, nothing wrong (`--deny-warnings` lets it be).
+    Note,
 }
 
 /// A place in a file: 1-based line and column (columns count characters).
@@ -568,6 +596,16 @@ impl Diagnostic {
         }
     }
 
+    /// A note: what the build did that the editor may not expect.
+    pub fn note(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            problem: Problem::Warning(message.into()),
+            location: None,
+            help: None,
+        }
+    }
+
     /// Places the diagnostic.
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(Box::new(location));
@@ -590,12 +628,12 @@ impl Diagnostic {
 
     /// The exit code of this error: 2 for a usage error (an output folder
     /// that may not be replaced, a bad `--base-url`), 3 when a file or
-    /// folder could not be read or written or the dev server cannot start,
-    /// else 1 (the content, the configuration or a template is wrong).
+    /// folder could not be read or written, the dev server cannot start or
+    /// the network cannot be reached, else 1 (the content, the configuration or a template is wrong).
     pub fn exit_code(&self) -> i32 {
         match self.problem {
             Problem::BadOutput { .. } | Problem::Usage(_) => 2,
-            Problem::Io { .. } | Problem::Serve(_) => 3,
+            Problem::Io { .. } | Problem::Serve(_) | Problem::Offline { .. } => 3,
             _ => 1,
         }
     }
@@ -623,6 +661,7 @@ impl Diagnostic {
         let (label, accent) = match self.severity {
             Severity::Error => ("error", RED),
             Severity::Warning => ("warning", YELLOW),
+            Severity::Note => ("note", CYAN),
         };
         let mut out = String::new();
         let _ = writeln!(
@@ -718,10 +757,17 @@ impl Diagnostics {
         self.items.extend(more);
     }
 
+    /// Every diagnostic, in the order recorded.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
     /// Turns every warning into an error (`--deny-warnings`).
     pub fn deny_warnings(&mut self) {
         for d in &mut self.items {
-            d.severity = Severity::Error;
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
         }
     }
 
@@ -748,7 +794,8 @@ impl Diagnostics {
 
     /// How many warnings.
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        let warning = |d: &&Diagnostic| d.severity == Severity::Warning;
+        self.items.iter().filter(warning).count()
     }
 
     /// Everything, sorted by file and place so output is deterministic
@@ -805,6 +852,7 @@ impl Diagnostics {
                     let label = match d.severity {
                         Severity::Error => "error",
                         Severity::Warning => "warning",
+                        Severity::Note => "note",
                     };
                     let _ = writeln!(
                         out,

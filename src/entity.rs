@@ -18,8 +18,7 @@ pub enum EntityKind {
     /// `content/stories/*.md`; linked as `story:`.
     #[value(help = "A story")]
     Story,
-    /// `content/pages/*.md`. Not a reference kind yet: its scheme word only
-    /// serves to catch misspellings of it.
+    /// `content/pages/*.md`; linked as `page:`.
     #[value(skip)]
     Page,
     /// A quote of a digest; linked (or embedded) as `quote:`.
@@ -41,13 +40,14 @@ impl EntityKind {
     ];
 
     /// The kinds a body can link to, in the order editors learn them.
-    pub const REFERENCES: [EntityKind; 6] = [
+    pub const REFERENCES: [EntityKind; 7] = [
         EntityKind::Actor,
         EntityKind::Source,
         EntityKind::Story,
         EntityKind::Digest,
         EntityKind::Quote,
         EntityKind::Citation,
+        EntityKind::Page,
     ];
 
     /// The word for one of them ("digest", "citation").

@@ -29,6 +29,38 @@ pub struct BodyRef {
     pub embed: bool,
 }
 
+/// A link or image to a path of the site itself (`/chi-siamo/`,
+/// `/images/minsk.jpg`), written from the site's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalLink {
+    /// The destination as written.
+    pub dest: String,
+    /// Byte offset of it in the body.
+    pub offset: usize,
+    /// `![…](…)`: an image.
+    pub image: bool,
+}
+
+impl LocalLink {
+    /// The path it names, from the site's root: without `#fragment` or
+    /// `?query`, percent-decoded as browsers and hosts do
+    /// (`/img/caf%C3%A9.jpg` is the file `img/café.jpg`), without the
+    /// leading `/`.
+    pub fn path(&self) -> String {
+        let end = self.dest.find(['#', '?']).unwrap_or(self.dest.len());
+        let path = self.dest[..end].trim_start_matches('/');
+        percent_encoding::percent_decode_str(path)
+            .decode_utf8_lossy()
+            .into_owned()
+    }
+}
+
+/// Whether a link destination is a path of the site, written from its root:
+/// `/x`, not `//host/x` (a URL of another host, without its scheme).
+pub fn is_root_relative(dest: &str) -> bool {
+    dest.starts_with('/') && !dest.starts_with("//")
+}
+
 /// A problem found while scanning, placed in the body.
 #[derive(Debug, Clone)]
 pub struct ScanProblem {
@@ -47,6 +79,8 @@ pub struct ScanProblem {
 pub struct BodyScan {
     /// Every reference, in order.
     pub refs: Vec<BodyRef>,
+    /// Every link and image to a path of the site, in order.
+    pub locals: Vec<LocalLink>,
     /// The first paragraph of text, plain.
     pub first_paragraph: Option<String>,
     /// Words of text, code blocks left out (for reading time).
@@ -226,8 +260,13 @@ pub fn scan(body: &str) -> BodyScan {
                             p.1 = true;
                         }
                         // Only the first paragraph's text can be the summary.
+                        // Its quotes stay straight: the summary is set in
+                        // its language's marks with the front matter's text.
                         if out.first_paragraph.is_none() {
-                            p.2.push_str(t);
+                            match &body[range.clone()] {
+                                quote @ ("\"" | "'") => p.2.push_str(quote),
+                                _ => p.2.push_str(t),
+                            }
                         }
                     }
                 }
@@ -432,6 +471,13 @@ fn record_link(
             len,
             embed,
         });
+    } else if is_root_relative(dest) {
+        let (offset, _) = id_position(body, range, dest, dest);
+        out.locals.push(LocalLink {
+            dest: dest.to_string(),
+            offset,
+            image: embed,
+        });
     } else if let Some((problem, help)) = dest
         .split_once(':')
         .and_then(|(scheme, _)| schemes::misspelt(scheme))
@@ -455,6 +501,11 @@ pub trait Resolver {
     fn citation(&self, id: &str) -> Option<(usize, String)>;
     /// The HTML card of an embedded quote.
     fn embed(&self, quote_id: &str) -> Option<String>;
+    /// The site's root path (`/`, or `/blog/` for a site deployed under a
+    /// path), put in front of links written from the root (`/chi-siamo/`).
+    fn root(&self) -> &str;
+    /// The language the body is written in: its quotation marks are set.
+    fn lang(&self) -> &str;
 }
 
 /// Renders a body to HTML. With `sanitize` (`safe_html: true`), raw HTML
@@ -462,7 +513,19 @@ pub trait Resolver {
 /// generates (reference links, quote cards, highlighted code) is trusted and
 /// kept whole.
 pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
-    let events = without_comments(Parser::new_ext(body, options()));
+    let marks = crate::typography::Marks::of(resolver.lang());
+    let events = without_comments(Parser::new_ext(body, options()).into_offset_iter().map(
+        |(event, range)| match event {
+            // A straight double quote, which smart punctuation set in
+            // English marks: the body's language's instead.
+            Event::Text(t) if &body[range] == "\"" => Event::Text(match t.as_ref() {
+                "“" => marks.opening().into(),
+                "”" => marks.closing().into(),
+                _ => t,
+            }),
+            event => event,
+        },
+    ));
     let mut out = Out {
         events: Vec::with_capacity(events.len()),
         trusted: sanitize.then(Vec::new),
@@ -602,16 +665,38 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
                 }
                 out.events.push(Event::Start(Tag::Link {
                     link_type: *link_type,
-                    dest_url: dest_url.clone(),
+                    dest_url: under_root(dest_url, resolver.root()),
                     title: title.clone(),
                     id: id.clone(),
                 }));
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => out.events.push(Event::Start(Tag::Image {
+                link_type: *link_type,
+                dest_url: under_root(dest_url, resolver.root()),
+                title: title.clone(),
+                id: id.clone(),
+            })),
             other => out.events.push(other.clone()),
         }
         i += 1;
     }
     out.finish(body.len())
+}
+
+/// `dest` with the site's root path `root` in front, when it is written
+/// from the root (`/chi-siamo/` → `/blog/chi-siamo/`); else as it is.
+fn under_root<'e>(dest: &CowStr<'e>, root: &str) -> CowStr<'e> {
+    match dest.strip_prefix('/') {
+        Some(rest) if is_root_relative(dest) && root != "/" => {
+            CowStr::from(format!("{root}{rest}"))
+        }
+        _ => dest.clone(),
+    }
 }
 
 /// The events of a body without its HTML comments: they are the editor's
@@ -908,6 +993,41 @@ mod tests {
         fn embed(&self, q: &str) -> Option<String> {
             Some(format!("<figure id=\"q-{q}\"></figure>"))
         }
+        fn root(&self) -> &str {
+            "/blog/"
+        }
+        fn lang(&self) -> &str {
+            "it"
+        }
+    }
+
+    #[test]
+    fn straight_double_quotes_get_the_bodys_language_marks() {
+        let html = render("Disse \"no\" e l'ha ripetuto, «già» “così”.\n", &R, false);
+        assert_eq!(html, "<p>Disse «no» e l’ha ripetuto, «già» “così”.</p>\n");
+    }
+
+    #[test]
+    fn links_from_the_root_get_the_root_path_and_others_do_not() {
+        let body = "[a](/chi-siamo/) ![i](/img/caf%C3%A9.jpg) [b](//cdn.example/x) [c](https://e.org/) [d](#top) [e](rel/)\n";
+        let html = render(body, &R, false);
+        assert!(html.contains("href=\"/blog/chi-siamo/\""), "{html}");
+        assert!(html.contains("src=\"/blog/img/caf%C3%A9.jpg\""), "{html}");
+        assert!(html.contains("href=\"//cdn.example/x\""), "{html}");
+        assert!(
+            html.contains("href=\"#top\"") && html.contains("href=\"rel/\""),
+            "{html}"
+        );
+        let s = scan(body);
+        let found: Vec<(String, bool)> = s.locals.iter().map(|l| (l.path(), l.image)).collect();
+        assert_eq!(
+            found,
+            [
+                ("chi-siamo/".to_string(), false),
+                ("img/café.jpg".to_string(), true)
+            ]
+        );
+        assert_eq!(&body[s.locals[1].offset..][..4], "/img");
     }
 
     #[test]

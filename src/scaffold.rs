@@ -11,6 +11,10 @@ use crate::input::fields::{is_valid_id, DateValue};
 use crate::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
 
+/// The body `storia new digest` writes, for the editor to replace: a
+/// digest published with it is warned about.
+pub const PLACEHOLDER_BODY: &str = "Write the digest here.";
+
 fn io(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(Problem::Io {
         action,
@@ -268,7 +272,9 @@ pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf,
             if !file.actors.is_empty() {
                 text.push_str(&format!("actors: [{}]\n", file.actors.join(", ")));
             }
-            text.push_str("draft: true\n---\nWrite the digest here.\n");
+            text.push_str("draft: true\n---\n");
+            text.push_str(PLACEHOLDER_BODY);
+            text.push('\n');
             (
                 PathBuf::from(format!("content/digests/{}/{}.md", day.format("%Y/%m"), id)),
                 text,

@@ -11,11 +11,11 @@ use crate::config::RawConfig;
 use crate::content::frontmatter::{
     ActorMatter, CitationMatter, DigestMatter, PageMatter, QuoteMatter, SourceMatter, StoryMatter,
 };
-use crate::content::reader::Matter;
 use crate::content::{Content, Entry, Site};
 use crate::diagnostics::{display_path, Diagnostic, Location, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::one_or_many;
+use crate::input::reader::Matter;
 use crate::input::SourceFile;
 use crate::yaml::Seg;
 use schemars::{JsonSchema, Schema, SchemaGenerator};

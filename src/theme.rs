@@ -43,6 +43,14 @@ pub enum Layer {
     Builtin,
 }
 
+/// Where a layered file's bytes are.
+enum Found {
+    /// A file on disk, relative to the site root.
+    Disk(PathBuf),
+    /// A file of the built-in default theme.
+    Builtin(&'static include_dir::File<'static>),
+}
+
 /// The theme of a site.
 #[derive(Debug)]
 pub struct Theme {
@@ -129,6 +137,43 @@ impl Theme {
     /// The site's own folder for it is `kind` at the root.
     pub fn layers(&self, kind: &str) -> Result<Layers, Diagnostic> {
         let mut layers = Layers::default();
+        for (layer, name, found) in self.found(kind)? {
+            let file = match found {
+                Found::Disk(path) => ThemeFile {
+                    origin: crate::diagnostics::display_path(&path),
+                    bytes: std::fs::read(self.root.join(&path)).map_err(|e| {
+                        Diagnostic::error(Problem::Io {
+                            action: "read",
+                            path: crate::diagnostics::display_path(&path),
+                            reason: e.to_string(),
+                        })
+                    })?,
+                },
+                Found::Builtin(f) => ThemeFile {
+                    origin: format!("themes/default/{kind}/{name} (built into storia)"),
+                    bytes: f.contents().to_vec(),
+                },
+            };
+            layers.files.entry(name).or_default().push((layer, file));
+        }
+        Ok(layers)
+    }
+
+    /// The relative paths of the files of one layer kind, from every layer,
+    /// without reading them.
+    pub fn names(&self, kind: &str) -> Result<std::collections::BTreeSet<String>, Diagnostic> {
+        Ok(self
+            .found(kind)?
+            .into_iter()
+            .map(|(_, name, _)| name)
+            .collect())
+    }
+
+    /// Every file of one layer kind: its layer, relative path and where its
+    /// bytes are, highest layer first for each path.
+    fn found(&self, kind: &str) -> Result<Vec<(Layer, String, Found)>, Diagnostic> {
+        let mut found = Vec::new();
+        let mut on_disk = std::collections::HashSet::new();
         for (layer, dir) in self.dirs(kind) {
             let walk = crate::sources::walk(&self.root, &dir);
             // Reported by `problems`; an error stops here too, should a
@@ -141,20 +186,10 @@ impl Theme {
                     continue;
                 };
                 let name = crate::diagnostics::display_path(rel);
-                let bytes = std::fs::read(self.root.join(&path)).map_err(|e| {
-                    Diagnostic::error(Problem::Io {
-                        action: "read",
-                        path: crate::diagnostics::display_path(&path),
-                        reason: e.to_string(),
-                    })
-                })?;
-                layers.files.entry(name).or_default().push((
-                    layer,
-                    ThemeFile {
-                        origin: crate::diagnostics::display_path(&path),
-                        bytes,
-                    },
-                ));
+                if layer == Layer::Theme {
+                    on_disk.insert(name.clone());
+                }
+                found.push((layer, name, Found::Disk(path)));
             }
         }
         if let Some(dir) = DEFAULT_THEME.get_dir(kind) {
@@ -166,22 +201,15 @@ impl Theme {
                         continue;
                     };
                     let name = crate::diagnostics::display_path(rel);
-                    let list = layers.files.entry(name.clone()).or_default();
                     // With the default theme on disk, the disk copy is the theme layer.
-                    if self.name == "default" && list.iter().any(|(l, _)| *l == Layer::Theme) {
+                    if self.name == "default" && on_disk.contains(&name) {
                         continue;
                     }
-                    list.push((
-                        Layer::Builtin,
-                        ThemeFile {
-                            origin: format!("themes/default/{kind}/{name} (built into storia)"),
-                            bytes: f.contents().to_vec(),
-                        },
-                    ));
+                    found.push((Layer::Builtin, name, Found::Builtin(f)));
                 }
             }
         }
-        Ok(layers)
+        Ok(found)
     }
 }
 

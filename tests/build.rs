@@ -664,7 +664,8 @@ fn related_digests_share_most_then_are_nearest_in_time_even_in_long_lists() {
     let (site, diags) = storia::content::load_with(root, None, None);
     assert!(!diags.has_errors(), "{diags:?}");
     let site = site.unwrap();
-    let (index, diags) = storia::index::resolve(&site, false);
+    let (index, diags) =
+        storia::index::resolve(&site, storia::index::Publish::at(storia::build::now()));
     assert!(!diags.has_errors(), "{diags:?}");
     // Sharing the actor only: the five nearest in time (ties: earlier id).
     assert_eq!(

@@ -45,7 +45,18 @@ fn check_reports_a_planted_broken_link_and_anchor_with_file_and_line() {
     );
     let (code, stderr) = check(site.path(), &[]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("error: broken link `/attori/nessuno/`: no page or file `attori/nessuno/index.html` in the site"), "{stderr}");
+    // The build finds the link to no page, at its place, once.
+    assert!(
+        stderr.contains(
+            "error: broken link `/attori/nessuno/`: no page or file `attori/nessuno/` in the site"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("broken link `/attori/nessuno/`").count(),
+        1,
+        "{stderr}"
+    );
     assert!(
         stderr.contains("--> content/pages/chi-siamo.md:6:16"),
         "{stderr}"
@@ -126,4 +137,72 @@ fn check_external_reports_dead_citations_where_they_are_cited() {
         !stderr.contains("/ok`"),
         "a live URL is not reported: {stderr}"
     );
+    assert!(
+        stderr.contains("= help: fix the address, or add an `archived:` copy"),
+        "a citation can point at an archived copy: {stderr}"
+    );
+}
+
+#[test]
+fn check_external_suggests_only_keys_the_file_has() {
+    let port = serve(20);
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    let dead = format!("http://127.0.0.1:{port}/dead");
+    std::fs::write(
+        site.path().join("content/sources/isw.md"),
+        format!("---\nname: \"ISW\"\nurl: {dead}/isw\n---\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/actors/putin.md"),
+        format!("---\nname: \"Vladimir Putin\"\nlinks: {{ wikipedia: \"{dead}/putin\" }}\n---\n"),
+    )
+    .unwrap();
+    let (code, stderr) = check(site.path(), &["--external", "--timeout", "5"]);
+    assert_eq!(code, 1, "{stderr}");
+    for (url, place) in [
+        ("isw", "--> content/sources/isw.md:3:6"),
+        ("putin", "--> content/actors/putin.md:3:21"),
+    ] {
+        let block = stderr
+            .split("\n\n")
+            .find(|b| b.contains(&format!("dead link `{dead}/{url}`")))
+            .unwrap_or_else(|| panic!("{url}: {stderr}"));
+        assert!(block.contains(place), "{block}");
+        assert!(block.ends_with("= help: fix the address"), "{block}");
+    }
+}
+
+#[test]
+fn check_external_offline_says_so_once() {
+    // `.invalid` never resolves (RFC 2606), online or not: as offline.
+    let site = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), site.path());
+    std::fs::write(
+        site.path().join("content/sources/isw.md"),
+        "---\nname: \"ISW\"\nurl: https://isw.invalid/\n---\n",
+    )
+    .unwrap();
+    let digest = site
+        .path()
+        .join("content/digests/2022/12/2022-12-20-minsk.md");
+    let text = std::fs::read_to_string(&digest).unwrap().replace(
+        "https://www.understandingwar.org/",
+        "https://understandingwar.invalid/",
+    );
+    std::fs::write(&digest, text).unwrap();
+    std::fs::write(
+        site.path().join("content/actors/putin.md"),
+        "---\nname: \"Vladimir Putin\"\nlinks: { wikipedia: \"https://wikipedia.invalid/putin\" }\n---\n",
+    )
+    .unwrap();
+    let (code, stderr) = check(site.path(), &["--external", "--timeout", "5"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(stderr.matches("error: offline").count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: offline: none of the 3 hosts of the external links has an address, so their 3 URLs were not checked\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("dead link"), "{stderr}");
 }

@@ -14,6 +14,8 @@ fn options(root: &Path) -> BuildOptions {
         output: None,
         base_url: Some("http://127.0.0.1:1111/".into()),
         drafts: true,
+        future: true,
+        now: storia::build::now(),
         deny_warnings: false,
         minify: false,
         force: false,

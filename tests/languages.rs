@@ -322,6 +322,8 @@ fn the_dev_server_rebuilds_every_language_as_a_full_build_does() {
         output: None,
         base_url: Some("http://127.0.0.1:1111/".into()),
         drafts: true,
+        future: true,
+        now: storia::build::now(),
         deny_warnings: false,
         minify: false,
         force: false,

@@ -495,6 +495,79 @@ fn hint_a_key_of_a_quote_at_the_top_level() {
         by.help,
         "`by` is a key of each quote: indent it under its item in `quotes:`, in line with the item's other keys"
     );
+    // One slip, one error: the quote that lacks it is not reported too.
+    assert_eq!(printed.len(), 1, "{printed:#?}");
+}
+
+#[test]
+fn every_mistake_of_site_yaml_in_one_build() {
+    let site = "title: \"Test\"\nbase_url: \"htps://example.org/\"\nlanguage: Italiano\nper_page: venti\ntimezone: Europe/Roma\npaths: { actors: Attori, people: persone }\ncolour: blue\n";
+    let printed = build(&[("site.yaml", site)]);
+    let found: Vec<(&str, &str)> = printed
+        .iter()
+        .map(|p| (p.place.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("site.yaml:2:11", "invalid `base_url`: `htps://example.org/` is not an http(s) URL (its scheme is `htps`)"),
+            ("site.yaml:3:11", "invalid language tag `Italiano`"),
+            ("site.yaml:4:11", "invalid type: text \"venti\", expected a whole number"),
+            ("site.yaml:5:11", "unknown time zone `Europe/Roma`"),
+            ("site.yaml:6:18", "invalid id `Attori`: ids use only `a-z`, `0-9` and `-`"),
+            ("site.yaml:6:26", "unknown key `people` in `paths:` of site.yaml"),
+            ("site.yaml:7:1", "unknown key `colour` in site.yaml"),
+        ]
+    );
+    assert_eq!(
+        at(&printed, "site.yaml:5:11").help,
+        "did you mean `Europe/Rome`?"
+    );
+}
+
+#[test]
+fn a_repeated_key_hides_nothing_else_of_the_front_matter() {
+    let mut files = ACTORS.to_vec();
+    files.push((
+        "content/digests/a.md",
+        "---\ntitle: \"Minsk\"\ndate: 2022-12-20\ntitle: \"Again\"\nactors: [putn]\nautors: [x]\n---\n[x](actor:lukashenk)\n",
+    ));
+    let printed = build(&files);
+    let repeat = at(&printed, "content/digests/a.md:4:1");
+    assert_eq!(repeat.message, "duplicate key `title`");
+    assert_eq!(
+        repeat.help,
+        "a key is written once in a mapping: this value is ignored; remove one of the two"
+    );
+    assert_eq!(
+        at(&printed, "content/digests/a.md:5:10").message,
+        "unknown actor `putn`"
+    );
+    assert_eq!(
+        at(&printed, "content/digests/a.md:6:1").message,
+        "unknown key `autors` in digest front matter"
+    );
+    assert_eq!(
+        at(&printed, "content/digests/a.md:8:11").message,
+        "unknown actor `lukashenk`"
+    );
+    assert_eq!(printed.len(), 4, "{printed:#?}");
+}
+
+#[test]
+fn a_misnamed_file_is_never_told_to_take_the_name_of_another() {
+    let mut files = ACTORS.to_vec();
+    files.push(("content/actors/Putin.MD", "---\nname: \"Putin\"\n---\n"));
+    files.push(("content/actors/Peskov.MD", "---\nname: \"Peskov\"\n---\n"));
+    let printed = build(&files);
+    assert_eq!(
+        at(&printed, "content/actors/Putin.MD").help,
+        "`content/actors/putin.md` exists already and is read: merge this file into it, or remove this one"
+    );
+    assert_eq!(
+        at(&printed, "content/actors/Peskov.MD").help,
+        "rename it to `peskov.md`"
+    );
 }
 
 #[test]

@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for drafts in [false, true] {
-        let (index, diags) = storia::index::resolve(&site, drafts);
+        let publish = storia::index::Publish {
+            drafts,
+            ..storia::index::Publish::at(storia::build::now())
+        };
+        let (index, diags) = storia::index::resolve(&site, publish);
         let has_errors = diags.has_errors();
         let _ = diags.render_all();
         if !has_errors {

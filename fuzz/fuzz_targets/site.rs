@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
         output: None,
         base_url: None,
         drafts: data.len() % 2 == 1,
+        future: data.len() % 3 == 1,
+        now: storia::build::now(),
         deny_warnings: false,
         minify: false,
         force: false,

@@ -6,11 +6,11 @@
 //! optional and that no others are accepted; each `read` applies the same
 //! rules, key by key (a test holds the two together).
 
-use super::reader::{keys, Fields, Matter};
 use crate::input::fields::{
     extra_schema, opt_lang, opt_text, opt_text_schema, opt_wikidata, DateValue, Extra, HttpUrl, Id,
     Image, OneOrMany, Text,
 };
+use crate::input::reader::{keys, Fields, Matter};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -391,9 +391,9 @@ impl Matter for PageMatter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::reader::read;
     use crate::diagnostics::Problem;
     use crate::entity::EntityKind;
+    use crate::input::reader::read;
     use crate::schema::SchemaKind;
 
     /// The keys `M` requires and accepts, as its reader finds them.

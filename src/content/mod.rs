@@ -6,18 +6,17 @@
 //! digest) are found here; problems across files are the index's.
 
 pub mod frontmatter;
-pub mod reader;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::{is_valid_id, suggest_id, Id};
+use crate::input::reader::{self, Matter};
 use crate::input::SourceFile;
-use crate::markdown::{self, BodyRef};
-use crate::yaml::{self, Seg};
+use crate::markdown::{self, BodyRef, LocalLink};
+use crate::yaml::Seg;
 use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
 use rayon::prelude::*;
-use reader::{FieldProblem, Matter};
 use std::path::{Path, PathBuf};
 
 /// A loaded content file of some kind: its id, text, front matter and body facts.
@@ -36,6 +35,8 @@ pub struct Entry<M> {
     pub body_start: usize,
     /// References written in the body.
     pub refs: Vec<BodyRef>,
+    /// Links and images in the body to paths of the site (`/chi-siamo/`).
+    pub locals: Vec<LocalLink>,
     /// The body's first paragraph as plain text.
     pub first_paragraph: Option<String>,
     /// Words in the body (code blocks left out).
@@ -56,6 +57,11 @@ impl<M> Entry<M> {
     /// Where a body reference is.
     pub fn ref_location(&self, r: &BodyRef) -> Location {
         self.file.location(self.body_start + r.offset, r.len)
+    }
+
+    /// Where a link to a path of the site is written in the body.
+    pub fn local_location(&self, l: &LocalLink) -> Location {
+        self.file.location(self.body_start + l.offset, l.dest.len())
     }
 }
 
@@ -190,13 +196,34 @@ fn misnamed(root: &Path, rel: &Path, name: &str) -> Option<Diagnostic> {
     }
     let slug = suggest_id(stem);
     let renamed = format!("{}.md", if slug.is_empty() { stem } else { &slug });
+    let beside = rel.with_file_name(&renamed);
+    // Renaming would overwrite a file that is read: say so instead.
+    let exists = root.join(&beside).is_file() && !same_file(&root.join(rel), &root.join(&beside));
+    let help = if exists {
+        format!(
+            "`{}` exists already and is read: merge this file into it, or remove this one",
+            crate::diagnostics::display_path(&beside)
+        )
+    } else {
+        format!("rename it to `{renamed}`")
+    };
     Some(
         Diagnostic::error(Problem::MisnamedFile {
             path: crate::diagnostics::display_path(rel),
         })
         .at(Location::file(rel))
-        .help(format!("rename it to `{renamed}`")),
+        .help(help),
     )
+}
+
+/// Whether two paths are one file (`Putin.MD` and `putin.md` on a file
+/// system that ignores case).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// Whether the file's first line is `---` (after a BOM).
@@ -349,6 +376,9 @@ pub fn load_with(
             None => {}
         }
     }
+    if let Some(config) = &config {
+        set_typography(&mut content, &config.language);
+    }
     let site = config.map(|config| Site {
         root: root.to_path_buf(),
         config,
@@ -368,6 +398,51 @@ fn load_file(root: &Path, kind: EntityKind, rel: &Path) -> (Option<Parsed>, Vec<
             });
             (None, vec![d.at(Location::file(rel))])
         }
+    }
+}
+
+/// Sets the prose of the front matter (titles, summaries, quote texts) and
+/// the summaries taken from bodies in the typographic marks of its language
+/// ([`crate::typography`]): once, here, so every page, feed and card that
+/// shows them agrees. A digest's text is in its `lang:`, anything else in
+/// the site's language.
+fn set_typography(content: &mut Content, site_lang: &str) {
+    use crate::typography::set;
+    let opt = |value: &mut Option<String>, lang: &str| {
+        if let Some(v) = value {
+            set(v, lang);
+        }
+    };
+    for d in &mut content.digests {
+        let lang = d.matter.lang.clone();
+        let lang = lang.as_deref().unwrap_or(site_lang);
+        let m = &mut d.matter;
+        set(&mut m.title.0, lang);
+        opt(&mut m.summary, lang);
+        opt(&mut d.first_paragraph, lang);
+        for q in &mut m.quotes {
+            set(&mut q.text.0, lang);
+            let original = q.original_lang.clone();
+            opt(&mut q.original, original.as_deref().unwrap_or(lang));
+            opt(&mut q.context, lang);
+        }
+    }
+    for a in &mut content.actors {
+        opt(&mut a.matter.role, site_lang);
+        opt(&mut a.first_paragraph, site_lang);
+    }
+    for s in &mut content.sources {
+        opt(&mut s.first_paragraph, site_lang);
+    }
+    for s in &mut content.stories {
+        set(&mut s.matter.title.0, site_lang);
+        opt(&mut s.matter.summary, site_lang);
+        opt(&mut s.first_paragraph, site_lang);
+    }
+    for p in &mut content.pages {
+        set(&mut p.matter.title.0, site_lang);
+        opt(&mut p.matter.summary, site_lang);
+        opt(&mut p.first_paragraph, site_lang);
     }
 }
 
@@ -489,18 +564,9 @@ impl Parts {
     /// it goes to `diags`; YAML that does not parse leaves placeholders.
     fn entry<M: Matter>(self, diags: &mut Vec<Diagnostic>) -> Entry<M> {
         let file = self.file;
-        let (matter, damaged) = match yaml::parse_value(file.yaml()) {
-            Ok(value) => {
-                let (matter, problems) = reader::read::<M>(&value);
-                let damaged = !problems.is_empty();
-                diags.extend(problems.iter().map(|p| field_diagnostic(&file, p)));
-                (matter, damaged)
-            }
-            Err(e) => {
-                diags.push(file.yaml_error(e, M::WHAT));
-                (reader::placeholder(), true)
-            }
-        };
+        let (matter, problems) = file.read_matter::<M>();
+        let damaged = !problems.is_empty();
+        diags.extend(problems);
         diags.extend(matter_in_body::<M>(&file, self.body_start));
         let mut refs = self.scan.refs;
         refs.shrink_to_fit();
@@ -511,6 +577,7 @@ impl Parts {
             damaged,
             body_start: self.body_start,
             refs,
+            locals: self.scan.locals,
             first_paragraph: self.scan.first_paragraph,
             words: self.scan.words,
         }
@@ -552,19 +619,6 @@ fn matter_in_body<M: Matter>(file: &SourceFile, body_start: usize) -> Option<Dia
         }
     }
     None
-}
-
-/// A problem of the front matter, placed at its value (or key).
-fn field_diagnostic(file: &SourceFile, p: &FieldProblem) -> Diagnostic {
-    let path = p.segs();
-    let at = if p.at_key {
-        file.locate_key(&path)
-    } else {
-        file.locate_yaml(&path)
-    };
-    Diagnostic::error(p.problem.clone())
-        .at(at)
-        .maybe_help(p.help.clone())
 }
 
 /// Finds the front matter between the first two `---` lines: its byte

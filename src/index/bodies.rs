@@ -11,6 +11,18 @@ use crate::diagnostics::Problem;
 use crate::entity::EntityKind;
 use crate::markdown::BodyRef;
 
+/// Who links, as far as publishing goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Linker {
+    /// A page of this build: it may link only to pages of this build.
+    Published,
+    /// A scheduled digest, not in this build but published at its date:
+    /// it may link to other scheduled digests, not to drafts.
+    Scheduled,
+    /// A draft left out of this build: its links are checked, never refused.
+    Draft,
+}
+
 /// What a body reference resolved to.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Resolved {
@@ -71,7 +83,11 @@ impl<'s> Resolver<'s> {
         from: Option<PageRef>,
     ) {
         for r in &e.refs {
-            let Some(t) = self.resolve_ref(index, all, e, r, from.is_some()) else {
+            let linker = match from {
+                Some(_) => Linker::Published,
+                None => Linker::Draft,
+            };
+            let Some(t) = self.resolve_ref(index, all, e, r, linker) else {
                 continue;
             };
             if let Some(from) = from.filter(|f| *f != t.page) {
@@ -81,18 +97,19 @@ impl<'s> Resolver<'s> {
     }
 
     /// Resolves one reference of `e`'s body, or reports it: an unknown id
-    /// (with a "did you mean"), or a link from a `published` page to a draft.
+    /// (with a "did you mean"), or a link from a page that is or will be
+    /// published to what is not ([`Linker`]).
     pub(super) fn resolve_ref<M>(
         &mut self,
         index: &Index<'s>,
         all: &AllIds<'s>,
         e: &Entry<M>,
         r: &BodyRef,
-        published: bool,
+        linker: Linker,
     ) -> Option<Resolved> {
         let id = r.id.as_str();
         let page = |page| Resolved { page, quote: None };
-        let (found, draft_exists): (Option<Resolved>, Option<usize>) = match r.kind {
+        let (found, defined): (Option<Resolved>, Option<usize>) = match r.kind {
             EntityKind::Actor => (index.actor_id(id).map(|x| page(PageRef::Actor(x))), None),
             EntityKind::Source => (index.source_id(id).map(|x| page(PageRef::Source(x))), None),
             EntityKind::Story => (index.story_id(id).map(|x| page(PageRef::Story(x))), None),
@@ -107,8 +124,12 @@ impl<'s> Resolver<'s> {
                 }),
                 all.quotes.get(id).map(|(entry, _)| *entry),
             ),
-            // Checked while loading; pages are not a reference kind.
-            EntityKind::Citation | EntityKind::Page => return None,
+            EntityKind::Page => (
+                index.page_id(id).map(|x| page(PageRef::Page(x))),
+                all.pages.get(id).copied(),
+            ),
+            // Checked while loading.
+            EntityKind::Citation => return None,
         };
         if found.is_some() {
             return found;
@@ -116,16 +137,16 @@ impl<'s> Resolver<'s> {
         if self.site.content.is_broken(r.kind, id) {
             return None; // its own load error was reported
         }
-        if let Some(entry) = draft_exists {
-            // Defined but not in the index: a draft (an error from a published
-            // page), or a quote whose own problem was already reported.
-            let is_draft = self.site.content.digests[entry].matter.draft && !self.drafts;
-            if published && is_draft {
-                self.error(
-                    Problem::RefToDraft { kind: r.kind.name(), id: id.to_string() },
-                    e.ref_location(r),
-                    Some("publish it (remove `draft: true`), remove the link, or build with `--drafts`".into()),
-                );
+        if let Some(entry) = defined {
+            // Defined but not in the index: a draft, a scheduled digest (or
+            // one of their quotes), or a quote whose own problem was
+            // already reported.
+            let kind = match r.kind {
+                EntityKind::Page => EntityKind::Page,
+                _ => EntityKind::Digest,
+            };
+            if let Some((problem, help)) = self.unpublished(kind, entry, r.kind, id, linker) {
+                self.error(problem, e.ref_location(r), Some(help));
             }
             return None;
         }
@@ -140,5 +161,52 @@ impl<'s> Resolver<'s> {
             help,
         );
         None
+    }
+}
+
+impl<'s> Resolver<'s> {
+    /// Why `linker` may not link to the unpublished entry `entry` of `kind`
+    /// (a digest or page; `id` names it, or one of its quotes as `named`),
+    /// and what to do about it; `None` when it may.
+    pub(super) fn unpublished(
+        &self,
+        kind: EntityKind,
+        entry: usize,
+        named: EntityKind,
+        id: &str,
+        linker: Linker,
+    ) -> Option<(Problem, String)> {
+        let c = &self.site.content;
+        let draft = match kind {
+            EntityKind::Page => c.pages[entry].matter.draft,
+            _ => c.digests[entry].matter.draft,
+        };
+        if draft && !self.drafts {
+            return (linker != Linker::Draft).then(|| {
+                let problem = Problem::RefToDraft {
+                    kind: named.name(),
+                    id: id.to_string(),
+                };
+                let help =
+                    "publish it (remove `draft: true`), remove the link, or build with `--drafts`";
+                (problem, help.to_string())
+            });
+        }
+        if kind != EntityKind::Digest || linker != Linker::Published {
+            return None;
+        }
+        let date = super::nodes::moment(c.digests[entry].matter.date, self.site.config.timezone);
+        self.publish.holds_back(date).then(|| {
+            let until = super::lists::until(date);
+            let problem = Problem::RefToScheduled {
+                kind: named.name(),
+                id: id.to_string(),
+                until: until.clone(),
+            };
+            let help = format!(
+                "link it once it is out (from {until}), or build with `--future` to publish it now"
+            );
+            (problem, help)
+        })
     }
 }

@@ -2,7 +2,7 @@
 //! show up while they are written): its stories, actors, speakers and
 //! outlets in front matter, the references of its body, and its tags.
 
-use super::bodies::Resolved;
+use super::bodies::{Linker, Resolved};
 use super::derive::dedup_in_order;
 use super::ids::AllIds;
 use super::nodes::{digest_lang, moment, Index, PageRef, Speaker};
@@ -122,7 +122,12 @@ impl<'s> Resolver<'s> {
             let from = node_ix.map(PageRef::Digest);
             let mut embeds = Vec::new();
             for r in &d.refs {
-                let target = self.resolve_ref(index, all, d, r, is_published || !m.draft);
+                let linker = match (is_published, m.draft) {
+                    (true, _) => Linker::Published,
+                    (false, false) => Linker::Scheduled,
+                    (false, true) => Linker::Draft,
+                };
+                let target = self.resolve_ref(index, all, d, r, linker);
                 match target {
                     Some(Resolved {
                         page: PageRef::Actor(ax),

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 pub(super) struct AllIds<'s> {
     pub(super) digests: HashMap<&'s str, usize>,
     pub(super) quotes: HashMap<&'s str, (usize, usize)>,
+    /// Plain pages, drafts included.
+    pub(super) pages: HashMap<&'s str, usize>,
 }
 
 impl<'s> Resolver<'s> {
@@ -78,7 +80,17 @@ impl<'s> Resolver<'s> {
                 }
             }
         }
-        AllIds { digests, quotes }
+        let pages = c
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        AllIds {
+            digests,
+            quotes,
+            pages,
+        }
     }
 
     /// Page ids may not take a section's or the site's own top-level names.

@@ -1,5 +1,6 @@
 //! Phase 8: the languages digests are written in, and translation groups.
 
+use super::bodies::Linker;
 use super::ids::AllIds;
 use super::nodes::{digest_lang, DigestIx, Index};
 use super::{IdSet, Resolver};
@@ -85,16 +86,15 @@ impl<'s> Resolver<'s> {
                             help,
                         );
                     }
-                    (Some(_), None, Some(_)) => {
-                        let help = Some("publish it (remove `draft: true`), remove it from `translations`, or build with `--drafts`".to_string());
-                        self.error(
-                            Problem::RefToDraft {
-                                kind: "digest",
-                                id: t.0.clone(),
-                            },
-                            at(),
-                            help,
-                        );
+                    (Some(_), None, Some(&entry)) => {
+                        let kind = EntityKind::Digest;
+                        let linker = Linker::Published;
+                        if let Some((problem, help)) =
+                            self.unpublished(kind, entry, kind, t.as_str(), linker)
+                        {
+                            let help = help.replace("the link", "it from `translations`");
+                            self.error(problem, at(), Some(help));
+                        }
                     }
                     _ => {} // from a draft left out of this build
                 }

@@ -3,26 +3,29 @@
 
 use super::ids::AllIds;
 use super::nodes::{
-    moment, ActorIx, ActorNode, DigestIx, DigestNode, Index, PageNode, SourceIx, SourceNode,
-    StoryIx, StoryNode,
+    moment, ActorIx, ActorNode, DigestIx, DigestNode, Index, PageIx, PageNode, SourceIx,
+    SourceNode, StoryIx, StoryNode,
 };
+use super::Publish;
 use crate::content::{Entry, Site};
+use crate::diagnostics::Diagnostic;
 use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
 
-/// The index of `site` with a node for each published digest (newest
-/// first, ties by id; all digests with `drafts`), actor, source, story
-/// (by id) and published page (by id), and their id tables.
-pub(super) fn published<'s>(site: &'s Site, drafts: bool, all: &AllIds<'s>) -> Index<'s> {
+/// The index of `site` with a node for each digest `publish` publishes
+/// (newest first, ties by id), actor, source, story (by id) and published
+/// page (by id), and their id tables.
+pub(super) fn published<'s>(site: &'s Site, publish: Publish, all: &AllIds<'s>) -> Index<'s> {
     let c = &site.content;
     let tz = site.config.timezone;
-    let published = |draft: bool| drafts || !draft;
+    let published = |draft: bool| publish.drafts || !draft;
     let mut digests: Vec<(usize, DateTime<FixedOffset>)> = c
         .digests
         .iter()
         .enumerate()
         .filter(|(_, d)| published(d.matter.draft))
         .map(|(i, d)| (i, moment(d.matter.date, tz)))
+        .filter(|(_, date)| !publish.holds_back(*date))
         .collect();
     digests.sort_by(|a, b| {
         b.1.cmp(&a.1)
@@ -83,6 +86,7 @@ pub(super) fn published<'s>(site: &'s Site, drafts: bool, all: &AllIds<'s>) -> I
             .collect(),
         tags: Vec::new(),
         quotes: Vec::new(),
+        page_ids: ids(&pages, PageIx),
         pages: pages
             .iter()
             .map(|(_, entry)| PageNode { entry: *entry })
@@ -90,6 +94,54 @@ pub(super) fn published<'s>(site: &'s Site, drafts: bool, all: &AllIds<'s>) -> I
         backlinks: HashMap::new(),
         digest_ids,
         quote_ids: HashMap::new(),
+    }
+}
+
+/// Digests shown in the note about scheduled ones; the rest are counted.
+const NOTED: usize = 5;
+
+/// One note for every digest held back until its date (drafts aside: they
+/// wait for their editor, not for a date), soonest first.
+pub(super) fn held_back_note(site: &Site, publish: Publish) -> Option<Diagnostic> {
+    let tz = site.config.timezone;
+    let mut held: Vec<(DateTime<FixedOffset>, &str)> = site
+        .content
+        .digests
+        .iter()
+        .filter(|d| !d.matter.draft || publish.drafts)
+        .map(|d| (moment(d.matter.date, tz), d.id.as_str()))
+        .filter(|(date, _)| publish.holds_back(*date))
+        .collect();
+    if held.is_empty() {
+        return None;
+    }
+    held.sort();
+    let mut named: Vec<String> = held
+        .iter()
+        .take(NOTED)
+        .map(|(date, id)| format!("`{id}` until {}", until(*date)))
+        .collect();
+    if held.len() > NOTED {
+        named.push(format!("and {} more", held.len() - NOTED));
+    }
+    let what = if held.len() == 1 {
+        "1 scheduled digest is".to_string()
+    } else {
+        format!("{} scheduled digests are", held.len())
+    };
+    Some(
+        Diagnostic::note(format!("{what} held back: {}", named.join(", "))).help(
+            "they are published by the first build after their date; `--future` publishes them now",
+        ),
+    )
+}
+
+/// A scheduled moment as editors wrote it: the day alone at midnight.
+pub(super) fn until(date: DateTime<FixedOffset>) -> String {
+    if date.time() == chrono::NaiveTime::MIN {
+        date.format("%Y-%m-%d").to_string()
+    } else {
+        date.format("%Y-%m-%d %H:%M %:z").to_string()
     }
 }
 

@@ -49,21 +49,56 @@ use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
 use crate::entity::EntityKind;
 use crate::suggest::Suggester;
+use chrono::{DateTime, FixedOffset};
 use ids::AllIds;
 use std::collections::HashMap;
 
-/// Builds the index; `drafts` includes draft digests and pages.
-pub fn resolve(site: &Site, drafts: bool) -> (Index<'_>, Diagnostics) {
+/// What a build publishes besides what is ready: drafts, and digests dated
+/// after the moment the build started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Publish {
+    /// Draft digests and pages too (`--drafts`).
+    pub drafts: bool,
+    /// Digests dated after `now` too (`--future`).
+    pub future: bool,
+    /// The moment the build started: digests dated later are scheduled.
+    /// An input of the build like any file, set once by its caller, so a
+    /// build is a function of what it is given (tests pick the moment; a
+    /// cache sees the clock move).
+    pub now: DateTime<FixedOffset>,
+}
+
+impl Publish {
+    /// What `storia build` publishes at `now`: no drafts, nothing scheduled.
+    pub fn at(now: DateTime<FixedOffset>) -> Self {
+        Publish {
+            drafts: false,
+            future: false,
+            now,
+        }
+    }
+
+    /// Whether a digest dated `date` is held back until then.
+    pub fn holds_back(&self, date: DateTime<FixedOffset>) -> bool {
+        !self.future && date > self.now
+    }
+}
+
+/// Builds the index of what `publish` publishes.
+pub fn resolve(site: &Site, publish: Publish) -> (Index<'_>, Diagnostics) {
+    let drafts = publish.drafts;
     let mut r = Resolver {
         site,
         drafts,
+        publish,
         diags: Diagnostics::default(),
         suggesters: HashMap::new(),
     };
     let all = r.check_unique();
     r.check_pages();
     r.diags.extend(crate::menu::check_pages(site, drafts));
-    let mut index = lists::published(site, drafts, &all);
+    let mut index = lists::published(site, publish, &all);
+    r.diags.extend(lists::held_back_note(site, publish));
     quotes::add_quotes(&mut index, &all);
     let tags = r.digests(&mut index, &all);
     r.other_bodies(&mut index, &all);
@@ -78,6 +113,7 @@ pub fn resolve(site: &Site, drafts: bool) -> (Index<'_>, Diagnostics) {
 struct Resolver<'s> {
     site: &'s Site,
     drafts: bool,
+    publish: Publish,
     diags: Diagnostics,
     /// "Did you mean" for each set of ids, indexed the first time one of
     /// its ids is unknown: a site with many unknown ids and many ids asks
@@ -116,6 +152,7 @@ impl<'s> Resolver<'s> {
             (EntityKind::Story, index.story_ids.contains_key(id)),
             (EntityKind::Digest, all.digests.contains_key(id)),
             (EntityKind::Quote, all.quotes.contains_key(id)),
+            (EntityKind::Page, all.pages.contains_key(id)),
         ]
         .into_iter()
         .find(|(_, named)| *named);
@@ -153,7 +190,8 @@ impl<'s> Resolver<'s> {
                         .chain(index.source_ids.keys())
                         .copied()
                         .collect(),
-                    IdSet::Of(EntityKind::Page | EntityKind::Citation) => Vec::new(),
+                    IdSet::Of(EntityKind::Page) => all.pages.keys().copied().collect(),
+                    IdSet::Of(EntityKind::Citation) => Vec::new(),
                 };
                 Suggester::new(ids)
             })

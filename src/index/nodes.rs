@@ -186,6 +186,7 @@ pub struct Index<'s> {
     pub(super) source_ids: HashMap<&'s str, SourceIx>,
     pub(super) story_ids: HashMap<&'s str, StoryIx>,
     pub(super) quote_ids: HashMap<&'s str, QuoteIx>,
+    pub(super) page_ids: HashMap<&'s str, PageIx>,
 }
 
 impl<'s> Index<'s> {
@@ -229,6 +230,10 @@ impl<'s> Index<'s> {
     /// Looks up a story.
     pub fn story_id(&self, id: &str) -> Option<StoryIx> {
         self.story_ids.get(id).copied()
+    }
+    /// Looks up a published plain page.
+    pub fn page_id(&self, id: &str) -> Option<PageIx> {
+        self.page_ids.get(id).copied()
     }
     /// Looks up a published quote.
     pub fn quote_id(&self, id: &str) -> Option<QuoteIx> {

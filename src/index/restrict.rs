@@ -126,6 +126,7 @@ impl<'s> Index<'s> {
             actor_ids: self.actor_ids.clone(),
             source_ids: self.source_ids.clone(),
             story_ids: self.story_ids.clone(),
+            page_ids: self.page_ids.clone(),
             quote_ids: self
                 .quote_ids
                 .iter()

@@ -7,7 +7,8 @@ use crate::yaml::Seg;
 
 /// Warnings for what is probably a mistake but not an error: an actor no
 /// digest involves, a citation nothing cites, a quote with no citation, a
-/// digest with no story. Drafts are left alone while they are being written.
+/// digest with no story, a digest published with the placeholder body of
+/// `storia new`. Drafts are left alone while they are being written.
 pub fn likely_mistakes(index: &Index<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, node) in index.actors.iter().enumerate() {
@@ -32,6 +33,21 @@ pub fn likely_mistakes(index: &Index<'_>) -> Vec<Diagnostic> {
             continue;
         }
         let m = &d.matter;
+        if d.body().trim() == crate::scaffold::PLACEHOLDER_BODY {
+            let lead = d.body().len() - d.body().trim_start().len();
+            let placeholder = crate::scaffold::PLACEHOLDER_BODY.len();
+            let at = d.file.location(d.body_start + lead, placeholder);
+            out.push(
+                Diagnostic::warning(format!(
+                    "digest `{}` is published with the placeholder body `storia new` wrote",
+                    d.id
+                ))
+                .at(at)
+                .help(
+                    "replace it with the digest's text, or mark it `draft: true` until it is ready",
+                ),
+            );
+        }
         if node.stories.is_empty() {
             out.push(
                 Diagnostic::warning(format!("digest `{}` belongs to no story", d.id))

@@ -5,6 +5,7 @@
 //! it, and it knows neither of them.
 
 pub mod fields;
+pub mod reader;
 
 use crate::diagnostics::{Diagnostic, LineIndex, Location, Problem};
 use crate::yaml::{self, Pos, Seg, Spans, YamlError, YamlErrorKind};
@@ -180,6 +181,38 @@ impl SourceFile {
         });
         self.lines()
             .at(&self.path, &self.text, line, pos.column, width)
+    }
+
+    /// The YAML document read as `M`, field by field, with every problem
+    /// found, each placed: values that failed leave placeholders (all of
+    /// them when the document is not YAML at all).
+    pub fn read_matter<M: reader::Matter>(&self) -> (M, Vec<Diagnostic>) {
+        match yaml::parse_value(self.yaml()) {
+            Ok((value, repeats)) => {
+                let mut diags: Vec<Diagnostic> = repeats
+                    .into_iter()
+                    .map(|e| self.yaml_error(e, M::WHAT))
+                    .collect();
+                let (matter, problems) = reader::read::<M>(&value);
+                diags.extend(problems.iter().map(|p| self.field_diagnostic(p)));
+                (matter, diags)
+            }
+            Err(e) => (reader::placeholder(), vec![self.yaml_error(e, M::WHAT)]),
+        }
+    }
+
+    /// A problem of a value read out of the document, placed at the value
+    /// (or its key).
+    fn field_diagnostic(&self, p: &reader::FieldProblem) -> Diagnostic {
+        let path = p.segs();
+        let at = if p.at_key {
+            self.locate_key(&path)
+        } else {
+            self.locate_yaml(&path)
+        };
+        Diagnostic::error(p.problem.clone())
+            .at(at)
+            .maybe_help(p.help.clone())
     }
 
     /// A YAML error of the document as a diagnostic; `what` names the

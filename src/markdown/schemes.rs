@@ -16,13 +16,9 @@ const WEB_SCHEMES: &[&str] = &[
 /// The web schemes a misspelling is compared with.
 const LIKELY_WEB: [&str; 4] = ["https", "http", "mailto", "tel"];
 
-/// The reference schemes a misspelling is compared with: every kind's,
-/// `page` included (a slip for it is as broken as for the others).
+/// The reference schemes a misspelling is compared with.
 fn reference_schemes() -> impl Iterator<Item = &'static str> {
-    EntityKind::REFERENCES
-        .into_iter()
-        .chain([EntityKind::Page])
-        .map(EntityKind::scheme)
+    EntityKind::REFERENCES.into_iter().map(EntityKind::scheme)
 }
 
 /// The problem of a link scheme that is close to one of ours or to a web

@@ -72,7 +72,18 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
                     format!("{}#q-{id}", self.bodies.languages.digest_url(&full, digest))
                 })
             }
-            EntityKind::Page | EntityKind::Citation => None,
+            EntityKind::Page => r.find_page(id).map(|_| u.page(id)),
+            EntityKind::Citation => None,
+        }
+    }
+    fn root(&self) -> &str {
+        self.bodies.values.urls().root_path.as_str()
+    }
+    fn lang(&self) -> &str {
+        match self.digest {
+            Some(d) => self.r.digest_language(d),
+            // An actor's, source's, story's or page's: the edition's language.
+            None => self.bodies.values.site["language"].as_str().unwrap_or("en"),
         }
     }
     fn citation(&self, id: &str) -> Option<(usize, String)> {

@@ -317,6 +317,9 @@ impl super::charts::Locale for Labels {
     fn text(&self, key: &str) -> String {
         Labels::text(self, key, key)
     }
+    fn quote(&self, text: &str) -> String {
+        crate::typography::Marks::of(&self.language).quote(text)
+    }
 }
 
 #[cfg(test)]

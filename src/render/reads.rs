@@ -802,6 +802,13 @@ impl<'r, 's> Reader<'r, 's> {
         };
         self.look_up(self.ix.story_id(id), |s| self.story_exists(s), all)
     }
+    /// The published plain page with this id.
+    pub fn find_page(&self, id: &str) -> Option<PageIx> {
+        let all = || {
+            let _ = self.all_pages(Whole);
+        };
+        self.look_up(self.ix.page_id(id), |p| self.page_exists(p), all)
+    }
     /// The published quote with this id.
     pub fn find_quote(&self, id: &str) -> Option<QuoteIx> {
         let all = || {

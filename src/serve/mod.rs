@@ -29,7 +29,7 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// The port; 0 picks a free one.
     pub port: u16,
-    /// Show drafts (the default while writing).
+    /// Show drafts and scheduled digests (the default while writing).
     pub drafts: bool,
     /// Open the site in the default browser.
     pub open: bool,
@@ -63,6 +63,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         output: None,
         base_url: Some(url.clone()),
         drafts: options.drafts,
+        future: options.drafts,
+        now: crate::build::now(),
         deny_warnings: false,
         minify: false,
         force: false,
@@ -81,9 +83,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         "serving {} at {url} ({}; Ctrl-C stops)",
         crate::diagnostics::display_path(&options.root),
         if options.drafts {
-            "drafts shown"
+            "drafts and scheduled digests shown"
         } else {
-            "drafts hidden"
+            "drafts and scheduled digests hidden"
         }
     );
 

@@ -59,6 +59,9 @@ impl Session {
             self.caches.load.forget(path);
         }
         let ids_before = self.caches.ids.clone();
+        // Each rebuild is a build of its own moment: with scheduled digests
+        // hidden, one whose date has passed appears.
+        self.options.now = crate::build::now();
         let whole = self.caches.render.output().is_empty();
         let built = render_incremental(&self.options, &mut self.caches);
         let mut diagnostics = built.diagnostics;

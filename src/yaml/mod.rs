@@ -60,9 +60,68 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| convert(&e, text))
 }
 
-/// Parses `text` as a tree of values, for reading field by field.
-pub fn parse_value(text: &str) -> Result<serde_yaml::Value, YamlError> {
-    parse(text)
+/// Parses `text` as a tree of values, for reading field by field. A key
+/// repeated in a mapping does not hide the rest of the document: each
+/// repeat is reported (placed at it) and left out, its first value kept.
+pub fn parse_value(text: &str) -> Result<(serde_yaml::Value, Vec<YamlError>), YamlError> {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut repeats = Vec::new();
+    loop {
+        let error = match parse(&text) {
+            Ok(value) => return Ok((value, repeats)),
+            Err(e) => e,
+        };
+        let repeated =
+            matches!(&error.kind, YamlErrorKind::Invalid(m) if m.starts_with("duplicate key"));
+        let at = Spans::of(&text).duplicate_key().map(|(_, at)| at);
+        match at.filter(|_| repeated && error.line > 0) {
+            Some(at) => {
+                let blanked = blank_entry(&text, at);
+                if blanked == text {
+                    return Err(error);
+                }
+                repeats.push(YamlError {
+                    help: Some("a key is written once in a mapping: this value is ignored; remove one of the two".into()),
+                    ..error
+                });
+                text = std::borrow::Cow::Owned(blanked);
+            }
+            None => return Err(error),
+        }
+    }
+}
+
+/// `text` with the mapping entry whose key is at `at` (its line from the
+/// key on, and the more indented lines of its value) turned into spaces,
+/// so every other value keeps its place.
+fn blank_entry(text: &str, at: Pos) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blanking = false;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if n + 1 == at.line {
+            let start = line
+                .char_indices()
+                .nth(at.column.saturating_sub(1))
+                .map_or(line.len(), |(i, _)| i);
+            out.push_str(&line[..start]);
+            out.extend(
+                line[start..]
+                    .chars()
+                    .map(|c| if c == '\n' { c } else { ' ' }),
+            );
+            blanking = true;
+            continue;
+        }
+        let within = line.trim().is_empty() || indent + 1 > at.column;
+        if blanking && n + 1 > at.line && within {
+            out.extend(line.chars().map(|c| if c == '\n' { c } else { ' ' }));
+            continue;
+        }
+        blanking = false;
+        out.push_str(line);
+    }
+    out
 }
 
 /// The message and suggestion of an error met while reading a value out of
@@ -163,6 +222,9 @@ fn plain_words(message: &str) -> String {
         .replace("invalid type: map", "invalid type: a mapping")
         .replace("expected a boolean", "expected `true` or `false`")
         .replace("invalid type: string", "invalid type: text")
+        .replace("expected usize", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected u32", "expected a whole number")
 }
 
 fn looks_syntactic(message: &str) -> bool {

@@ -27,6 +27,8 @@ pub trait Locale {
     fn count(&self, key: &str, n: usize) -> String;
     /// The label `key`.
     fn text(&self, key: &str) -> String;
+    /// `text` between the language's quotation marks.
+    fn quote(&self, text: &str) -> String;
 }
 
 /// A box, in SVG user units.
@@ -310,7 +312,7 @@ pub fn text_width(text: &str, size: f64) -> f64 {
         .chars()
         .map(|c| match c {
             'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | '’' => 0.3,
-            ' ' | 'f' | 't' | 'r' | '(' | ')' | '-' | '«' | '»' => 0.4,
+            ' ' | 'f' | 't' | 'r' | '(' | ')' | '-' | '«' | '»' | '“' | '”' | '„' => 0.4,
             'm' | 'w' | 'M' | 'W' | '—' | '…' => 0.95,
             c if c.is_ascii_digit() => 0.6,
             c if c.is_uppercase() => 0.72,
@@ -532,6 +534,9 @@ pub(crate) mod tests {
         }
         fn text(&self, key: &str) -> String {
             key.to_string()
+        }
+        fn quote(&self, text: &str) -> String {
+            format!("“{text}”")
         }
     }
 

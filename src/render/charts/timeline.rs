@@ -131,7 +131,7 @@ fn each(
                 .quote
                 .map(|q| {
                     wrap(
-                        &format!("{}: «{}»", q.speaker, q.text),
+                        &format!("{}: {}", q.speaker, locale.quote(q.text)),
                         text_w,
                         QUOTE_SIZE,
                         2,

@@ -1,6 +1,6 @@
-//! Front matter read field by field, so that one build reports every
-//! mistake of a file: each bad value, unknown key and missing field, each
-//! at its place.
+//! YAML documents (front matter, `site.yaml`) read field by field, so that
+//! one build reports every mistake of a file: each bad value, unknown key
+//! and missing field, each at its place.
 //!
 //! serde_yaml parses the YAML into a tree of values; each field is then
 //! read on its own, by its type's `Deserialize` (the rules live with the
@@ -115,7 +115,31 @@ pub fn read<M: Matter>(value: &Value) -> (M, Vec<FieldProblem>) {
     let mut fields = Fields::of::<M>(map.unwrap_or(&EMPTY), Vec::new(), &mut problems);
     let matter = M::read(&mut fields);
     fields.finish();
+    one_slip_for_a_misplaced_key(&mut problems);
     (matter, problems)
+}
+
+/// A key of a list's items written at the top level (a quote's `by:` out
+/// of its item) is one slip: the unknown key says where it belongs, and
+/// the item that lacks it is not reported again (the last one that does).
+fn one_slip_for_a_misplaced_key(problems: &mut Vec<FieldProblem>) {
+    let misplaced: Vec<String> = problems
+        .iter()
+        .filter(|p| p.path.len() == 1)
+        .filter_map(|p| match &p.problem {
+            Problem::UnknownKey { key, .. } => Some(key.clone()),
+            _ => None,
+        })
+        .collect();
+    for key in misplaced {
+        let lacking = problems.iter().rposition(|p| {
+            p.path.len() > 1
+                && matches!(&p.problem, Problem::MissingKey { key: k, .. } if *k == key)
+        });
+        if let Some(i) = lacking {
+            problems.remove(i);
+        }
+    }
 }
 
 /// Placeholders for a front matter that could not be parsed at all.
@@ -355,6 +379,30 @@ impl<'v, 'p> Fields<'v, 'p> {
         out
     }
 
+    /// A nested mapping (`paths:` of site.yaml), read field by field;
+    /// `None` when absent or not a mapping (reported).
+    pub fn mapping<M: Matter>(&mut self, key: &'static str) -> Option<M> {
+        let steps = [Step::Key(key.into())];
+        match self.lookup(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Mapping(map)) => {
+                let path = self.path_to(&steps);
+                let mut fields = Fields::of::<M>(map, path, &mut *self.problems);
+                let matter = M::read(&mut fields);
+                fields.finish();
+                Some(matter)
+            }
+            Some(value) => {
+                let problem = Problem::FrontMatter(format!(
+                    "`{key}` must be a mapping of `key: value` lines, but it is {}",
+                    kind_of(value)
+                ));
+                self.report(&steps, problem, None);
+                None
+            }
+        }
+    }
+
     /// A mapping of names to values (`links:`), each value read on its own.
     pub fn map_of<T: DeserializeOwned>(&mut self, key: &'static str) -> BTreeMap<String, T> {
         let entries = match self.lookup(key) {
@@ -512,7 +560,7 @@ mod tests {
     }
 
     fn problems(text: &str) -> Vec<(String, String)> {
-        let value = yaml::parse_value(text).unwrap();
+        let value = yaml::parse_value(text).unwrap().0;
         let (_, problems) = read::<Probe>(&value);
         problems
             .iter()
@@ -550,7 +598,7 @@ mod tests {
     #[test]
     fn what_reads_is_kept_and_failures_leave_placeholders() {
         let text = "title: x\ndate: nope\ntags: [a, B, c]\nitems: [{id: a}, {id: B}]\n";
-        let (p, problems) = read::<Probe>(&yaml::parse_value(text).unwrap());
+        let (p, problems) = read::<Probe>(&yaml::parse_value(text).unwrap().0);
         assert_eq!(problems.len(), 3);
         assert_eq!(p.title.0, "x");
         assert_eq!(p.date, DateValue::default());
