@@ -14,6 +14,7 @@ pub const CHAPTERS: &[&str] = &[
     "editors",
     "cli",
     "themes",
+    "search-page",
     "serve",
     "publishing",
     "troubleshooting",

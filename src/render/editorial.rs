@@ -135,7 +135,9 @@ pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: A
     }
 }
 
-/// The most connected actors: `svg`, `title`, and `actors` (link plus
+/// The most connected actors: `svg`, `svg_narrow` (the same for a narrow
+/// screen, nodes numbered by their place in `actors`), `title`, and
+/// `actors` (link plus
 /// `connections` and `ties`: the links of those they share most digests
 /// with among the shown, with `count`); none when no two actors meet.
 pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Value {
@@ -175,9 +177,11 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Valu
     let title = labels.text("network_title", "network_title");
     let tooltip =
         |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
-    let Some(scene) = network::site(&nodes, &edges, title, &tooltip) else {
+    let Some(scene) = network::site(&nodes, &edges, title.clone(), &tooltip) else {
         return Value::none();
     };
+    let narrow = network::site_numbered(&nodes, &edges, title, &tooltip)
+        .map(|s| s.to_svg("site-network-narrow"));
     let actors: Vec<Value> = top
         .iter()
         .enumerate()
@@ -202,6 +206,7 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Valu
         .collect();
     Obj::new()
         .set("svg", scene.to_svg("site-network"))
+        .set("svg_narrow", narrow)
         .set("title", scene.title)
         .set("actors", actors)
         .into()
