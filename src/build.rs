@@ -21,6 +21,9 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
     /// Minify the HTML pages.
     pub minify: bool,
+    /// Replace an output folder outside the site that storia did not
+    /// write (`--force`); never the site or its sources.
+    pub force: bool,
 }
 
 /// How long each stage took.
@@ -132,7 +135,10 @@ fn run(
     diagnostics.extend(resolve_diags.sorted());
     timings.resolve = started.elapsed();
     let theme = match crate::theme::Theme::find(&site.root, &site.config.theme, &site.config) {
-        Ok(t) => Some(t),
+        Ok(t) => {
+            diagnostics.extend(t.problems());
+            Some(t)
+        }
         Err(d) => {
             diagnostics.push(d);
             None
@@ -219,7 +225,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
         diags.push(d);
         diags
     };
-    crate::output::check_output_dir(&options.root, &out).map_err(fail)?;
+    // Decided once, before anything is read or written.
+    let out = crate::output::check_output(&options.root, &out, options.force).map_err(fail)?;
     // Begun with the first rendered file: a site that does not load
     // touches nothing on disk.
     let staging = std::sync::OnceLock::new();

@@ -7,9 +7,9 @@
 //! `storia schema` ships.
 
 use crate::build::{render_site, BuildOptions};
-use crate::content::fields::HttpUrl;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::input::fields::HttpUrl;
 use crate::yaml::Seg;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};

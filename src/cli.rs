@@ -5,7 +5,8 @@
 //! in [`crate::term`].
 
 use crate::build::{build, BuildOptions};
-use crate::scaffold::{self, NewKind};
+use crate::entity::EntityKind;
+use crate::scaffold;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -58,6 +59,10 @@ enum Command {
         /// Minify the HTML pages.
         #[arg(long)]
         minify: bool,
+        /// Replace an output folder outside the site that storia did not
+        /// write (its dot-entries, such as `.git`, are kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Build in memory and verify every internal link, anchor and asset.
     Check {
@@ -124,7 +129,7 @@ enum Command {
     New {
         /// What to create.
         #[arg(value_enum)]
-        kind: NewKind,
+        kind: EntityKind,
         /// The id; default: the title, slugged (digests get the date in front: `2022-12-20-minsk`).
         #[arg(required_unless_present_any = ["title", "digest"])]
         id: Option<String>,
@@ -253,6 +258,7 @@ fn run(cli: Cli) -> i32 {
             timings,
             deny_warnings,
             minify,
+            force,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -262,6 +268,7 @@ fn run(cli: Cli) -> i32 {
                 drafts,
                 deny_warnings,
                 minify,
+                force,
             };
             let progress = crate::term::Progress::start("building", quiet);
             let result = build(&options);
@@ -327,6 +334,7 @@ fn run(cli: Cli) -> i32 {
                     drafts,
                     deny_warnings: false,
                     minify: false,
+                    force: false,
                 },
                 external,
                 timeout: std::time::Duration::from_secs(timeout),
@@ -391,7 +399,7 @@ fn run(cli: Cli) -> i32 {
             Err(d) => fail(&mut stderr, d, colour),
         },
         Command::New {
-            kind: NewKind::Quote,
+            kind: EntityKind::Quote,
             root,
             digest,
             by,
@@ -446,7 +454,7 @@ fn run(cli: Cli) -> i32 {
             match scaffold::new(&root, kind, &file) {
                 Ok(created) => {
                     println!("{}", created.path.display());
-                    let draft = if kind == NewKind::Digest {
+                    let draft = if kind == EntityKind::Digest {
                         " (a draft: remove `draft: true` to publish it)"
                     } else {
                         ""
@@ -582,7 +590,7 @@ fn help(topic: &[String], stderr: &mut impl Write, colour: bool) -> i32 {
                 let problem = crate::diagnostics::Problem::Config(format!(
                     "no command or help topic `{word}`"
                 ));
-                let help = crate::diagnostics::did_you_mean(word, known.iter().map(String::as_str))
+                let help = crate::suggest::did_you_mean(word, known.iter().map(String::as_str))
                     .unwrap_or_else(|| format!("known: {}", known.join(", ")));
                 let _ = write!(
                     stderr,

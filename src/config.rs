@@ -1,8 +1,11 @@
 //! `site.yaml`: the site's configuration, checked and given defaults.
 
-use crate::content::fields::{check_lang, opt_lang, opt_text, Extra, Text};
-use crate::content::SourceFile;
-use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::input::fields::{
+    check_http_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
+};
+use crate::input::SourceFile;
+use crate::suggest::did_you_mean;
 use crate::yaml::{self, Seg};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -16,11 +19,11 @@ pub(crate) struct RawConfig {
     title: Text,
     /// The address the site is published at; required to build unless `--base-url` is given.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     base_url: Option<String>,
     /// BCP 47 language tag (`it`, `en`, `pt-BR`); default `en`.
     #[serde(default, deserialize_with = "opt_lang")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     language: Option<String>,
     /// The languages of a multilingual site (`[it, en]`): the first is the
     /// site's `language`; each other one gets its pages under `/<lang>/`.
@@ -28,11 +31,11 @@ pub(crate) struct RawConfig {
     languages: Option<Vec<Text>>,
     /// The site's description.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     description: Option<String>,
     /// A folder under `themes/`; default `default`.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     theme: Option<String>,
     /// The URL word of each section (`actors: attori`).
     #[serde(default)]
@@ -42,11 +45,11 @@ pub(crate) struct RawConfig {
     per_page: Option<usize>,
     /// The syntect theme for fenced code; default `base16-ocean.dark`.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     highlight_theme: Option<String>,
     /// IANA time zone for dates without a time (`Europe/Rome`); default `UTC`.
     #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::content::fields::opt_text_schema")]
+    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
     timezone: Option<String>,
     /// Sanitise raw HTML in Markdown bodies.
     #[serde(default)]
@@ -60,7 +63,7 @@ pub(crate) struct RawConfig {
     menu: Vec<crate::menu::RawMenuEntry>,
     /// A free map handed to templates as is.
     #[serde(default)]
-    #[schemars(schema_with = "crate::content::fields::extra_schema")]
+    #[schemars(schema_with = "crate::input::fields::extra_schema")]
     extra: Extra,
 }
 
@@ -68,11 +71,11 @@ pub(crate) struct RawConfig {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPaths {
-    digests: Option<crate::content::fields::Id>,
-    actors: Option<crate::content::fields::Id>,
-    sources: Option<crate::content::fields::Id>,
-    stories: Option<crate::content::fields::Id>,
-    tags: Option<crate::content::fields::Id>,
+    digests: Option<Id>,
+    actors: Option<Id>,
+    sources: Option<Id>,
+    stories: Option<Id>,
+    tags: Option<Id>,
 }
 
 /// What feeds carry: `feeds: { content: full | summary, entity_content:
@@ -201,7 +204,7 @@ impl Config {
 
     /// Where a key's value sits in `site.yaml`.
     pub fn locate(&self, key: &str) -> Location {
-        self.file.locate_yaml(&self.file.whole(), &[Seg::Key(key)])
+        self.file.locate_yaml(&[Seg::Key(key)])
     }
 }
 
@@ -228,13 +231,13 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     let file = SourceFile::read(root, rel).map_err(|d| vec![d])?;
     let raw: RawConfig = match yaml::parse(&file.text) {
         Ok(raw) => raw,
-        Err(e) => return Err(vec![file.yaml_error(e, &file.whole(), "site.yaml")]),
+        Err(e) => return Err(vec![file.yaml_error(e, "site.yaml")]),
     };
     let mut errors = Vec::new();
-    let at = |key: &str| file.locate_yaml(&file.whole(), &[Seg::Key(key)]);
+    let at = |key: &str| file.locate_yaml(&[Seg::Key(key)]);
 
     let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
-        Some(url) => match crate::content::fields::check_http_url(&url) {
+        Some(url) => match check_http_url(&url) {
             Ok(()) => Some(if url.ends_with('/') {
                 url
             } else {
@@ -293,7 +296,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             Diagnostic::error(Problem::Config(
                 "`feeds.entries` must be at least 1: feeds would be empty".into(),
             ))
-            .at(file.locate_yaml(&file.whole(), &[Seg::Key("feeds"), Seg::Key("entries")]))
+            .at(file.locate_yaml(&[Seg::Key("feeds"), Seg::Key("entries")]))
             .help(format!("the default is {}", default_feed_entries())),
         );
     }
@@ -314,14 +317,14 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
                 Diagnostic::error(Problem::Config(format!(
                     "`paths.{key}` and `paths.{other}` are both `{word}`: each section needs its own word"
                 )))
-                .at(file.locate_yaml(&file.whole(), &[Seg::Key("paths"), Seg::Key(key)])),
+                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
             );
         } else if RESERVED_WORDS.contains(word) {
             errors.push(
                 Diagnostic::error(Problem::Config(format!(
                     "`paths.{key}` cannot be `{word}`: that name is used by the site itself"
                 )))
-                .at(file.locate_yaml(&file.whole(), &[Seg::Key("paths"), Seg::Key(key)])),
+                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
             );
         }
     }
@@ -331,7 +334,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         |i, key| {
             let mut path = vec![Seg::Key("menu"), Seg::Index(i)];
             path.extend(key.map(Seg::Key));
-            file.locate_yaml(&file.whole(), &path)
+            file.locate_yaml(&path)
         },
         &mut errors,
     );
@@ -348,8 +351,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         .language
         .or_else(|| declared.first().cloned())
         .unwrap_or_else(|| "en".into());
-    let at_language =
-        |i: usize| file.locate_yaml(&file.whole(), &[Seg::Key("languages"), Seg::Index(i)]);
+    let at_language = |i: usize| file.locate_yaml(&[Seg::Key("languages"), Seg::Index(i)]);
     if listed_empty {
         errors.push(
             Diagnostic::error(Problem::Config("`languages` is empty".into()))
@@ -415,7 +417,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         safe_html: raw.safe_html,
         feeds: raw.feeds,
         menu,
-        extra: crate::content::extra_to_json(raw.extra),
+        extra: extra_to_json(raw.extra),
         file,
     })
 }

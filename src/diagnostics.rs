@@ -81,6 +81,12 @@ pub enum Problem {
         /// Why it is not accepted.
         reason: &'static str,
     },
+    /// A content file whose name does not end in `.md`, which is not read.
+    #[error("`{path}` is not read: content files end in `.md`")]
+    MisnamedFile {
+        /// The path.
+        path: String,
+    },
     /// Two entities of one kind with the same id.
     #[error("duplicate {kind} id `{id}`: also defined in `{other}`")]
     DuplicateId {
@@ -122,6 +128,18 @@ pub enum Problem {
     UnknownRefKind {
         /// The scheme as written.
         scheme: String,
+    },
+    /// A link whose scheme looks like a web scheme, misspelt (`htps:`).
+    #[error("unknown link scheme `{scheme}:`: the link would lead nowhere")]
+    UnknownScheme {
+        /// The scheme as written.
+        scheme: String,
+    },
+    /// A reference written with a space (`actor: putin`).
+    #[error("a reference cannot hold spaces: `{written}`")]
+    SpacedReference {
+        /// The reference as written.
+        written: String,
     },
     /// `![](quote:…)` not alone in its paragraph.
     #[error("an embedded quote `![](quote:{id})` must stand alone in its paragraph")]
@@ -210,13 +228,45 @@ pub enum Problem {
     /// A site.yaml value that is not acceptable.
     #[error("{0}")]
     Config(String),
-    /// An `--output` folder that would destroy the site.
+    /// An `--output` folder that would destroy the site or a stranger's files.
     #[error("refusing to write the output to `{path}`: {reason}")]
     BadOutput {
         /// The folder given.
         path: String,
         /// Why it is refused.
-        reason: &'static str,
+        reason: String,
+    },
+    /// A file `storia new` would create exists already.
+    #[error("refusing to write `{path}`: the file already exists")]
+    AlreadyExists {
+        /// The file, relative to the site root.
+        path: String,
+    },
+    /// A command-line value that is not acceptable (`--base-url`).
+    #[error("{0}")]
+    Usage(String),
+    /// A symlink in a source folder that leads out of the site.
+    #[error("`{path}` is a symlink to `{target}`, outside the site: refusing to read it")]
+    LinkOutOfSite {
+        /// The link, relative to the site root.
+        path: String,
+        /// Where it leads.
+        target: String,
+    },
+    /// A Markdown link whose target would run script (`javascript:`).
+    #[error("link to a `{scheme}:` URL: it would run code in the reader's browser")]
+    UnsafeLink {
+        /// The scheme as written, lower-cased.
+        scheme: String,
+    },
+    /// An HTML comment in a body that is never closed.
+    #[error("unclosed HTML comment: `<!--` without `-->` hides the rest of the page")]
+    UnclosedComment,
+    /// A control character that XML and HTML cannot carry.
+    #[error("control character {name} in the text")]
+    ControlCharacter {
+        /// `U+0007`, with its escape when it has one.
+        name: String,
     },
     /// An internal link or asset that leads nowhere in the built site.
     #[error("broken link `{url}`: {reason}")]
@@ -241,7 +291,7 @@ pub enum Problem {
     #[error("does not match `{schema}`: {message}")]
     SchemaMismatch {
         /// The schema's file name.
-        schema: &'static str,
+        schema: String,
         /// The validator's message.
         message: String,
     },
@@ -277,18 +327,19 @@ pub struct Location {
 impl Location {
     /// A place given by line and column in `text`, the whole file.
     pub fn at(file: &Path, text: &str, line: usize, column: usize, width: usize) -> Self {
-        let line_text = text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string();
+        let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        Location::on_line(file, line, column, width, line_text)
+    }
+
+    /// A place on line `line` of `file`, whose text (`line_text`) the
+    /// caller has at hand.
+    pub fn on_line(file: &Path, line: usize, column: usize, width: usize, line_text: &str) -> Self {
         Location {
             file: file.to_path_buf(),
             line: line.max(1),
             column: column.max(1),
             width: width.max(1),
-            line_text,
+            line_text: line_text.trim_end_matches('\r').to_string(),
         }
     }
 
@@ -378,11 +429,13 @@ impl Diagnostic {
         self
     }
 
-    /// The exit code of this error: 3 when a file or folder could not be
-    /// read or written or the dev server cannot start, else 1 (the content,
-    /// the configuration or a template is wrong).
+    /// The exit code of this error: 2 for a usage error (an output folder
+    /// that may not be replaced, a bad `--base-url`), 3 when a file or
+    /// folder could not be read or written or the dev server cannot start,
+    /// else 1 (the content, the configuration or a template is wrong).
     pub fn exit_code(&self) -> i32 {
         match self.problem {
+            Problem::BadOutput { .. } | Problem::Usage(_) => 2,
             Problem::Io { .. } | Problem::Serve(_) => 3,
             _ => 1,
         }
@@ -575,26 +628,6 @@ fn plural_s(n: usize) -> &'static str {
     }
 }
 
-/// The closest candidate to `wanted`, when one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    wanted: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
-    for candidate in candidates {
-        let score = strsim::jaro_winkler(wanted, candidate);
-        let better = match best {
-            None => true,
-            Some((s, c)) => score > s || (score == s && candidate < c),
-        };
-        if better {
-            best = Some((score, candidate));
-        }
-    }
-    best.filter(|(score, _)| *score >= 0.8)
-        .map(|(_, c)| format!("did you mean `{c}`?"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,7 +645,7 @@ mod tests {
             text.find("luka").unwrap(),
             11,
         ))
-        .maybe_help(did_you_mean("lukaschenko", ["putin", "lukashenko"]));
+        .help("did you mean `lukashenko`?");
         assert_eq!(
             d.render(),
             "error: unknown actor or source `lukaschenko`\n \
@@ -645,10 +678,5 @@ mod tests {
         let text = "città: [x](actor:nope)";
         let loc = Location::at_offset(Path::new("f.md"), text, text.find("nope").unwrap(), 4);
         assert_eq!((loc.line, loc.column), (1, 18));
-    }
-
-    #[test]
-    fn no_suggestion_for_unrelated_ids() {
-        assert_eq!(did_you_mean("zelensky", ["isw", "nato"]), None);
     }
 }

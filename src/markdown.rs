@@ -5,61 +5,19 @@
 //! the renderer renders. Fenced code is highlighted by syntect with CSS
 //! classes; its syntaxes are loaded once, on the first code block.
 
+mod schemes;
+
 use crate::diagnostics::Problem;
+use crate::entity::EntityKind;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::sync::OnceLock;
-
-/// The kinds of reference a body can make, by link scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RefKind {
-    /// `actor:`
-    Actor,
-    /// `source:`
-    Source,
-    /// `story:`
-    Story,
-    /// `digest:`
-    Digest,
-    /// `quote:`
-    Quote,
-    /// `cite:`
-    Cite,
-}
-
-impl RefKind {
-    const ALL: [(&'static str, RefKind); 6] = [
-        ("actor", RefKind::Actor),
-        ("source", RefKind::Source),
-        ("story", RefKind::Story),
-        ("digest", RefKind::Digest),
-        ("quote", RefKind::Quote),
-        ("cite", RefKind::Cite),
-    ];
-
-    /// The scheme word.
-    pub fn scheme(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map_or("", |(s, _)| s)
-    }
-
-    /// Splits `actor:putin` into its kind and id.
-    pub fn parse(dest: &str) -> Option<(RefKind, &str)> {
-        let (scheme, id) = dest.split_once(':')?;
-        Self::ALL
-            .iter()
-            .find(|(s, _)| *s == scheme)
-            .map(|(_, k)| (*k, id))
-    }
-}
 
 /// A reference found in a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyRef {
     /// What it refers to.
-    pub kind: RefKind,
+    pub kind: EntityKind,
     /// The id as written.
     pub id: String,
     /// Byte offset of the id in the body.
@@ -105,11 +63,6 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Schemes of ordinary links, never mistaken for a misspelt reference kind.
-const WEB_SCHEMES: &[&str] = &[
-    "http", "https", "mailto", "tel", "ftp", "data", "sms", "geo",
-];
-
 /// Finds where the id of link destination `dest` is written inside `range` of `body`.
 fn id_position(body: &str, range: std::ops::Range<usize>, dest: &str, id: &str) -> (usize, usize) {
     let id_start = dest.len() - id.len();
@@ -136,6 +89,10 @@ pub fn scan(body: &str) -> BodyScan {
     // Inside a word: text split across events by inline markup (`**a**b`) is one word.
     let mut in_word = false;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let (Event::Text(_), 0) = (&event, code_depth) {
+            out.problems
+                .extend(schemes::spaced_reference(body, range.start));
+        }
         match &event {
             Event::Text(t) | Event::Code(t) if code_depth == 0 => {
                 for c in t.chars() {
@@ -188,7 +145,7 @@ pub fn scan(body: &str) -> BodyScan {
                 if out.refs.len() > before {
                     let i = before;
                     let r = out.refs[i].clone();
-                    if r.kind != RefKind::Quote {
+                    if r.kind != EntityKind::Quote {
                         out.refs[i].embed = false;
                         out.problems.push(ScanProblem {
                             offset: r.offset - r.kind.scheme().len() - 1,
@@ -289,7 +246,15 @@ fn record_link(
     embed: bool,
     out: &mut BodyScan,
 ) {
-    if let Some((kind, id)) = RefKind::parse(dest) {
+    if let Some((problem, help)) = schemes::spaced(dest) {
+        let (offset, _) = id_position(body, range, dest, dest);
+        out.problems.push(ScanProblem {
+            offset,
+            len: dest.len(),
+            problem,
+            help: Some(help),
+        });
+    } else if let Some((kind, id)) = EntityKind::parse_reference(dest) {
         let (offset, len) = id_position(body, range, dest, id);
         if id.is_empty() {
             out.problems.push(ScanProblem {
@@ -310,32 +275,25 @@ fn record_link(
             len,
             embed,
         });
-    } else if let Some((scheme, _)) = dest.split_once(':') {
-        let lower = scheme.to_ascii_lowercase();
-        if !scheme.is_empty()
-            && scheme.chars().all(|c| c.is_ascii_alphabetic())
-            && !WEB_SCHEMES.contains(&lower.as_str())
-        {
-            let kinds = RefKind::ALL.iter().map(|(s, _)| *s);
-            if let Some(help) = crate::diagnostics::did_you_mean(&lower, kinds) {
-                let (offset, _) = id_position(body, range, dest, dest);
-                out.problems.push(ScanProblem {
-                    offset,
-                    len: scheme.len() + 1,
-                    problem: Problem::UnknownRefKind {
-                        scheme: scheme.to_string(),
-                    },
-                    help: Some(help.replace("`?", ":`?")),
-                });
-            }
-        }
+    } else if let Some((problem, help)) = dest
+        .split_once(':')
+        .and_then(|(scheme, _)| schemes::misspelt(scheme))
+    {
+        let (offset, _) = id_position(body, range, dest, dest);
+        let len = dest.find(':').map_or(dest.len(), |colon| colon + 1);
+        out.problems.push(ScanProblem {
+            offset,
+            len,
+            problem,
+            help: Some(help),
+        });
     }
 }
 
 /// What the renderer needs to know about the targets of references.
 pub trait Resolver {
     /// The URL of an actor, source, story, digest or quote.
-    fn url(&self, kind: RefKind, id: &str) -> Option<String>;
+    fn url(&self, kind: EntityKind, id: &str) -> Option<String>;
     /// The number and URL of a citation of the body's digest.
     fn citation(&self, id: &str) -> Option<(usize, String)>;
     /// The HTML card of an embedded quote.
@@ -438,11 +396,13 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
                 title,
                 id,
             }) => {
-                if let Some((kind, target)) = RefKind::parse(dest_url) {
+                if let Some((kind, target)) = EntityKind::parse_reference(dest_url) {
                     let end = find_end(&events, i);
                     let inner = events[i + 1..end].to_vec();
                     let resolved = match kind {
-                        RefKind::Cite => resolver.citation(target).map(|(n, url)| (url, Some(n))),
+                        EntityKind::Citation => {
+                            resolver.citation(target).map(|(n, url)| (url, Some(n)))
+                        }
                         _ => resolver.url(kind, target).map(|u| (u, None)),
                     };
                     match resolved {
@@ -569,8 +529,8 @@ fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usi
                 link_type:
                     LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut,
                 ..
-            }) if depth == 0 => match RefKind::parse(dest_url) {
-                Some((RefKind::Quote, id)) if quote.is_none() => {
+            }) if depth == 0 => match EntityKind::parse_reference(dest_url) {
+                Some((EntityKind::Quote, id)) if quote.is_none() => {
                     quote = Some(id);
                     depth += 1;
                 }
@@ -683,7 +643,7 @@ mod tests {
 
     struct R;
     impl Resolver for R {
-        fn url(&self, kind: RefKind, id: &str) -> Option<String> {
+        fn url(&self, kind: EntityKind, id: &str) -> Option<String> {
             Some(format!("/{}/{id}/", kind.scheme()))
         }
         fn citation(&self, id: &str) -> Option<(usize, String)> {

@@ -7,8 +7,9 @@
 //! entry when site.yaml is read (`config`), whether a page entry names a
 //! published page when ids are resolved (`index`).
 
-use crate::content::fields::{check_http_url, opt_text, Id};
-use crate::diagnostics::{did_you_mean, Diagnostic, Location, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::input::fields::{check_http_url, opt_text, Id};
+use crate::suggest::did_you_mean;
 use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -96,11 +97,11 @@ impl schemars::JsonSchema for RawMenuEntry {
         schemars::json_schema!({
             "description": "A navigation entry: a plain page's id, `{page, title}`, or `{title, url}` (an http(s) URL or a site path starting with `/`).",
             "anyOf": [
-                { "type": "string", "pattern": crate::content::fields::ID_PATTERN },
+                { "type": "string", "pattern": crate::input::fields::ID_PATTERN },
                 {
                     "type": "object",
                     "properties": {
-                        "page": { "type": "string", "pattern": crate::content::fields::ID_PATTERN },
+                        "page": { "type": "string", "pattern": crate::input::fields::ID_PATTERN },
                         "url": { "type": "string" },
                         "title": { "type": "string" }
                     },

@@ -6,6 +6,14 @@
 //! the two folders are swapped in one step (`renameat2` with
 //! `RENAME_EXCHANGE` on Linux), so there is never a moment without a
 //! complete output, and a failed or killed build leaves the old one as it was.
+//!
+//! Before any of that, [`check_output`] decides whether the output may be
+//! replaced at all. Dot-entries at the top of the output (`.git`,
+//! `.well-known`) are not storia's: each build carries them over. Every
+//! output holds [`MARKER`], by which storia knows its own outputs.
+
+mod guard;
+pub use guard::check_output;
 
 use crate::diagnostics::{display_path, Diagnostic, Problem};
 use crate::render::OutputFile;
@@ -33,54 +41,20 @@ fn io_error(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic 
     })
 }
 
+/// The file by which storia knows a folder as one of its outputs: a
+/// non-empty folder outside the site without it is refused unless
+/// `--force` (see [`check_output`]).
+pub const MARKER: &str = ".storia-output";
+
+const MARKER_TEXT: &str = "This folder is the output of `storia build`: the next build replaces\n\
+everything in it except the dot-entries at its top (.git, .well-known).\n";
+
 /// The staging folder beside `out`: `.<name>.storia-new`.
 fn staging_path(out: &Path, suffix: &str) -> PathBuf {
     let name = out
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     out.with_file_name(format!(".{name}.storia-{suffix}"))
-}
-
-/// Checks that `out` may be replaced: never the site itself or a folder
-/// holding a site.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Normalise `.` and `..` without touching the file system (out may not exist yet).
-        let mut norm = PathBuf::new();
-        for c in p.components() {
-            match c {
-                std::path::Component::ParentDir => {
-                    norm.pop();
-                }
-                std::path::Component::CurDir => {}
-                other => norm.push(other),
-            }
-        }
-        norm
-    };
-    let (root_abs, out_abs) = (abs(root), abs(out));
-    let refuse = |reason| {
-        Err(Diagnostic::error(Problem::BadOutput {
-            path: display_path(out),
-            reason,
-        })
-        .help("choose an output folder of its own, such as `public`"))
-    };
-    if out_abs == root_abs {
-        return refuse("it is the site root");
-    }
-    if root_abs.starts_with(&out_abs) {
-        return refuse("it contains the site");
-    }
-    if out_abs.join("site.yaml").exists() || out_abs.join("content").is_dir() {
-        return refuse("it holds a site (`site.yaml` or `content/`)");
-    }
-    Ok(())
 }
 
 /// A new output being filled beside the old one. Files are put as they are
@@ -92,6 +66,10 @@ pub struct Staging {
     staging: PathBuf,
     old: PathBuf,
     previous: Option<PathBuf>,
+    /// The output is a mount point (a volume, a tmpfs), which cannot be
+    /// renamed: the staging folder is inside it and its contents are
+    /// replaced entry by entry.
+    in_place: bool,
     /// Folders already created in the staging folder.
     dirs: Mutex<HashSet<PathBuf>>,
     files: AtomicUsize,
@@ -99,50 +77,65 @@ pub struct Staging {
     finished: bool,
     /// Held from the first file to the swap: another build into the same
     /// output waits (see [`lock`]).
-    _lock: fs::File,
+    _lock: rustix::fd::OwnedFd,
 }
 
 impl Staging {
-    /// Prepares the staging folder beside `out`.
+    /// Prepares the staging folder for `out`, the real path that
+    /// [`check_output`] returned (an output that is a symlink, `public ->
+    /// /srv/www`, is updated through it: the swap happens beside the real
+    /// folder, and the link stays).
     pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
-        // An output that is a symlink (public -> /srv/www) is updated through it:
-        // the swap happens beside the real folder, and the link stays.
-        let out = if fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-            fs::canonicalize(out).map_err(|e| io_error("follow", out, e))?
-        } else {
-            out.to_path_buf()
-        };
+        let out = out.to_path_buf();
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-        let lock = lock(&out)?;
-        let staging = staging_path(&out, "new");
-        let old = staging_path(&out, "old");
+        let lock = lock(parent)?;
+        let in_place = out.is_dir() && is_mount_point(&out);
+        let (staging, old) = if in_place {
+            (out.join(".storia-new"), out.join(".storia-old"))
+        } else {
+            (staging_path(&out, "new"), staging_path(&out, "old"))
+        };
         // A build killed between the two renames of the fallback swap left the
         // previous output only as `old`: put it back before anything else.
         if !out.exists() && old.is_dir() {
             fs::rename(&old, &out).map_err(|e| io_error("restore", &out, e))?;
         }
-        // Leftovers of a killed build.
+        // Leftovers of a killed build; one killed right after its swap left
+        // the dot-entries of the output in the old tree.
         for leftover in [&staging, &old] {
             if leftover.exists() {
+                if !in_place {
+                    carry_dot_entries(leftover, &out)?;
+                }
                 fs::remove_dir_all(leftover).map_err(|e| io_error("remove", leftover, e))?;
             }
         }
         fs::create_dir_all(&staging).map_err(|e| io_error("create", &staging, e))?;
-        Ok(Staging {
+        let staging = Staging {
             previous: out.is_dir().then(|| out.clone()),
             out,
             staging,
             old,
+            in_place,
             dirs: Mutex::default(),
             files: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
             finished: false,
             _lock: lock,
-        })
+        };
+        place(
+            &staging.staging,
+            staging.previous.as_deref(),
+            &OutputFile {
+                path: MARKER.into(),
+                bytes: MARKER_TEXT.as_bytes().to_vec(),
+            },
+        )?;
+        Ok(staging)
     }
 
     /// Puts one file in.
@@ -176,7 +169,11 @@ impl Staging {
     /// Swaps the new output in.
     pub fn finish(mut self) -> Result<WriteStats, Diagnostic> {
         self.finished = true;
-        let result = swap(&self.staging, &self.out, &self.old);
+        let result = if self.in_place {
+            replace_contents(&self.staging, &self.out, &self.old)
+        } else {
+            swap(&self.staging, &self.out, &self.old)
+        };
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.staging);
         }
@@ -196,25 +193,68 @@ impl Drop for Staging {
     }
 }
 
-/// Takes the write lock of `out`: an exclusive `flock` on `.<name>.storia-lock`
-/// beside it, held until the returned file is dropped. Two builds into one
-/// output would otherwise share one staging folder and undo each other's
-/// swap; with the lock the second waits, from its first rendered page, for
-/// the first one's swap (the
-/// lock goes with the process, so a killed build never leaves it held).
-/// The lock file stays: removing it would let a third build lock a new
-/// file while the second still holds the old one.
-fn lock(out: &Path) -> Result<fs::File, Diagnostic> {
-    let path = staging_path(out, "lock");
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| io_error("create", &path, e))?;
-    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
-        .map_err(|e| io_error("lock", &path, e.into()))?;
-    Ok(file)
+/// Takes the write lock of the outputs in `parent`: an exclusive `flock`
+/// on the folder itself, held until the returned descriptor is dropped, so
+/// no lock file is ever left beside the output. Two builds into one output
+/// would otherwise share one staging folder and undo each other's swap;
+/// with the lock the second waits, from its first rendered page, for the
+/// first one's swap (the lock goes with the process, so a killed build
+/// never leaves it held). The folder is opened without following a
+/// symlink: `parent` is a real path already.
+fn lock(parent: &Path) -> Result<rustix::fd::OwnedFd, Diagnostic> {
+    use rustix::fs::{Mode, OFlags};
+    let dir = rustix::fs::open(
+        parent,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| io_error("open", parent, e.into()))?;
+    rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive)
+        .map_err(|e| io_error("lock", parent, e.into()))?;
+    Ok(dir)
+}
+
+/// Whether `dir` is a mount point, which `rename` cannot move.
+fn is_mount_point(dir: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{AtFlags, StatxAttributes, StatxFlags};
+        if let Ok(st) = rustix::fs::statx(
+            rustix::fs::CWD,
+            dir,
+            AtFlags::NO_AUTOMOUNT | AtFlags::SYMLINK_NOFOLLOW,
+            StatxFlags::empty(),
+        ) {
+            if st.stx_attributes_mask.contains(StatxAttributes::MOUNT_ROOT) {
+                return st.stx_attributes.contains(StatxAttributes::MOUNT_ROOT);
+            }
+        }
+    }
+    use std::os::unix::fs::MetadataExt;
+    let dev = |p: &Path| fs::metadata(p).map(|m| m.dev()).ok();
+    dev(dir) != dir.parent().and_then(dev)
+}
+
+/// Moves the dot-entries at the top of `from` (an old output) that `to`
+/// lacks into `to`: they are the editor's (`.git`, `.well-known`), not
+/// storia's. Storia's own marker stays behind.
+fn carry_dot_entries(from: &Path, to: &Path) -> Result<(), Diagnostic> {
+    if !to.is_dir() {
+        return Ok(());
+    }
+    let entries = fs::read_dir(from).map_err(|e| io_error("read", from, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error("read", from, e))?;
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with('.') || name == MARKER {
+            continue;
+        }
+        let target = to.join(&name);
+        if fs::symlink_metadata(&target).is_err() {
+            fs::rename(entry.path(), &target).map_err(|e| io_error("keep", &entry.path(), e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Puts one file in the staging folder: a hard link to the previous output's
@@ -239,29 +279,85 @@ fn place(staging: &Path, previous: Option<&Path>, f: &OutputFile) -> Result<bool
     Ok(true)
 }
 
-/// Swaps the staging folder into place and removes the old output.
+/// Exchanges `a` and `b` in one step; `false` when the file system cannot.
+fn exchange(a: &Path, b: &Path) -> bool {
+    rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        a,
+        rustix::fs::CWD,
+        b,
+        rustix::fs::RenameFlags::EXCHANGE,
+    )
+    .is_ok()
+}
+
+/// Swaps the staging folder into place, carries the old output's
+/// dot-entries over and removes the rest of it.
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), Diagnostic> {
     if !out.exists() {
         return fs::rename(staging, out).map_err(|e| io_error("create", out, e));
     }
-    match rustix::fs::renameat_with(
-        rustix::fs::CWD,
-        staging,
-        rustix::fs::CWD,
-        out,
-        rustix::fs::RenameFlags::EXCHANGE,
-    ) {
-        Ok(()) => {
-            // `staging` now holds the previous output.
-            fs::remove_dir_all(staging).map_err(|e| io_error("remove", staging, e))
+    let previous = if exchange(staging, out) {
+        // `staging` now holds the previous output.
+        staging
+    } else {
+        // No atomic exchange on this file system: two renames, a moment apart.
+        fs::rename(out, old).map_err(|e| io_error("move", out, e))?;
+        fs::rename(staging, out).map_err(|e| io_error("create", out, e))?;
+        old
+    };
+    // Should this fail, the previous output stays where it is, dot-entries and all.
+    carry_dot_entries(previous, out)?;
+    fs::remove_dir_all(previous).map_err(|e| io_error("remove", previous, e))
+}
+
+/// Replaces the contents of `out`, a mount point, with those of `staging`
+/// (a folder inside it), entry by entry at its top: each is exchanged in
+/// one step where the file system can, else moved aside into `old` first.
+/// Dot-entries the new output does not have are left alone. A build killed
+/// midway leaves some top entries old and some new; the next build
+/// finishes the job.
+fn replace_contents(staging: &Path, out: &Path, old: &Path) -> Result<(), Diagnostic> {
+    let names = |dir: &Path| -> Result<Vec<std::ffi::OsString>, Diagnostic> {
+        let mut names = Vec::new();
+        for e in fs::read_dir(dir).map_err(|e| io_error("read", dir, e))? {
+            names.push(e.map_err(|e| io_error("read", dir, e))?.file_name());
         }
-        Err(_) => {
-            // No atomic exchange on this file system: two renames, a moment apart.
-            fs::rename(out, old).map_err(|e| io_error("move", out, e))?;
-            fs::rename(staging, out).map_err(|e| io_error("create", out, e))?;
-            fs::remove_dir_all(old).map_err(|e| io_error("remove", old, e))
+        Ok(names)
+    };
+    let remove = |path: &Path| -> Result<(), Diagnostic> {
+        let meta = fs::symlink_metadata(path).map_err(|e| io_error("remove", path, e))?;
+        if meta.is_dir() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
+        .map_err(|e| io_error("remove", path, e))
+    };
+    let fresh = names(staging)?;
+    fs::create_dir_all(old).map_err(|e| io_error("create", old, e))?;
+    for name in &fresh {
+        let (new, current) = (staging.join(name), out.join(name));
+        if fs::symlink_metadata(&current).is_err() {
+            fs::rename(&new, &current).map_err(|e| io_error("create", &current, e))?;
+        } else if exchange(&new, &current) {
+            remove(&new)?;
+        } else {
+            let aside = old.join(name);
+            fs::rename(&current, &aside).map_err(|e| io_error("move", &current, e))?;
+            fs::rename(&new, &current).map_err(|e| io_error("create", &current, e))?;
+            remove(&aside)?;
         }
     }
+    let ours = |n: &std::ffi::OsStr| Some(n) == staging.file_name() || Some(n) == old.file_name();
+    for name in names(out)? {
+        let stale = !name.to_string_lossy().starts_with('.') && !fresh.contains(&name);
+        if stale && !ours(&name) {
+            remove(&out.join(&name))?;
+        }
+    }
+    fs::remove_dir_all(old).map_err(|e| io_error("remove", old, e))?;
+    fs::remove_dir_all(staging).map_err(|e| io_error("remove", staging, e))
 }
 
 #[cfg(test)]
@@ -314,11 +410,55 @@ mod tests {
     }
 
     #[test]
-    fn refuses_to_replace_the_site() {
+    fn dot_entries_at_the_top_are_kept_and_the_marker_is_written() {
         let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("site.yaml"), "title: x").unwrap();
-        assert!(check_output_dir(dir.path(), dir.path()).is_err());
-        assert!(check_output_dir(&dir.path().join("sub"), dir.path()).is_err());
-        assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
+        let out = dir.path().join("public");
+        write(&out, &[file("a.txt", "A")]).unwrap();
+        fs::create_dir_all(out.join(".git/objects")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref: x").unwrap();
+        fs::write(out.join(".nojekyll"), "").unwrap();
+        fs::create_dir_all(out.join("sub/.hidden")).unwrap();
+        write(&out, &[file("b.txt", "B")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref: x");
+        assert!(out.join(".nojekyll").is_file());
+        assert!(
+            !out.join("sub").exists(),
+            "only the top's dot-entries are kept"
+        );
+        assert!(!out.join("a.txt").exists());
+        assert_eq!(fs::read_to_string(out.join(MARKER)).unwrap(), MARKER_TEXT);
+        let siblings: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(siblings, ["public"], "nothing is left beside the output");
+    }
+
+    #[test]
+    fn contents_are_replaced_in_place_keeping_dot_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("vol");
+        for (rel, text) in [
+            ("old.txt", "O"),
+            ("keep/x", "K"),
+            (".well-known/y", "W"),
+            ("same.txt", "S"),
+        ] {
+            fs::create_dir_all(out.join(rel).parent().unwrap()).unwrap();
+            fs::write(out.join(rel), text).unwrap();
+        }
+        let staging = out.join(".storia-new");
+        fs::create_dir_all(staging.join("keep")).unwrap();
+        fs::write(staging.join("keep/z"), "Z").unwrap();
+        fs::write(staging.join("same.txt"), "S2").unwrap();
+        replace_contents(&staging, &out, &out.join(".storia-old")).unwrap();
+        let mut names: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".well-known", "keep", "same.txt"]);
+        assert_eq!(fs::read_to_string(out.join("same.txt")).unwrap(), "S2");
+        assert!(out.join("keep/z").is_file() && !out.join("keep/x").exists());
     }
 }

@@ -4,27 +4,12 @@
 //! added to a digest by editing its text, so the rest of the file keeps its
 //! bytes).
 
-use crate::content::fields::{is_valid_id, DateValue};
 use crate::content::Entry;
-use crate::diagnostics::{did_you_mean, display_path, Diagnostic, Problem};
+use crate::diagnostics::{display_path, Diagnostic, Problem};
+use crate::entity::EntityKind;
+use crate::input::fields::{is_valid_id, DateValue};
+use crate::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
-
-/// The kinds `storia new` creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NewKind {
-    /// A digest, under `content/digests/YYYY/MM/`.
-    Digest,
-    /// An actor.
-    Actor,
-    /// A source.
-    Source,
-    /// A story.
-    Story,
-    /// A plain page, under `content/pages/`.
-    Page,
-    /// A quote, added to an existing digest (`--digest`, `--by`, `--text`).
-    Quote,
-}
 
 fn io(action: &'static str, path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(Problem::Io {
@@ -46,12 +31,14 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     {
         return Err(Diagnostic::error(Problem::BadOutput {
             path: display_path(dir),
-            reason: "it is not empty",
+            reason: "it is not empty".into(),
         })
         .help("give `storia init` a new folder"));
     }
-    let files: [(&str, &str); 5] = [
+    let files: [(&str, &str); 6] = [
         ("site.yaml", SITE_YAML),
+        // The output; storia leaves nothing else in the site.
+        (".gitignore", "/public/\n"),
         ("content/stories/example-story.md", "---\ntitle: \"An example story\"\nsummary: \"The story our digests follow.\"\n---\nWhat this story is about.\n"),
         ("content/actors/jane-doe.md", "---\nname: \"Jane Doe\"\nkind: person\nrole: \"Spokesperson\"\n---\nA short biography.\n"),
         ("content/sources/example-news.md", "---\nname: \"Example News\"\nkind: newspaper\nurl: https://example.org/\n---\nAn outlet we cite.\n"),
@@ -164,46 +151,32 @@ pub struct Created {
 impl NewFile<'_> {
     /// Refuses options that mean nothing for `kind`, rather than ignoring
     /// them: an editor who wrote `--role` on a source expected it written.
-    fn check_options(&self, kind: NewKind) -> Result<(), Diagnostic> {
-        let given: [(&str, bool, &[NewKind]); 6] = [
-            ("--date", self.date.is_some(), &[NewKind::Digest]),
-            ("--story", !self.stories.is_empty(), &[NewKind::Digest]),
-            ("--actors", !self.actors.is_empty(), &[NewKind::Digest]),
+    fn check_options(&self, kind: EntityKind) -> Result<(), Diagnostic> {
+        let given: [(&str, bool, &[EntityKind]); 6] = [
+            ("--date", self.date.is_some(), &[EntityKind::Digest]),
+            ("--story", !self.stories.is_empty(), &[EntityKind::Digest]),
+            ("--actors", !self.actors.is_empty(), &[EntityKind::Digest]),
             (
                 "--kind",
                 self.kind.is_some(),
-                &[NewKind::Actor, NewKind::Source],
+                &[EntityKind::Actor, EntityKind::Source],
             ),
-            ("--role", self.role.is_some(), &[NewKind::Actor]),
-            ("--url", self.url.is_some(), &[NewKind::Source]),
+            ("--role", self.role.is_some(), &[EntityKind::Actor]),
+            ("--url", self.url.is_some(), &[EntityKind::Source]),
         ];
         for (flag, present, kinds) in given {
             if present && !kinds.contains(&kind) {
                 let names: Vec<String> = kinds
                     .iter()
-                    .map(|k| format!("`new {}`", k.word()))
+                    .map(|k| format!("`new {}`", k.name()))
                     .collect();
                 return Err(usage(
-                    format!("`{flag}` does not apply to `new {}`", kind.word()),
+                    format!("`{flag}` does not apply to `new {}`", kind.name()),
                     &format!("`{flag}` is for {}", names.join(" and ")),
                 ));
             }
         }
         Ok(())
-    }
-}
-
-impl NewKind {
-    /// The word on the command line.
-    fn word(self) -> &'static str {
-        match self {
-            NewKind::Digest => "digest",
-            NewKind::Actor => "actor",
-            NewKind::Source => "source",
-            NewKind::Story => "story",
-            NewKind::Page => "page",
-            NewKind::Quote => "quote",
-        }
     }
 }
 
@@ -336,7 +309,7 @@ fn parse_day(date: &str) -> Result<chrono::NaiveDate, Diagnostic> {
 /// Writes a new content file and returns what it created; never
 /// overwrites, and checks the ids and words it is given against the site's
 /// and the content format's.
-pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Diagnostic> {
+pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<Created, Diagnostic> {
     file.check_options(kind)?;
     let id = match (file.id, file.title) {
         (Some(id), _) => id.to_string(),
@@ -361,7 +334,7 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Di
         .unwrap_or_else(|| id.replace('-', " "));
     let quoted = yaml_string(&title);
     let (rel, text, id) = match kind {
-        NewKind::Digest => {
+        EntityKind::Digest => {
             let day = match file.date {
                 Some(d) => parse_day(d)?,
                 None => chrono::Local::now().date_naive(),
@@ -399,7 +372,7 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Di
                 id,
             )
         }
-        NewKind::Actor | NewKind::Source => {
+        EntityKind::Actor | EntityKind::Source => {
             // Actors and sources share one namespace.
             let clash = content
                 .actors
@@ -411,7 +384,7 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Di
                 return Err(exists(other));
             }
             let mut text = format!("---\nname: {quoted}\n");
-            let folder = if kind == NewKind::Actor {
+            let folder = if kind == EntityKind::Actor {
                 let k = match file.kind {
                     Some(k) => check_kind::<crate::content::frontmatter::ActorKind>("actor", k)?,
                     None => "person".into(),
@@ -429,7 +402,7 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Di
                 text.push_str(&format!("kind: {k}\n"));
                 if let Some(url) = file.url {
                     let url = url.trim();
-                    crate::content::fields::check_http_url(url).map_err(|(message, help)| {
+                    crate::input::fields::check_http_url(url).map_err(|(message, help)| {
                         Diagnostic::error(Problem::Config(format!("`--url`: {message}"))).help(help)
                     })?;
                     text.push_str(&format!("url: {url}\n"));
@@ -439,12 +412,12 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Di
             text.push_str("---\n");
             (PathBuf::from(format!("content/{folder}/{id}.md")), text, id)
         }
-        NewKind::Story => (
+        EntityKind::Story => (
             PathBuf::from(format!("content/stories/{id}.md")),
             format!("---\ntitle: {quoted}\n---\n"),
             id,
         ),
-        NewKind::Page => {
+        EntityKind::Page => {
             if site.config.is_reserved_page_id(&id) {
                 return Err(
                     Diagnostic::error(Problem::ReservedPageId { id: id.clone() })
@@ -457,7 +430,13 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Di
                 id,
             )
         }
-        NewKind::Quote => {
+        EntityKind::Citation => {
+            return Err(usage(
+                "`storia new` does not create a citation".into(),
+                "add it under `sources:` of the digest",
+            ))
+        }
+        EntityKind::Quote => {
             return Err(usage(
                 "quotes are added with `storia new quote --digest ID --by ACTOR --text TEXT`"
                     .into(),
@@ -486,21 +465,20 @@ pub fn new(root: &Path, kind: NewKind, file: &NewFile<'_>) -> Result<Created, Di
         .replace('[', "\\[")
         .replace(']', "\\]");
     let link = match kind {
-        NewKind::Page => format!("[{text}](/{id}/)"),
-        _ => format!("[{text}]({}:{id})", kind.word()),
+        EntityKind::Page => format!("[{text}](/{id}/)"),
+        _ => format!("[{text}]({}:{id})", kind.name()),
     };
     Ok(Created {
         path: rel,
-        kind_word: kind.word(),
+        kind_word: kind.name(),
         id,
         link,
     })
 }
 
 fn exists(rel: &Path) -> Diagnostic {
-    Diagnostic::error(Problem::BadOutput {
+    Diagnostic::error(Problem::AlreadyExists {
         path: display_path(rel),
-        reason: "the file already exists",
     })
     .help("choose another id, or edit the existing file")
 }
@@ -550,7 +528,7 @@ fn quote_id(by: &str, text: &str, taken: &std::collections::HashSet<&str>) -> St
 /// and the new quote's id.
 pub fn new_quote(root: &Path, quote: &NewQuote<'_>) -> Result<(PathBuf, String), Diagnostic> {
     let content = load_site(root)?.content;
-    if content.is_broken(crate::markdown::RefKind::Digest, quote.digest) {
+    if content.is_broken(EntityKind::Digest, quote.digest) {
         return Err(usage(
             format!("digest `{}` has errors", quote.digest),
             "fix them (`storia check` lists them), then add the quote",

@@ -8,13 +8,17 @@
 //! calls it after each rebuild; it writes only files whose bytes changed).
 
 use crate::config::RawConfig;
-use crate::content::fields::one_or_many;
 use crate::content::frontmatter::{
-    ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter,
+    ActorMatter, CitationMatter, DigestMatter, PageMatter, QuoteMatter, SourceMatter, StoryMatter,
 };
-use crate::content::{Content, Entry, Site, YamlSpan};
+use crate::content::reader::Matter;
+use crate::content::{Content, Entry, Site};
 use crate::diagnostics::{display_path, Diagnostic, Location, Problem};
+use crate::entity::EntityKind;
+use crate::input::fields::one_or_many;
+use crate::input::SourceFile;
 use crate::yaml::Seg;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -26,82 +30,64 @@ pub const DEFAULT_DIR: &str = "schemas";
 pub enum SchemaKind {
     /// `site.yaml`.
     Site,
-    /// Digest front matter.
-    Digest,
-    /// Actor front matter.
-    Actor,
-    /// Source front matter.
-    Source,
-    /// Story front matter.
-    Story,
-    /// Plain-page front matter.
-    Page,
+    /// The front matter of a kind of content file.
+    FrontMatter(EntityKind),
 }
 
 impl SchemaKind {
     /// Every kind, in the order files are written.
     pub const ALL: [SchemaKind; 6] = [
         SchemaKind::Site,
-        SchemaKind::Digest,
-        SchemaKind::Actor,
-        SchemaKind::Source,
-        SchemaKind::Story,
-        SchemaKind::Page,
+        SchemaKind::FrontMatter(EntityKind::Digest),
+        SchemaKind::FrontMatter(EntityKind::Actor),
+        SchemaKind::FrontMatter(EntityKind::Source),
+        SchemaKind::FrontMatter(EntityKind::Story),
+        SchemaKind::FrontMatter(EntityKind::Page),
     ];
 
     /// The schema's file name (`digest.schema.json`).
-    pub fn file_name(self) -> &'static str {
+    pub fn file_name(self) -> String {
         match self {
-            SchemaKind::Site => "site.schema.json",
-            SchemaKind::Digest => "digest.schema.json",
-            SchemaKind::Actor => "actor.schema.json",
-            SchemaKind::Source => "source.schema.json",
-            SchemaKind::Story => "story.schema.json",
-            SchemaKind::Page => "page.schema.json",
+            SchemaKind::Site => "site.schema.json".into(),
+            SchemaKind::FrontMatter(kind) => format!("{}.schema.json", kind.name()),
         }
     }
 
     /// The files it describes, as a glob relative to the site root.
-    pub fn glob(self) -> &'static str {
+    pub fn glob(self) -> String {
         match self {
-            SchemaKind::Site => "site.yaml",
-            SchemaKind::Digest => "content/digests/**/*.md",
-            SchemaKind::Actor => "content/actors/*.md",
-            SchemaKind::Source => "content/sources/*.md",
-            SchemaKind::Story => "content/stories/*.md",
-            SchemaKind::Page => "content/pages/*.md",
+            SchemaKind::Site => "site.yaml".into(),
+            SchemaKind::FrontMatter(kind) => kind.glob().unwrap_or_default(),
         }
     }
 
     /// The generic schema: the rules, without any site's ids.
     pub fn schema(self) -> Value {
         let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+        fn of<M: Matter + JsonSchema>(generator: SchemaGenerator) -> (Schema, String) {
+            (
+                generator.into_root_schema_for::<M>(),
+                format!("storia {}", M::WHAT),
+            )
+        }
         let (schema, title) = match self {
-            SchemaKind::Site => (generator.into_root_schema_for::<RawConfig>(), "site.yaml"),
-            SchemaKind::Digest => (
-                generator.into_root_schema_for::<DigestMatter>(),
-                "storia digest front matter",
+            SchemaKind::Site => (
+                generator.into_root_schema_for::<RawConfig>(),
+                "site.yaml".to_string(),
             ),
-            SchemaKind::Actor => (
-                generator.into_root_schema_for::<ActorMatter>(),
-                "storia actor front matter",
-            ),
-            SchemaKind::Source => (
-                generator.into_root_schema_for::<SourceMatter>(),
-                "storia source front matter",
-            ),
-            SchemaKind::Story => (
-                generator.into_root_schema_for::<StoryMatter>(),
-                "storia story front matter",
-            ),
-            SchemaKind::Page => (
-                generator.into_root_schema_for::<PageMatter>(),
-                "storia page front matter",
-            ),
+            SchemaKind::FrontMatter(kind) => match kind {
+                EntityKind::Digest => of::<DigestMatter>(generator),
+                EntityKind::Actor => of::<ActorMatter>(generator),
+                EntityKind::Source => of::<SourceMatter>(generator),
+                EntityKind::Story => of::<StoryMatter>(generator),
+                EntityKind::Page => of::<PageMatter>(generator),
+                EntityKind::Quote => of::<QuoteMatter>(generator),
+                EntityKind::Citation => of::<CitationMatter>(generator),
+            },
         };
         let mut value = schema.to_value();
         if let Some(map) = value.as_object_mut() {
-            map.insert("title".into(), Value::String(title.into()));
+            map.insert("title".into(), Value::String(title));
         }
         value
     }
@@ -139,7 +125,7 @@ impl SiteIds {
 /// name actors, sources and stories narrowed to the site's ids.
 pub fn site_schema(kind: SchemaKind, ids: &SiteIds) -> Value {
     let mut schema = kind.schema();
-    if kind != SchemaKind::Digest {
+    if kind != SchemaKind::FrontMatter(EntityKind::Digest) {
         return schema;
     }
     let speakers: Vec<String> = {
@@ -280,8 +266,8 @@ impl Checker {
     }
 
     /// The problems of one YAML document of `file`, as diagnostics.
-    fn diagnostics(&self, file: &crate::content::SourceFile, span: &YamlSpan) -> Vec<Diagnostic> {
-        self.problems(&file.text[span.range.clone()])
+    fn diagnostics(&self, file: &SourceFile) -> Vec<Diagnostic> {
+        self.problems(file.yaml())
             .into_iter()
             .map(|(path, message)| {
                 let segs: Vec<Seg<'_>> = path
@@ -291,7 +277,7 @@ impl Checker {
                         PathStep::Index(i) => Seg::Index(*i),
                     })
                     .collect();
-                let at: Location = file.locate_yaml(span, &segs);
+                let at: Location = file.locate_yaml(&segs);
                 Diagnostic::error(Problem::SchemaMismatch {
                     schema: self.kind.file_name(),
                     message,
@@ -317,18 +303,38 @@ pub enum PathStep {
 /// this keeps what editors are told and what builds accept from drifting.
 pub fn check_site(site: &Site) -> Vec<Diagnostic> {
     fn each<M>(checker: &Checker, entries: &[Entry<M>], out: &mut Vec<Diagnostic>) {
-        for e in entries {
-            out.extend(checker.diagnostics(&e.file, &e.matter_span));
+        // Front matter with errors was reported while loading, each once.
+        for e in entries.iter().filter(|e| !e.damaged) {
+            out.extend(checker.diagnostics(&e.file));
         }
     }
     let c = &site.content;
-    let mut out =
-        Checker::new(SchemaKind::Site).diagnostics(&site.config.file, &site.config.file.whole());
-    each(&Checker::new(SchemaKind::Digest), &c.digests, &mut out);
-    each(&Checker::new(SchemaKind::Actor), &c.actors, &mut out);
-    each(&Checker::new(SchemaKind::Source), &c.sources, &mut out);
-    each(&Checker::new(SchemaKind::Story), &c.stories, &mut out);
-    each(&Checker::new(SchemaKind::Page), &c.pages, &mut out);
+    let mut out = Checker::new(SchemaKind::Site).diagnostics(&site.config.file);
+    each(
+        &Checker::new(SchemaKind::FrontMatter(EntityKind::Digest)),
+        &c.digests,
+        &mut out,
+    );
+    each(
+        &Checker::new(SchemaKind::FrontMatter(EntityKind::Actor)),
+        &c.actors,
+        &mut out,
+    );
+    each(
+        &Checker::new(SchemaKind::FrontMatter(EntityKind::Source)),
+        &c.sources,
+        &mut out,
+    );
+    each(
+        &Checker::new(SchemaKind::FrontMatter(EntityKind::Story)),
+        &c.stories,
+        &mut out,
+    );
+    each(
+        &Checker::new(SchemaKind::FrontMatter(EntityKind::Page)),
+        &c.pages,
+        &mut out,
+    );
     out
 }
 
@@ -338,7 +344,7 @@ mod tests {
 
     #[test]
     fn a_typo_breaks_the_schema_and_is_placed_at_its_key() {
-        let checker = Checker::new(SchemaKind::Digest);
+        let checker = Checker::new(SchemaKind::FrontMatter(EntityKind::Digest));
         assert!(checker.problems("title: x\ndate: 2022-12-20\n").is_empty());
         let problems = checker.problems("titel: x\ndate: 2022-12-20\n");
         assert!(
@@ -349,7 +355,7 @@ mod tests {
 
     #[test]
     fn values_break_the_schema_as_they_break_the_parser() {
-        let checker = Checker::new(SchemaKind::Digest);
+        let checker = Checker::new(SchemaKind::FrontMatter(EntityKind::Digest));
         for bad in [
             "title: x\ndate: 2022-02-30\n",
             "title: x\ndate: 20-12-2022\n",
@@ -376,7 +382,7 @@ mod tests {
             sources: vec!["isw".into()],
             stories: vec!["guerra".into()],
         };
-        let schema = site_schema(SchemaKind::Digest, &ids);
+        let schema = site_schema(SchemaKind::FrontMatter(EntityKind::Digest), &ids);
         let by = schema.pointer("/definitions/QuoteMatter/properties/by/enum");
         assert_eq!(by, Some(&json!(["isw", "putin"])));
         let text = schema.to_string();

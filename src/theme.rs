@@ -2,10 +2,14 @@
 //! the site, then its theme folder, then the `default` theme built into the
 //! binary (so `storia init` and a site without `themes/` work anywhere).
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Problem};
+use crate::diagnostics::{Diagnostic, Problem};
+use crate::suggest::did_you_mean;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The kinds of layered files a theme has.
+pub const LAYER_KINDS: [&str; 3] = ["templates", "static", "i18n"];
 
 /// The default theme, embedded at compile time.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -54,6 +58,13 @@ impl Theme {
         name: &str,
         config: &crate::config::Config,
     ) -> Result<Theme, Diagnostic> {
+        if !is_theme_name(name) {
+            return Err(Diagnostic::error(Problem::Config(format!(
+                "`theme: {name}` is not a theme name: a theme is a folder under `themes/`, named without `/`, `\\` or a leading `.`"
+            )))
+            .at(config.locate("theme"))
+            .help("write the name of a folder under `themes/`, or `default` for the built-in theme"));
+        }
         let dir = root.join("themes").join(name);
         if name != "default" && !dir.is_dir() {
             let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
@@ -90,59 +101,57 @@ impl Theme {
         }
     }
 
+    /// The folders on disk that hold the layers of `kind`, highest first.
+    fn dirs(&self, kind: &str) -> [(Layer, PathBuf); 2] {
+        [
+            (Layer::Site, PathBuf::from(kind)),
+            (
+                Layer::Theme,
+                Path::new("themes").join(&self.name).join(kind),
+            ),
+        ]
+    }
+
+    /// What reading the theme's files on disk would skip or refuse:
+    /// symlinks out of the site (errors), broken links and loops
+    /// (warnings). The build reports them once, before rendering.
+    pub fn problems(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        let theme = Path::new("themes").join(&self.name);
+        LAYER_KINDS
+            .iter()
+            .map(PathBuf::from)
+            .chain([theme])
+            .flat_map(|dir| crate::sources::walk(&self.root, &dir).problems)
+            .collect()
+    }
+
     /// The layered files of `kind` (`templates`, `static` or `i18n`).
     /// The site's own folder for it is `kind` at the root.
     pub fn layers(&self, kind: &str) -> Result<Layers, Diagnostic> {
         let mut layers = Layers::default();
-        let site_dir = self.root.join(kind);
-        let theme_rel = PathBuf::from("themes").join(&self.name).join(kind);
-        for (layer, dir) in [
-            (Layer::Site, PathBuf::from(kind)),
-            (Layer::Theme, theme_rel.clone()),
-        ] {
-            let abs = self.root.join(&dir);
-            if layer == Layer::Site && !site_dir.is_dir() || !abs.is_dir() {
-                continue;
+        for (layer, dir) in self.dirs(kind) {
+            let walk = crate::sources::walk(&self.root, &dir);
+            // Reported by `problems`; an error stops here too, should a
+            // caller not have asked.
+            if let Some(error) = walk.problems.into_iter().find(Diagnostic::is_error) {
+                return Err(error);
             }
-            for entry in walkdir::WalkDir::new(&abs)
-                .follow_links(false)
-                .sort_by_file_name()
-            {
-                let entry = entry.map_err(|e| {
-                    Diagnostic::error(Problem::Io {
-                        action: "read",
-                        path: crate::diagnostics::display_path(&dir),
-                        reason: e.to_string(),
-                    })
-                })?;
-                let hidden = entry
-                    .path()
-                    .strip_prefix(&abs)
-                    .map(|p| {
-                        p.components()
-                            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-                    })
-                    .unwrap_or(true);
-                let is_file = entry.file_type().is_file()
-                    || (entry.file_type().is_symlink() && entry.path().is_file());
-                if hidden || !is_file {
-                    continue;
-                }
-                let Ok(rel) = entry.path().strip_prefix(&abs) else {
+            for path in walk.files {
+                let Ok(rel) = path.strip_prefix(&dir) else {
                     continue;
                 };
                 let name = crate::diagnostics::display_path(rel);
-                let bytes = std::fs::read(entry.path()).map_err(|e| {
+                let bytes = std::fs::read(self.root.join(&path)).map_err(|e| {
                     Diagnostic::error(Problem::Io {
                         action: "read",
-                        path: crate::diagnostics::display_path(&dir.join(rel)),
+                        path: crate::diagnostics::display_path(&path),
                         reason: e.to_string(),
                     })
                 })?;
-                layers.files.entry(name.clone()).or_default().push((
+                layers.files.entry(name).or_default().push((
                     layer,
                     ThemeFile {
-                        origin: crate::diagnostics::display_path(&dir.join(rel)),
+                        origin: crate::diagnostics::display_path(&path),
                         bytes,
                     },
                 ));
@@ -176,6 +185,15 @@ impl Theme {
     }
 }
 
+/// Whether `name` can only name a folder directly under `themes/`: never a
+/// path that leads elsewhere (`../../outside`, `/etc`).
+fn is_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control)
+}
+
 /// What `storia theme eject` wrote.
 #[derive(Debug)]
 pub struct Ejected {
@@ -196,7 +214,7 @@ pub fn eject(root: &Path, name: &str) -> Result<Ejected, Diagnostic> {
         })
         .help("run it in the site's folder, or pass `--root`"));
     }
-    if !crate::content::fields::is_valid_id(name) {
+    if !crate::input::fields::is_valid_id(name) {
         return Err(Diagnostic::error(Problem::Config(format!(
             "`{name}` cannot name a theme folder"
         )))

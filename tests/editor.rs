@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use storia::entity::EntityKind;
 use storia::schema::{Checker, SchemaKind};
 
 fn storia(dir: &Path, args: &[&str]) -> Output {
@@ -36,11 +37,11 @@ fn content_files(root: &Path) -> Vec<(SchemaKind, PathBuf)> {
         }
         let rel = e.path().strip_prefix(root.join("content")).unwrap();
         let kind = match rel.components().next().unwrap().as_os_str().to_str() {
-            Some("digests") => SchemaKind::Digest,
-            Some("actors") => SchemaKind::Actor,
-            Some("sources") => SchemaKind::Source,
-            Some("stories") => SchemaKind::Story,
-            Some("pages") => SchemaKind::Page,
+            Some("digests") => SchemaKind::FrontMatter(EntityKind::Digest),
+            Some("actors") => SchemaKind::FrontMatter(EntityKind::Actor),
+            Some("sources") => SchemaKind::FrontMatter(EntityKind::Source),
+            Some("stories") => SchemaKind::FrontMatter(EntityKind::Story),
+            Some("pages") => SchemaKind::FrontMatter(EntityKind::Page),
             other => panic!("unexpected folder {other:?}"),
         };
         files.push((kind, e.path().to_path_buf()));
@@ -72,7 +73,8 @@ fn every_fixture_and_example_file_matches_its_schema_and_a_typo_does_not() {
             // The same file with a misspelt key must fail.
             let planted = front_matter(&text).replacen(
                 match kind {
-                    SchemaKind::Actor | SchemaKind::Source => "name:",
+                    SchemaKind::FrontMatter(EntityKind::Actor)
+                    | SchemaKind::FrontMatter(EntityKind::Source) => "name:",
                     _ => "title:",
                 },
                 "titel:",
@@ -485,7 +487,9 @@ fn stats_json_matches_counts_taken_from_the_example_files() {
     let mut quoted: std::collections::BTreeMap<String, u64> = Default::default();
     for (kind, path) in content_files(&root) {
         let fm = yaml_of(&path);
-        if kind != SchemaKind::Digest || fm["draft"].as_bool() == Some(true) {
+        if kind != SchemaKind::FrontMatter(EntityKind::Digest)
+            || fm["draft"].as_bool() == Some(true)
+        {
             continue;
         }
         digests += 1;
@@ -519,7 +523,7 @@ fn stats_json_matches_counts_taken_from_the_example_files() {
         totals["actors"],
         content_files(&root)
             .iter()
-            .filter(|(k, _)| *k == SchemaKind::Actor)
+            .filter(|(k, _)| *k == SchemaKind::FrontMatter(EntityKind::Actor))
             .count()
     );
     assert_eq!(

@@ -16,6 +16,7 @@ fn options(root: &Path) -> BuildOptions {
         drafts: true,
         deny_warnings: false,
         minify: false,
+        force: false,
     }
 }
 

@@ -328,6 +328,7 @@ fn the_dev_server_rebuilds_every_language_as_a_full_build_does() {
         drafts: true,
         deny_warnings: false,
         minify: false,
+        force: false,
     };
     let files = |built: &storia::build::Built| -> BTreeMap<String, Vec<u8>> {
         built

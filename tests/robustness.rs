@@ -163,14 +163,14 @@ fn diff(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> String 
     format!("{n} differences, first: {}", lines.join("; "))
 }
 
-/// Names beside `out` that belong to storia's staging (`.public.storia-*`),
-/// but for the lock file, which stays by design (src/output.rs).
+/// Names beside `out` that belong to storia (`.public.storia-*`): none may
+/// stay once a build has ended (the lock is held on the folder itself).
 fn leftovers(out: &Path) -> Vec<String> {
     let name = out.file_name().unwrap().to_string_lossy().into_owned();
     std::fs::read_dir(out.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&format!(".{name}.storia-")) && !n.ends_with("-lock"))
+        .filter(|n| n.starts_with(&format!(".{name}.storia-")))
         .collect()
 }
 

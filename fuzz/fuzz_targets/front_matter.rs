@@ -5,18 +5,19 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
-use storia::content::{check_bytes, Kind};
+use storia::content::check_bytes;
+use storia::entity::EntityKind;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, bytes)) = data.split_first() else {
         return;
     };
     let (kind, path) = match pick % 5 {
-        0 => (Kind::Digest, "content/digests/2022/fuzz.md"),
-        1 => (Kind::Actor, "content/actors/fuzz.md"),
-        2 => (Kind::Source, "content/sources/fuzz.md"),
-        3 => (Kind::Story, "content/stories/fuzz.md"),
-        _ => (Kind::Page, "content/pages/fuzz.md"),
+        0 => (EntityKind::Digest, "content/digests/2022/fuzz.md"),
+        1 => (EntityKind::Actor, "content/actors/fuzz.md"),
+        2 => (EntityKind::Source, "content/sources/fuzz.md"),
+        3 => (EntityKind::Story, "content/stories/fuzz.md"),
+        _ => (EntityKind::Page, "content/pages/fuzz.md"),
     };
     for d in check_bytes(kind, Path::new(path), bytes.to_vec()) {
         let _ = d.render();

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         drafts: data.len() % 2 == 1,
         deny_warnings: false,
         minify: false,
+        force: false,
     });
     for f in &built.files {
         let inside = Path::new(&f.path)

@@ -1,8 +1,13 @@
 //! The front matter of each content kind, exactly as the content format lists
-//! it. Unknown keys are rejected (`deny_unknown_fields`); `extra:` is the one
-//! free map.
+//! it, and how each is read ([`Matter`]). Unknown keys are rejected;
+//! `extra:` is the one free map.
+//!
+//! The `serde` attributes tell schemars (`storia schema`) which keys are
+//! optional and that no others are accepted; each `read` applies the same
+//! rules, key by key (a test holds the two together).
 
-use super::fields::{
+use super::reader::{keys, Fields, Matter};
+use crate::input::fields::{
     extra_schema, opt_lang, opt_text, opt_text_schema, opt_wikidata, DateValue, Extra, HttpUrl, Id,
     Image, OneOrMany, Text,
 };
@@ -11,7 +16,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// A digest's front matter.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DigestMatter {
     /// Headline.
@@ -24,7 +29,7 @@ pub struct DigestMatter {
     #[serde(default)]
     pub story: OneOrMany<Id>,
     /// Summary; defaults to the body's first paragraph.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub summary: Option<String>,
     /// Bylines.
@@ -37,7 +42,7 @@ pub struct DigestMatter {
     #[serde(default)]
     pub tags: OneOrMany<Text>,
     /// Language, when not the site's.
-    #[serde(default, deserialize_with = "opt_lang")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
     /// The same digest in other languages (digest ids).
@@ -61,7 +66,7 @@ pub struct DigestMatter {
 }
 
 /// One citation of a digest.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitationMatter {
     /// Unique within the digest.
@@ -69,7 +74,7 @@ pub struct CitationMatter {
     /// The outlet: a source id.
     pub source: Option<Id>,
     /// The cited piece's title.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub title: Option<String>,
     /// Where it is.
@@ -81,7 +86,7 @@ pub struct CitationMatter {
 }
 
 /// One quote of a digest.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteMatter {
     /// Unique site-wide.
@@ -91,17 +96,17 @@ pub struct QuoteMatter {
     /// The words, as published.
     pub text: Text,
     /// The original wording, when `text` is a translation.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub original: Option<String>,
     /// The original's language.
-    #[serde(default, deserialize_with = "opt_lang")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub original_lang: Option<String>,
     /// When it was said.
     pub said: Option<DateValue>,
     /// Where or how.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub context: Option<String>,
     /// A citation id of the same digest.
@@ -136,7 +141,7 @@ impl ActorKind {
 }
 
 /// An actor's front matter.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActorMatter {
     /// Display name.
@@ -145,7 +150,7 @@ pub struct ActorMatter {
     #[serde(default)]
     pub kind: ActorKind,
     /// Role or title.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub role: Option<String>,
     /// Other names.
@@ -154,7 +159,7 @@ pub struct ActorMatter {
     /// Portrait or logo.
     pub image: Option<Image>,
     /// Wikidata item id (`Q7747`; a Wikidata URL is reduced to it), for structured data.
-    #[serde(default, deserialize_with = "opt_wikidata")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub wikidata: Option<String>,
     /// Named links.
@@ -203,7 +208,7 @@ impl SourceKind {
 }
 
 /// A source's front matter.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceMatter {
     /// Display name.
@@ -214,7 +219,7 @@ pub struct SourceMatter {
     /// Its home page.
     pub url: Option<HttpUrl>,
     /// The language it publishes in.
-    #[serde(default, deserialize_with = "opt_lang")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
     /// Free map for templates.
@@ -224,13 +229,13 @@ pub struct SourceMatter {
 }
 
 /// A story's front matter.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StoryMatter {
     /// The story's name.
     pub title: Text,
     /// One-line description.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub summary: Option<String>,
     /// When it began.
@@ -244,13 +249,13 @@ pub struct StoryMatter {
 }
 
 /// A plain page's front matter.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageMatter {
     /// The page's title.
     pub title: Text,
     /// Description.
-    #[serde(default, deserialize_with = "opt_text")]
+    #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub summary: Option<String>,
     /// Drafts are built only with `--drafts`.
@@ -260,4 +265,191 @@ pub struct PageMatter {
     #[serde(default)]
     #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
+}
+
+impl Matter for DigestMatter {
+    const WHAT: &'static str = "digest front matter";
+
+    fn misplaced(key: &str) -> Option<String> {
+        let quote = keys::<QuoteMatter>().contains(&key);
+        let citation = keys::<CitationMatter>().contains(&key);
+        let (list, item) = match (quote, citation) {
+            (true, true) => ("quotes:` or `sources:", "each quote or citation"),
+            (true, false) => ("quotes:", "each quote"),
+            (false, true) => ("sources:", "each citation"),
+            (false, false) => return None,
+        };
+        Some(format!(
+            "`{key}` is a key of {item}: indent it under its item in `{list}`, in line with the item's other keys"
+        ))
+    }
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        DigestMatter {
+            title: f.required("title"),
+            date: f.required("date"),
+            updated: f.optional("updated"),
+            story: f.one_or_many("story"),
+            summary: f.with("summary", opt_text),
+            authors: f.one_or_many("authors"),
+            actors: f.one_or_many("actors"),
+            tags: f.one_or_many("tags"),
+            lang: f.with("lang", opt_lang),
+            translations: f.one_or_many("translations"),
+            draft: f.or_default("draft"),
+            image: f.optional("image"),
+            sources: f.list("sources"),
+            quotes: f.list("quotes"),
+            extra: f.raw("extra"),
+        }
+    }
+}
+
+impl Matter for CitationMatter {
+    const WHAT: &'static str = "a citation";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        CitationMatter {
+            id: f.required("id"),
+            source: f.optional("source"),
+            title: f.with("title", opt_text),
+            url: f.required("url"),
+            published: f.optional("published"),
+            archived: f.optional("archived"),
+        }
+    }
+}
+
+impl Matter for QuoteMatter {
+    const WHAT: &'static str = "a quote";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        QuoteMatter {
+            id: f.required("id"),
+            by: f.required("by"),
+            text: f.required("text"),
+            original: f.with("original", opt_text),
+            original_lang: f.with("original_lang", opt_lang),
+            said: f.optional("said"),
+            context: f.with("context", opt_text),
+            cite: f.optional("cite"),
+        }
+    }
+}
+
+impl Matter for ActorMatter {
+    const WHAT: &'static str = "actor front matter";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        ActorMatter {
+            name: f.required("name"),
+            kind: f.or_default("kind"),
+            role: f.with("role", opt_text),
+            aliases: f.one_or_many("aliases"),
+            image: f.optional("image"),
+            wikidata: f.with("wikidata", opt_wikidata),
+            links: f.map_of("links"),
+            extra: f.raw("extra"),
+        }
+    }
+}
+
+impl Matter for SourceMatter {
+    const WHAT: &'static str = "source front matter";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        SourceMatter {
+            name: f.required("name"),
+            kind: f.or_default("kind"),
+            url: f.optional("url"),
+            lang: f.with("lang", opt_lang),
+            extra: f.raw("extra"),
+        }
+    }
+}
+
+impl Matter for StoryMatter {
+    const WHAT: &'static str = "story front matter";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        StoryMatter {
+            title: f.required("title"),
+            summary: f.with("summary", opt_text),
+            started: f.optional("started"),
+            image: f.optional("image"),
+            extra: f.raw("extra"),
+        }
+    }
+}
+
+impl Matter for PageMatter {
+    const WHAT: &'static str = "page front matter";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        PageMatter {
+            title: f.required("title"),
+            summary: f.with("summary", opt_text),
+            draft: f.or_default("draft"),
+            extra: f.raw("extra"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::reader::read;
+    use crate::diagnostics::Problem;
+    use crate::entity::EntityKind;
+    use crate::schema::SchemaKind;
+
+    /// The keys `M` requires and accepts, as its reader finds them.
+    fn keys_read<M: Matter>(accepted: &[String]) -> (Vec<String>, Vec<String>) {
+        let (_, problems) = read::<M>(&serde_yaml::Value::Mapping(Default::default()));
+        let required = problems
+            .iter()
+            .filter_map(|p| match &p.problem {
+                Problem::MissingKey { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        let every: serde_yaml::Mapping = accepted
+            .iter()
+            .map(|k| (k.as_str().into(), serde_yaml::Value::Null))
+            .collect();
+        let (_, problems) = read::<M>(&serde_yaml::Value::Mapping(every));
+        let unknown = problems
+            .iter()
+            .filter_map(|p| match &p.problem {
+                Problem::UnknownKey { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        (required, unknown)
+    }
+
+    #[test]
+    fn readers_and_schemas_agree_on_every_key() {
+        fn check<M: Matter>(kind: EntityKind) {
+            let schema = SchemaKind::FrontMatter(kind).schema();
+            let names = |v: &serde_json::Value| -> Vec<String> {
+                match v {
+                    serde_json::Value::Array(a) => a
+                        .iter()
+                        .filter_map(|k| k.as_str().map(String::from))
+                        .collect(),
+                    serde_json::Value::Object(o) => o.keys().cloned().collect(),
+                    _ => Vec::new(),
+                }
+            };
+            let mut required = names(&schema["required"]);
+            let properties = names(&schema["properties"]);
+            let (mut read_required, unknown) = keys_read::<M>(&properties);
+            required.sort();
+            read_required.sort();
+            assert_eq!(read_required, required, "{kind:?}: required keys");
+            assert_eq!(unknown, Vec::<String>::new(), "{kind:?}: accepted keys");
+            assert_eq!(schema["additionalProperties"], false, "{kind:?}");
+        }
+        check::<DigestMatter>(EntityKind::Digest);
+        check::<ActorMatter>(EntityKind::Actor);
+        check::<SourceMatter>(EntityKind::Source);
+        check::<StoryMatter>(EntityKind::Story);
+        check::<PageMatter>(EntityKind::Page);
+        check::<QuoteMatter>(EntityKind::Quote);
+        check::<CitationMatter>(EntityKind::Citation);
+    }
 }

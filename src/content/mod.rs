@@ -5,175 +5,33 @@
 //! to one file (bad YAML, bad ids, a `cite` naming no citation of the
 //! digest) are found here; problems across files are the index's.
 
-pub mod fields;
 pub mod frontmatter;
+pub mod reader;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
-use crate::markdown::{self, BodyRef, RefKind};
-use crate::yaml::{self, Seg, YamlError, YamlErrorKind};
-use fields::{is_valid_id, suggest_id, Id};
+use crate::entity::EntityKind;
+use crate::input::fields::{is_valid_id, suggest_id, Id};
+use crate::input::SourceFile;
+use crate::markdown::{self, BodyRef};
+use crate::yaml::{self, Seg};
 use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
 use rayon::prelude::*;
-use std::ops::Range;
+use reader::{FieldProblem, Matter};
 use std::path::{Path, PathBuf};
-
-/// A text file of the site, decoded: BOM removed, CRLF turned into LF.
-#[derive(Debug, Clone)]
-pub struct SourceFile {
-    /// Path relative to the site root.
-    pub path: PathBuf,
-    /// The text.
-    pub text: String,
-}
-
-/// Where a YAML document sits inside its file.
-#[derive(Debug, Clone)]
-pub struct YamlSpan {
-    /// Byte range of the YAML text in the file's text.
-    pub range: Range<usize>,
-    /// The file line (1-based) the YAML text starts on.
-    pub first_line: usize,
-}
-
-impl SourceFile {
-    /// Reads `root/rel`, checking UTF-8.
-    pub fn read(root: &Path, rel: &Path) -> Result<Self, Diagnostic> {
-        let bytes = std::fs::read(root.join(rel)).map_err(|e| {
-            Diagnostic::error(Problem::Io {
-                action: "read",
-                path: crate::diagnostics::display_path(rel),
-                reason: e.to_string(),
-            })
-        })?;
-        Self::from_bytes(rel, bytes)
-    }
-
-    /// Decodes bytes read from `rel`.
-    pub fn from_bytes(rel: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            let mut loc = Location::file(rel);
-            loc.line = line;
-            loc.column = String::from_utf8_lossy(
-                &bytes[bytes[..offset]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1)..offset],
-            )
-            .chars()
-            .count()
-                + 1;
-            loc.width = 1;
-            loc.line_text = String::from_utf8_lossy(
-                bytes[offset - (loc.column - 1).min(offset)..]
-                    .split(|&b| b == b'\n')
-                    .next()
-                    .unwrap_or_default(),
-            )
-            .into_owned();
-            Diagnostic::error(Problem::InvalidUtf8 { offset })
-                .at(loc)
-                .help("save the file as UTF-8")
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let text = if text.contains('\r') {
-            text.replace("\r\n", "\n")
-        } else {
-            text.to_string()
-        };
-        Ok(SourceFile {
-            path: rel.to_path_buf(),
-            text,
-        })
-    }
-
-    /// The whole file as one YAML document (`site.yaml`).
-    pub fn whole(&self) -> YamlSpan {
-        YamlSpan {
-            range: 0..self.text.len(),
-            first_line: 1,
-        }
-    }
-
-    /// A place by byte offset and length.
-    pub fn location(&self, offset: usize, len: usize) -> Location {
-        Location::at_offset(&self.path, &self.text, offset, len)
-    }
-
-    /// Where the value at `path` of the YAML document `span` is; the file
-    /// itself when it cannot be found.
-    pub fn locate_yaml(&self, span: &YamlSpan, path: &[Seg<'_>]) -> Location {
-        match yaml::locate(&self.text[span.range.clone()], path) {
-            Some((line, column)) => self.yaml_place(span, line, column),
-            None => Location::at(&self.path, &self.text, span.first_line, 1, 3),
-        }
-    }
-
-    fn yaml_place(&self, span: &YamlSpan, line: usize, column: usize) -> Location {
-        let line = span.first_line + line.max(1) - 1;
-        let text_line = self.text.lines().nth(line - 1).unwrap_or("");
-        let width = yaml::scalar_width(text_line, column);
-        Location::at(&self.path, &self.text, line, column, width)
-    }
-
-    /// A YAML error of document `span` as a diagnostic; `what` names the
-    /// document ("digest front matter").
-    pub fn yaml_error(&self, e: YamlError, span: &YamlSpan, what: &'static str) -> Diagnostic {
-        let location = if e.line == 0 {
-            Location::at(&self.path, &self.text, span.first_line, 1, 3)
-        } else {
-            self.yaml_place(span, e.line, e.column)
-        };
-        let diagnostic = match e.kind {
-            YamlErrorKind::Syntax(message) => {
-                Diagnostic::error(Problem::Yaml(message)).maybe_help(e.help.or_else(|| {
-                    location
-                        .line_text
-                        .contains('\t')
-                        .then(|| "YAML does not allow tabs for indentation: use spaces".into())
-                }))
-            }
-            YamlErrorKind::UnknownKey { key, expected } => {
-                let help =
-                    crate::diagnostics::did_you_mean(&key, expected.iter().map(String::as_str))
-                        .map(|d| format!("{d} (accepted keys: {})", expected.join(", ")))
-                        .unwrap_or_else(|| {
-                            format!(
-                                "accepted keys: {}; put your own fields under `extra:`",
-                                expected.join(", ")
-                            )
-                        });
-                // Nested maps have their own keys: name the one the key was found in.
-                let what = match expected.first().map(String::as_str) {
-                    Some("id") if expected.iter().any(|k| k == "by") => "a quote",
-                    Some("id") if expected.iter().any(|k| k == "url") => "a citation",
-                    _ => what,
-                };
-                Diagnostic::error(Problem::UnknownKey { key, what }).help(help)
-            }
-            YamlErrorKind::MissingKey(key) => Diagnostic::error(Problem::MissingKey { key, what }),
-            YamlErrorKind::Invalid(message) => {
-                Diagnostic::error(Problem::FrontMatter(message)).maybe_help(e.help)
-            }
-        };
-        diagnostic.at(location)
-    }
-}
 
 /// A loaded content file of some kind: its id, text, front matter and body facts.
 #[derive(Debug, Clone)]
 pub struct Entry<M> {
     /// The id (file stem).
     pub id: Id,
-    /// The file.
+    /// The file; its YAML document is the front matter.
     pub file: SourceFile,
-    /// Where the front matter is.
-    pub matter_span: YamlSpan,
-    /// The parsed front matter.
+    /// The front matter, as far as it could be read.
     pub matter: M,
+    /// The front matter had errors, reported while loading: the values
+    /// that failed hold placeholders (an empty id, no date).
+    pub damaged: bool,
     /// Byte offset of the body in the file's text.
     pub body_start: usize,
     /// References written in the body.
@@ -192,7 +50,7 @@ impl<M> Entry<M> {
 
     /// Where the front-matter value at `path` is.
     pub fn locate(&self, path: &[Seg<'_>]) -> Location {
-        self.file.locate_yaml(&self.matter_span, path)
+        self.file.locate_yaml(path)
     }
 
     /// Where a body reference is.
@@ -225,9 +83,10 @@ pub struct Content {
     pub stories: Vec<Story>,
     /// Plain pages, drafts included.
     pub pages: Vec<Page>,
-    /// Files that exist but failed to load, by the reference kind that
-    /// names them and their id: references to them are not reported again.
-    pub broken: std::collections::HashSet<(RefKind, String)>,
+    /// Files that failed to load, or whose front matter had errors, by kind
+    /// and id: references to them, or to what they define (quotes), are
+    /// not reported again.
+    pub broken: std::collections::HashSet<(EntityKind, String)>,
 }
 
 impl Content {
@@ -243,9 +102,9 @@ impl Content {
 
     /// Whether `id` of `kind` names a file that failed to load (a quote:
     /// whether any digest did, since its quotes are unknown).
-    pub fn is_broken(&self, kind: RefKind, id: &str) -> bool {
+    pub fn is_broken(&self, kind: EntityKind, id: &str) -> bool {
         match kind {
-            RefKind::Quote => self.broken.iter().any(|(k, _)| *k == RefKind::Digest),
+            EntityKind::Quote => self.broken.iter().any(|(k, _)| *k == EntityKind::Digest),
             _ => self.broken.contains(&(kind, id.to_string())),
         }
     }
@@ -262,84 +121,34 @@ pub struct Site {
     pub content: Content,
 }
 
-/// The kinds of content file, by the folder they live in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `content/digests/**/*.md`
-    Digest,
-    /// `content/actors/*.md`
-    Actor,
-    /// `content/sources/*.md`
-    Source,
-    /// `content/stories/*.md`
-    Story,
-    /// `content/pages/*.md`
-    Page,
-}
-
-impl Kind {
-    fn what(self) -> &'static str {
-        match self {
-            Kind::Digest => "digest front matter",
-            Kind::Actor => "actor front matter",
-            Kind::Source => "source front matter",
-            Kind::Story => "story front matter",
-            Kind::Page => "page front matter",
-        }
-    }
-}
-
-/// Finds the content files under `root/content`, sorted by path.
-fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(Kind, PathBuf)> {
-    let content = root.join("content");
+/// Finds the content files under `root/content`, sorted by path. Symlinks
+/// are followed while they stay inside the site ([`crate::sources`]).
+fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(EntityKind, PathBuf)> {
     let mut found = Vec::new();
-    if !content.is_dir() {
-        return found;
-    }
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map_or_else(|| "content".into(), crate::diagnostics::display_path);
-                diags.push(Diagnostic::error(Problem::Io {
-                    action: "read",
-                    path,
-                    reason: e.to_string(),
-                }));
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        let is_file = entry.file_type().is_file()
-            || (entry.file_type().is_symlink() && entry.path().is_file());
-        if !is_file || is_ignored(&name) {
+    let walk = crate::sources::walk(root, Path::new("content"));
+    diags.extend(walk.problems);
+    for rel in walk.files {
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if is_scratch(&name) {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
+        if !name.ends_with(".md") {
+            diags.extend(misnamed(root, &rel, &name));
             continue;
-        };
-        let rel = rel.to_path_buf();
+        }
         let parts: Vec<String> = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         // parts[0] is "content".
-        let kind = match (parts.get(1).map(String::as_str), parts.len()) {
-            (Some("digests"), n) if n >= 3 => Some(Kind::Digest),
-            (Some("actors"), 3) => Some(Kind::Actor),
-            (Some("sources"), 3) => Some(Kind::Source),
-            (Some("stories"), 3) => Some(Kind::Story),
-            (Some("pages"), 3) => Some(Kind::Page),
-            _ => None,
-        };
+        // Only digests may sit in sub-folders of their folder.
+        let kind = EntityKind::FILES.into_iter().find(|k| {
+            parts.get(1).map(String::as_str) == k.folder()
+                && (parts.len() == 3 || (*k == EntityKind::Digest && parts.len() > 3))
+        });
         match kind {
             Some(kind) => found.push((kind, rel)),
             None => {
@@ -365,13 +174,42 @@ fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(Kind, PathBuf)> {
     found
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
+/// A file of `content/` that is not named `*.md` but is clearly meant as
+/// content: a Markdown extension in any case (`Putin.MD`, `x.markdown`),
+/// or a text file that starts with front matter (`x.txt`). Anything else
+/// is ignored, as the content format says.
+fn misnamed(root: &Path, rel: &Path, name: &str) -> Option<Diagnostic> {
+    const MARKDOWN: [&str; 6] = ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn"];
+    let (stem, extension) = name.rsplit_once('.')?;
+    let extension = extension.to_ascii_lowercase();
+    let meant = MARKDOWN.contains(&extension.as_str())
+        || (matches!(extension.as_str(), "txt" | "text")
+            && starts_with_front_matter(&root.join(rel)));
+    if !meant {
+        return None;
+    }
+    let slug = suggest_id(stem);
+    let renamed = format!("{}.md", if slug.is_empty() { stem } else { &slug });
+    Some(
+        Diagnostic::error(Problem::MisnamedFile {
+            path: crate::diagnostics::display_path(rel),
+        })
+        .at(Location::file(rel))
+        .help(format!("rename it to `{renamed}`")),
+    )
 }
 
-/// Hidden files, editor leftovers and other extensions are not content.
-fn is_ignored(name: &str) -> bool {
-    is_scratch(name) || !name.ends_with(".md")
+/// Whether the file's first line is `---` (after a BOM).
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let Ok(n) = std::fs::File::open(path).and_then(|f| f.take(8).read(&mut head)) else {
+        return false;
+    };
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
+    head.starts_with(b"---\n") || head.starts_with(b"---\r\n")
 }
 
 /// Hidden files and what editors leave beside the file being edited: vim's
@@ -395,6 +233,18 @@ enum Parsed {
     Source(Source),
     Story(Story),
     Page(Page),
+}
+
+impl Parsed {
+    fn damaged(&self) -> bool {
+        match self {
+            Parsed::Digest(e) => e.damaged,
+            Parsed::Actor(e) => e.damaged,
+            Parsed::Source(e) => e.damaged,
+            Parsed::Story(e) => e.damaged,
+            Parsed::Page(e) => e.damaged,
+        }
+    }
 }
 
 /// Loads the whole site: `site.yaml`, then every content file in parallel.
@@ -483,17 +333,11 @@ pub fn load_with(
         // Without a cache nothing else holds it: no copy at all.
         let loaded = std::sync::Arc::try_unwrap(loaded).unwrap_or_else(|shared| (*shared).clone());
         diags.extend(loaded.diags);
-        if loaded.parsed.is_none() {
-            let ref_kind = match kind {
-                Kind::Digest => Some(RefKind::Digest),
-                Kind::Actor => Some(RefKind::Actor),
-                Kind::Source => Some(RefKind::Source),
-                Kind::Story => Some(RefKind::Story),
-                Kind::Page => None,
-            };
-            let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned());
-            if let (Some(k), Some(stem)) = (ref_kind, stem) {
-                content.broken.insert((k, stem));
+        if loaded.parsed.as_ref().is_none_or(Parsed::damaged) {
+            if let Some(stem) = rel.file_stem() {
+                content
+                    .broken
+                    .insert((*kind, stem.to_string_lossy().into_owned()));
             }
         }
         match loaded.parsed {
@@ -513,7 +357,7 @@ pub fn load_with(
     (site, diags)
 }
 
-fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn load_file(root: &Path, kind: EntityKind, rel: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
     match std::fs::read(root.join(rel)) {
         Ok(bytes) => parse_file(kind, rel, bytes),
         Err(e) => {
@@ -530,20 +374,20 @@ fn load_file(root: &Path, kind: Kind, rel: &Path) -> (Option<Parsed>, Vec<Diagno
 /// Parses one content file of `kind` from its bytes, as a build does, and
 /// returns the problems found in it alone (what a fuzzer needs without a
 /// site on disk).
-pub fn check_bytes(kind: Kind, rel: &Path, bytes: Vec<u8>) -> Vec<Diagnostic> {
+pub fn check_bytes(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> Vec<Diagnostic> {
     parse_file(kind, rel, bytes).1
 }
 
 /// Parses one digest from its bytes, as a build does: the digest, or every
 /// problem found in it (`storia new quote` checks its edit with this).
 pub fn parse_digest(rel: &Path, bytes: Vec<u8>) -> Result<Digest, Vec<Diagnostic>> {
-    match parse_file(Kind::Digest, rel, bytes) {
+    match parse_file(EntityKind::Digest, rel, bytes) {
         (Some(Parsed::Digest(d)), diags) if !diags.iter().any(Diagnostic::is_error) => Ok(d),
         (_, diags) => Err(diags),
     }
 }
 
-fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let stem = rel
         .file_stem()
@@ -560,28 +404,18 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
         }
         diags.push(d);
     }
-    let file = match SourceFile::from_bytes(rel, bytes) {
+    let mut file = match SourceFile::from_bytes(rel, bytes) {
         Ok(f) => f,
         Err(d) => {
             diags.push(d);
             return (None, diags);
         }
     };
-    let Some((matter_span, body_start)) = split_front_matter(&file, &mut diags) else {
+    let Some((yaml, body_start)) = split_front_matter(&file, &mut diags) else {
         return (None, diags);
     };
-    let id = Id(stem);
-    macro_rules! parse_as {
-        ($ty:ty) => {
-            match yaml::parse::<$ty>(&file.text[matter_span.range.clone()]) {
-                Ok(m) => m,
-                Err(e) => {
-                    diags.push(file.yaml_error(e, &matter_span, kind.what()));
-                    return (None, diags);
-                }
-            }
-        };
-    }
+    file.set_yaml(yaml, 2);
+    // The body is scanned even when the front matter cannot be read.
     let scan = markdown::scan(&file.text[body_start..]);
     for p in &scan.problems {
         diags.push(
@@ -590,41 +424,29 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
                 .maybe_help(p.help.clone()),
         );
     }
-    macro_rules! entry {
-        ($matter:expr) => {{
-            let matter = $matter;
-            Entry {
-                id,
-                file,
-                matter_span,
-                matter,
-                body_start,
-                refs: {
-                    let mut refs = scan.refs;
-                    refs.shrink_to_fit();
-                    refs
-                },
-                first_paragraph: scan.first_paragraph,
-                words: scan.words,
-            }
-        }};
-    }
+    let parts = Parts {
+        id: Id(stem),
+        file,
+        body_start,
+        scan,
+    };
     let parsed = match kind {
-        Kind::Digest => {
-            let mut matter = parse_as!(DigestMatter);
+        EntityKind::Digest => {
+            let mut digest: Digest = parts.entry(&mut diags);
             // Held for the whole build: without their growth slack.
-            matter.quotes.shrink_to_fit();
-            matter.sources.shrink_to_fit();
-            let digest = entry!(matter);
+            digest.matter.quotes.shrink_to_fit();
+            digest.matter.sources.shrink_to_fit();
             check_digest(&digest, &mut diags);
             Parsed::Digest(digest)
         }
-        Kind::Actor => Parsed::Actor(entry!(parse_as!(ActorMatter))),
-        Kind::Source => Parsed::Source(entry!(parse_as!(SourceMatter))),
-        Kind::Story => Parsed::Story(entry!(parse_as!(StoryMatter))),
-        Kind::Page => Parsed::Page(entry!(parse_as!(PageMatter))),
+        EntityKind::Actor => Parsed::Actor(parts.entry(&mut diags)),
+        EntityKind::Source => Parsed::Source(parts.entry(&mut diags)),
+        EntityKind::Story => Parsed::Story(parts.entry(&mut diags)),
+        EntityKind::Page => Parsed::Page(parts.entry(&mut diags)),
+        // They live inside digests: no file is one.
+        EntityKind::Quote | EntityKind::Citation => return (None, diags),
     };
-    if kind != Kind::Digest {
+    if kind != EntityKind::Digest {
         let entry_refs = match &parsed {
             Parsed::Actor(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
             Parsed::Source(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
@@ -633,7 +455,7 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
             Parsed::Digest(_) => Vec::new(),
         };
         for (r, loc) in entry_refs {
-            if r.kind == RefKind::Cite {
+            if r.kind == EntityKind::Citation {
                 diags.push(
                     Diagnostic::error(Problem::CiteOutsideDigest)
                         .at(loc)
@@ -645,8 +467,103 @@ fn parse_file(kind: Kind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Di
     (Some(parsed), diags)
 }
 
-/// Finds the front matter between the first two `---` lines.
-fn split_front_matter(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<(YamlSpan, usize)> {
+/// A content file with its front matter found and its body scanned.
+struct Parts {
+    id: Id,
+    file: SourceFile,
+    body_start: usize,
+    scan: markdown::BodyScan,
+}
+
+impl Parts {
+    /// The entry, its front matter read field by field: every problem of
+    /// it goes to `diags`; YAML that does not parse leaves placeholders.
+    fn entry<M: Matter>(self, diags: &mut Vec<Diagnostic>) -> Entry<M> {
+        let file = self.file;
+        let (matter, damaged) = match yaml::parse_value(file.yaml()) {
+            Ok(value) => {
+                let (matter, problems) = reader::read::<M>(&value);
+                let damaged = !problems.is_empty();
+                diags.extend(problems.iter().map(|p| field_diagnostic(&file, p)));
+                (matter, damaged)
+            }
+            Err(e) => {
+                diags.push(file.yaml_error(e, M::WHAT));
+                (reader::placeholder(), true)
+            }
+        };
+        diags.extend(matter_in_body::<M>(&file, self.body_start));
+        let mut refs = self.scan.refs;
+        refs.shrink_to_fit();
+        Entry {
+            id: self.id,
+            file,
+            matter,
+            damaged,
+            body_start: self.body_start,
+            refs,
+            first_paragraph: self.scan.first_paragraph,
+            words: self.scan.words,
+        }
+    }
+}
+
+/// Front matter written below the closing `---`: a second `---` block (or
+/// the closing line put too early) leaves `key: value` lines of the
+/// front matter at the top of the body, which Markdown would publish (as a
+/// heading, with the `---` under them).
+fn matter_in_body<M: Matter>(file: &SourceFile, body_start: usize) -> Option<Diagnostic> {
+    let keys = reader::keys::<M>();
+    let is_key = |line: &str| line.split_once(':').is_some_and(|(k, _)| keys.contains(&k));
+    let body = &file.text[body_start..];
+    let mut lines = body.split_inclusive('\n');
+    let mut at = body_start;
+    let mut first = lines.next()?;
+    if first.trim_end() == "---" {
+        at += first.len();
+        first = lines.next()?;
+    }
+    if !is_key(first) {
+        return None;
+    }
+    for line in lines {
+        if line.trim_end() == "---" {
+            let closing = file.text[..body_start].matches('\n').count();
+            let key = first.split_once(':').map_or("", |(k, _)| k);
+            return Some(
+                Diagnostic::error(Problem::FrontMatter(format!(
+                    "`{key}:` is below the front matter's closing `---` (line {closing}): a second `---` block is read as the body"
+                )))
+                .at(file.location(at, key.len()))
+                .help("move these lines above the closing `---`, and remove the `---` under them"),
+            );
+        }
+        if !(is_key(line) || line.starts_with([' ', '-'])) {
+            return None;
+        }
+    }
+    None
+}
+
+/// A problem of the front matter, placed at its value (or key).
+fn field_diagnostic(file: &SourceFile, p: &FieldProblem) -> Diagnostic {
+    let path = p.segs();
+    let at = if p.at_key {
+        file.locate_key(&path)
+    } else {
+        file.locate_yaml(&path)
+    };
+    Diagnostic::error(p.problem.clone())
+        .at(at)
+        .maybe_help(p.help.clone())
+}
+
+/// Finds the front matter between the first two `---` lines: its byte
+/// range and where the body starts.
+fn split_front_matter(
+    file: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(std::ops::Range<usize>, usize)> {
     let text = &file.text;
     if text.trim().is_empty() {
         diags.push(
@@ -671,13 +588,7 @@ fn split_front_matter(file: &SourceFile, diags: &mut Vec<Diagnostic>) -> Option<
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
         if text[pos..end].trim_end() == "---" {
             let body_start = (end + 1).min(text.len());
-            return Some((
-                YamlSpan {
-                    range: start..pos,
-                    first_line: 2,
-                },
-                body_start,
-            ));
+            return Some((start..pos, body_start));
         }
         pos = end + 1;
     }
@@ -696,10 +607,10 @@ pub const MAX_SLUG: usize = 200;
 /// quote ids unique within it, tags with a slug, `cite:` links in the body.
 fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
     let m = &d.matter;
-    if m.title.0.trim().is_empty() {
-        return;
-    }
     for (i, c) in m.sources.iter().enumerate() {
+        if c.id.0.is_empty() {
+            continue; // an id that failed to read, reported
+        }
         if let Some(first) = m.sources[..i].iter().position(|o| o.id == c.id) {
             diags.push(
                 Diagnostic::error(Problem::DuplicateId {
@@ -727,17 +638,21 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
                     })
                     .at(d.locate(&[Seg::Key("quotes"), Seg::Index(i), Seg::Key("cite")]))
                     .help(
-                        crate::diagnostics::did_you_mean(cite.as_str(), citation_ids())
-                            .unwrap_or_else(|| {
+                        crate::suggest::did_you_mean(cite.as_str(), citation_ids()).unwrap_or_else(
+                            || {
                                 "`cite` names a citation listed under this digest's `sources:`"
                                     .into()
-                            }),
+                            },
+                        ),
                     ),
                 );
             }
         }
     }
     for (i, t) in m.tags.0.iter().enumerate() {
+        if t.0.is_empty() {
+            continue; // failed to read, reported
+        }
         let slug = crate::slug::slugify(&t.0);
         let at = || d.locate(&[Seg::Key("tags"), Seg::Index(i)]);
         if slug.is_empty() {
@@ -756,7 +671,7 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
         }
     }
     for r in &d.refs {
-        if r.kind == RefKind::Cite && !citation_ids().any(|c| c == r.id) {
+        if r.kind == EntityKind::Citation && !citation_ids().any(|c| c == r.id) {
             diags.push(
                 Diagnostic::error(Problem::UnknownRef {
                     kind: "citation",
@@ -764,18 +679,11 @@ fn check_digest(d: &Digest, diags: &mut Vec<Diagnostic>) {
                 })
                 .at(d.ref_location(r))
                 .help(
-                    crate::diagnostics::did_you_mean(&r.id, citation_ids()).unwrap_or_else(|| {
+                    crate::suggest::did_you_mean(&r.id, citation_ids()).unwrap_or_else(|| {
                         "`cite:` names a citation listed under this digest's `sources:`".into()
                     }),
                 ),
             );
         }
     }
-}
-
-/// Converts a YAML `extra:` map to JSON for templates (`null` when absent).
-pub fn extra_to_json(extra: fields::Extra) -> serde_json::Value {
-    extra
-        .and_then(|v| serde_json::to_value(v).ok())
-        .unwrap_or(serde_json::Value::Object(Default::default()))
 }

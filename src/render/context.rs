@@ -8,8 +8,9 @@ use super::{Engine, OutputFile};
 use crate::config::Paths;
 use crate::content::Entry;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::entity::EntityKind;
 use crate::index::{ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, StoryIx, TagIx};
-use crate::markdown::{self, RefKind};
+use crate::markdown;
 use rayon::prelude::*;
 use serde_json::{json, Value as Json};
 use std::collections::HashSet;
@@ -289,26 +290,26 @@ struct BodyResolver<'r, 'a, 's> {
 }
 
 impl markdown::Resolver for BodyResolver<'_, '_, '_> {
-    fn url(&self, kind: RefKind, id: &str) -> Option<String> {
+    fn url(&self, kind: EntityKind, id: &str) -> Option<String> {
         let ix = self.r.index;
         let u = self.r.urls;
         match kind {
-            RefKind::Actor => ix.actor_id(id).map(|_| u.actor(id)),
-            RefKind::Source => ix.source_id(id).map(|_| u.source(id)),
-            RefKind::Story => ix.story_id(id).map(|_| u.story(id)),
+            EntityKind::Actor => ix.actor_id(id).map(|_| u.actor(id)),
+            EntityKind::Source => ix.source_id(id).map(|_| u.source(id)),
+            EntityKind::Story => ix.story_id(id).map(|_| u.story(id)),
             // Digests and quotes may be in another language, with its own pages.
-            RefKind::Digest => {
+            EntityKind::Digest => {
                 let l = self.r.languages;
                 l.full.digest_id(id).map(|d| l.digest_url(d))
             }
-            RefKind::Quote => {
+            EntityKind::Quote => {
                 let l = self.r.languages;
                 l.full.quote_id(id).map(|q| {
                     let digest = l.full.quotes[q.ix()].digest;
                     format!("{}#q-{id}", l.digest_url(digest))
                 })
             }
-            RefKind::Cite => None,
+            EntityKind::Page | EntityKind::Citation => None,
         }
     }
     fn citation(&self, id: &str) -> Option<(usize, String)> {
@@ -812,7 +813,9 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     )
                     .set(
                         "extra",
-                        Value::from_serializable(&crate::content::extra_to_json(m.extra.clone())),
+                        Value::from_serializable(&crate::input::fields::extra_to_json(
+                            m.extra.clone(),
+                        )),
                     )
                     .set(
                         "actors",
@@ -948,7 +951,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .set("content", self.entity_body(a)?)
                     .set(
                         "extra",
-                        Value::from_serializable(&crate::content::extra_to_json(
+                        Value::from_serializable(&crate::input::fields::extra_to_json(
                             a.matter.extra.clone(),
                         )),
                     )
@@ -1058,7 +1061,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .set("content", self.entity_body(s)?)
                     .set(
                         "extra",
-                        Value::from_serializable(&crate::content::extra_to_json(
+                        Value::from_serializable(&crate::input::fields::extra_to_json(
                             s.matter.extra.clone(),
                         )),
                     )
@@ -1123,7 +1126,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .set("content", self.story_bodies[sx.ix()].clone()?)
                     .set(
                         "extra",
-                        Value::from_serializable(&crate::content::extra_to_json(
+                        Value::from_serializable(&crate::input::fields::extra_to_json(
                             s.matter.extra.clone(),
                         )),
                     )
@@ -1205,7 +1208,7 @@ impl<'a, 's> PageRenderer<'a, 's> {
                     .set("content", self.entity_body(p)?)
                     .set(
                         "extra",
-                        Value::from_serializable(&crate::content::extra_to_json(
+                        Value::from_serializable(&crate::input::fields::extra_to_json(
                             p.matter.extra.clone(),
                         )),
                     );

@@ -10,7 +10,8 @@
 //! cards), so the memo records the questions a body asked and reuses the
 //! HTML when every one of them still gets the same answer.
 
-use crate::markdown::{RefKind, Resolver};
+use crate::entity::EntityKind;
+use crate::markdown::Resolver;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -53,7 +54,7 @@ pub(super) struct Body {
 /// One question a body asked while rendering, with its answer.
 #[derive(Clone, PartialEq)]
 enum Asked {
-    Url(RefKind, String, Option<String>),
+    Url(EntityKind, String, Option<String>),
     Citation(String, Option<(usize, String)>),
     Embed(String, Option<String>),
 }
@@ -92,7 +93,7 @@ struct Recorder<'r> {
 }
 
 impl Resolver for Recorder<'_> {
-    fn url(&self, kind: RefKind, id: &str) -> Option<String> {
+    fn url(&self, kind: EntityKind, id: &str) -> Option<String> {
         let answer = self.inner.url(kind, id);
         let asked = Asked::Url(kind, id.to_string(), answer.clone());
         self.asked.borrow_mut().push(asked);

@@ -298,7 +298,7 @@ pub fn render_to(
                 )))
                 .at(site.config.locate("highlight_theme"))
                 .help(
-                    crate::diagnostics::did_you_mean(
+                    crate::suggest::did_you_mean(
                         &site.config.highlight_theme,
                         names.iter().map(String::as_str),
                     )

@@ -63,6 +63,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         drafts: options.drafts,
         deny_warnings: false,
         minify: false,
+        force: false,
     });
     let epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

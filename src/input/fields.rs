@@ -3,12 +3,13 @@
 
 use crate::yaml::HELP_SEPARATOR;
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
 /// An id as written in front matter or a reference: `[a-z0-9][a-z0-9-]*`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The empty id (the default) is the placeholder of one that failed to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Id(pub String);
 
 impl Id {
@@ -109,8 +110,10 @@ impl<'de> Deserialize<'de> for Id {
     }
 }
 
-/// Non-empty plain text (required strings: empty, `~` and `null` count as missing).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Non-empty plain text (required strings: empty, `~` and `null` count as
+/// missing). Empty text (the default) is the placeholder of text that failed
+/// to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Text(pub String);
 
 impl<'de> Deserialize<'de> for Text {
@@ -270,6 +273,23 @@ pub enum DateValue {
     Moment(DateTime<FixedOffset>),
 }
 
+/// As written: `2022-12-20`, or an RFC 3339 date-time.
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            DateValue::Day(day) => write!(f, "{}", day.format("%Y-%m-%d")),
+            DateValue::Moment(m) => f.write_str(&m.to_rfc3339()),
+        }
+    }
+}
+
+/// The placeholder of a date that failed to read: 1970-01-01.
+impl Default for DateValue {
+    fn default() -> Self {
+        DateValue::Day(NaiveDate::default())
+    }
+}
+
 impl DateValue {
     /// Parses `YYYY-MM-DD` or RFC 3339.
     pub fn parse(s: &str) -> Result<Self, (String, String)> {
@@ -301,8 +321,9 @@ impl<'de> Deserialize<'de> for DateValue {
     }
 }
 
-/// An absolute `http` or `https` URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An absolute `http` or `https` URL. The empty URL (the default) is the
+/// placeholder of one that failed to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HttpUrl(pub String);
 
 /// Checks that `s` is an absolute http(s) URL.
@@ -314,7 +335,12 @@ pub fn check_http_url(s: &str) -> Result<(), (String, String)> {
                 "`{s}` is not an http(s) URL (its scheme is `{}`)",
                 u.scheme()
             ),
-            "links must start with `https://` or `http://`".to_string(),
+            match crate::suggest::closest_to(u.scheme(), ["https", "http"]) {
+                Some(meant) => {
+                    format!("did you mean `{meant}://`? Links start with `https://` or `http://`")
+                }
+                None => "links must start with `https://` or `http://`".to_string(),
+            },
         )),
         Err(_) => Err((
             format!("`{s}` is not an absolute URL"),
@@ -372,46 +398,15 @@ impl<T> Default for OneOrMany<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = OneOrMany<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a value or a list of values")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(OneOrMany(items))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(OneOrMany(Vec::new()))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                T::deserialize(de::value::StrDeserializer::new(v)).map(|t| OneOrMany(vec![t]))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                self.visit_str(&v.to_string())
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                self.visit_str(&v.to_string())
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                self.visit_str(&v.to_string())
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                self.visit_str(&v.to_string())
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
-
 /// A free map handed to templates as is.
 pub type Extra = Option<serde_yaml::Value>;
+
+/// Converts a YAML `extra:` map to JSON for templates (an empty map when absent).
+pub fn extra_to_json(extra: Extra) -> serde_json::Value {
+    extra
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or(serde_json::Value::Object(Default::default()))
+}
 
 /// The pattern every id matches, as the JSON Schemas state it.
 pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]*$";
@@ -506,14 +501,14 @@ mod tests {
         date: Option<DateValue>,
         url: Option<HttpUrl>,
         #[serde(default)]
-        list: OneOrMany<Id>,
+        list: Vec<Id>,
     }
 
     #[test]
     fn ids_accept_numbers_that_yaml_reads_as_integers() {
-        let p: Probe = yaml::parse("id: 2022\nlist: 2023").unwrap();
+        let p: Probe = yaml::parse("id: 2022\nlist: [2023]").unwrap();
         assert_eq!(p.id.unwrap().0, "2022");
-        assert_eq!(p.list.0, vec![Id("2023".into())]);
+        assert_eq!(p.list, vec![Id("2023".into())]);
     }
 
     #[test]

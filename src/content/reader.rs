@@ -1,0 +1,558 @@
+//! Front matter read field by field, so that one build reports every
+//! mistake of a file: each bad value, unknown key and missing field, each
+//! at its place.
+//!
+//! serde_yaml parses the YAML into a tree of values; each field is then
+//! read on its own, by its type's `Deserialize` (the rules live with the
+//! types, in `input::fields`). A value that fails is reported and leaves a
+//! placeholder (an empty id, an empty list), so the rest of the file, its
+//! body included, is still read and resolved; the build fails anyway.
+
+use crate::diagnostics::Problem;
+use crate::input::fields::OneOrMany;
+use crate::input::unknown_key_help;
+use crate::suggest::closest_to;
+use crate::yaml::{self, Seg};
+use serde::de::value::StrDeserializer;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+use serde_yaml::{Mapping, Value};
+use std::collections::BTreeMap;
+
+/// One step of the path to a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A key of a mapping.
+    Key(String),
+    /// An item of a list.
+    Index(usize),
+}
+
+/// A problem found while reading, placed by the path of its value.
+#[derive(Debug, Clone)]
+pub struct FieldProblem {
+    /// Where the value is.
+    pub path: Vec<Step>,
+    /// Points at the key rather than the value (an unknown key).
+    pub at_key: bool,
+    /// What is wrong.
+    pub problem: Problem,
+    /// A suggestion.
+    pub help: Option<String>,
+}
+
+impl FieldProblem {
+    /// The path as the YAML module takes it.
+    pub fn segs(&self) -> Vec<Seg<'_>> {
+        self.path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => Seg::Key(k),
+                Step::Index(i) => Seg::Index(*i),
+            })
+            .collect()
+    }
+}
+
+/// Front matter, or a part of it (a quote, a citation), read field by field.
+pub trait Matter: Sized {
+    /// What it is called in diagnostics ("digest front matter", "a quote").
+    const WHAT: &'static str;
+    /// Reads every field; values that fail leave placeholders.
+    fn read(fields: &mut Fields<'_, '_>) -> Self;
+
+    /// What to say about an unknown key that belongs somewhere else (a
+    /// quote's `by:` written at the top level).
+    fn misplaced(_key: &str) -> Option<String> {
+        None
+    }
+}
+
+/// The keys `M` accepts, in order.
+pub fn keys<M: Matter>() -> Vec<&'static str> {
+    let mut problems = Vec::new();
+    let mut fields = Fields::of::<M>(&EMPTY, Vec::new(), &mut problems);
+    M::read(&mut fields);
+    fields.accepted
+}
+
+/// A key that starts with a non-breaking (or other Unicode) space: the line
+/// was indented with it, and YAML read it as part of the key.
+fn odd_indent(key: &str) -> Option<(Problem, String)> {
+    let odd = key
+        .chars()
+        .next()
+        .filter(|c| c.is_whitespace() && *c != ' ')?;
+    let problem = Problem::FrontMatter(format!(
+        "the line of `{}` is indented with {}, which YAML reads as part of the key",
+        key.trim(),
+        yaml::hints::space_name(odd)
+    ));
+    Some((problem, "indent with plain spaces".to_string()))
+}
+
+/// Reads `value`, a whole front matter, as `M`, with every problem found.
+pub fn read<M: Matter>(value: &Value) -> (M, Vec<FieldProblem>) {
+    let mut problems = Vec::new();
+    let map = match value {
+        Value::Mapping(map) => Some(map),
+        Value::Null => None,
+        other => {
+            problems.push(FieldProblem {
+                path: Vec::new(),
+                at_key: false,
+                problem: Problem::FrontMatter(format!(
+                    "the front matter must be a mapping of `key: value` lines, but it is {}",
+                    kind_of(other)
+                )),
+                help: None,
+            });
+            // Nothing can be read: placeholders, with no more problems.
+            let matter = M::read(&mut Fields::quiet(&mut Vec::new()));
+            return (matter, problems);
+        }
+    };
+    let mut fields = Fields::of::<M>(map.unwrap_or(&EMPTY), Vec::new(), &mut problems);
+    let matter = M::read(&mut fields);
+    fields.finish();
+    (matter, problems)
+}
+
+/// Placeholders for a front matter that could not be parsed at all.
+pub fn placeholder<M: Matter>() -> M {
+    M::read(&mut Fields::quiet(&mut Vec::new()))
+}
+
+/// A mapping being read.
+pub struct Fields<'v, 'p> {
+    map: &'v Mapping,
+    /// Where the mapping is.
+    path: Vec<Step>,
+    what: &'static str,
+    /// The keys asked for, in order: those the mapping accepts.
+    accepted: Vec<&'static str>,
+    /// Required keys that are absent.
+    missing: Vec<&'static str>,
+    /// The mapping's [`Matter::misplaced`].
+    misplaced: fn(&str) -> Option<String>,
+    problems: &'p mut Vec<FieldProblem>,
+}
+
+static EMPTY: std::sync::LazyLock<Mapping> = std::sync::LazyLock::new(Mapping::new);
+
+impl<'v, 'p> Fields<'v, 'p> {
+    /// A reader of `map`, found at `path`, as `M`.
+    fn of<M: Matter>(
+        map: &'v Mapping,
+        path: Vec<Step>,
+        problems: &'p mut Vec<FieldProblem>,
+    ) -> Self {
+        Fields {
+            map,
+            path,
+            what: M::WHAT,
+            accepted: Vec::new(),
+            missing: Vec::new(),
+            misplaced: M::misplaced,
+            problems,
+        }
+    }
+
+    /// A reader of nothing that reports nothing: every field a placeholder.
+    fn quiet(problems: &'p mut Vec<FieldProblem>) -> Self {
+        Fields {
+            map: &EMPTY,
+            path: Vec::new(),
+            what: "",
+            accepted: Vec::new(),
+            missing: Vec::new(),
+            misplaced: |_| None,
+            problems,
+        }
+    }
+
+    fn is_quiet(&self) -> bool {
+        self.what.is_empty()
+    }
+
+    fn lookup(&mut self, key: &'static str) -> Option<&'v Value> {
+        self.accepted.push(key);
+        self.map.get(key)
+    }
+
+    fn path_to(&self, steps: &[Step]) -> Vec<Step> {
+        self.path.iter().chain(steps).cloned().collect()
+    }
+
+    fn report(&mut self, steps: &[Step], problem: Problem, help: Option<String>) {
+        if self.is_quiet() {
+            return;
+        }
+        let path = self.path_to(steps);
+        self.problems.push(FieldProblem {
+            path,
+            at_key: false,
+            problem,
+            help,
+        });
+    }
+
+    /// Reads `value` (at `steps` below this mapping) with `read`, or reports
+    /// why it cannot be.
+    fn check<T>(
+        &mut self,
+        steps: &[Step],
+        value: &'v Value,
+        read: impl FnOnce(&'v Value) -> Result<T, serde_yaml::Error>,
+    ) -> Option<T> {
+        match read(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let (message, help) = yaml::value_error(&e);
+                self.report(steps, Problem::FrontMatter(message), help);
+                None
+            }
+        }
+    }
+
+    /// A required field; when absent or wrong, reported, and a placeholder.
+    pub fn required<T: DeserializeOwned + Default>(&mut self, key: &'static str) -> T {
+        match self.lookup(key) {
+            Some(value) => self
+                .check(&[Step::Key(key.into())], value, T::deserialize)
+                .unwrap_or_default(),
+            None => {
+                self.missing.push(key);
+                T::default()
+            }
+        }
+    }
+
+    /// An optional field (`~` and `null` count as absent).
+    pub fn optional<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<T> {
+        match self.lookup(key) {
+            None | Some(Value::Null) => None,
+            Some(value) => self.check(&[Step::Key(key.into())], value, T::deserialize),
+        }
+    }
+
+    /// A field with a default when absent.
+    pub fn or_default<T: DeserializeOwned + Default>(&mut self, key: &'static str) -> T {
+        match self.lookup(key) {
+            None => T::default(),
+            Some(value) => self
+                .check(&[Step::Key(key.into())], value, T::deserialize)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// An optional field read by its own function (`opt_text`…), which
+    /// decides what counts as absent.
+    pub fn with<T>(
+        &mut self,
+        key: &'static str,
+        read: fn(&'v Value) -> Result<Option<T>, serde_yaml::Error>,
+    ) -> Option<T> {
+        let value = self.lookup(key)?;
+        self.check(&[Step::Key(key.into())], value, read).flatten()
+    }
+
+    /// A single value or a list of them, each item read (and reported) on
+    /// its own; an item that fails keeps its place as a placeholder, so
+    /// later stages still point at the right item.
+    pub fn one_or_many<T: DeserializeOwned + Default>(
+        &mut self,
+        key: &'static str,
+    ) -> OneOrMany<T> {
+        let items = match self.lookup(key) {
+            None | Some(Value::Null) => return OneOrMany::default(),
+            Some(Value::Sequence(items)) => items,
+            Some(value @ (Value::Mapping(_) | Value::Tagged(_))) => {
+                self.report(
+                    &[Step::Key(key.into())],
+                    Problem::FrontMatter(format!(
+                        "invalid type: {}, expected a value or a list of values",
+                        kind_of(value)
+                    )),
+                    None,
+                );
+                return OneOrMany::default();
+            }
+            // `actors: putin, lukashenko` meant a list: say so, and read it as one.
+            Some(Value::String(text)) if text.contains(',') => {
+                let items: Vec<&str> = text.split(',').map(str::trim).collect();
+                self.report(
+                    &[Step::Key(key.into())],
+                    Problem::FrontMatter(format!(
+                        "`{text}` is one value with commas in it, not a list"
+                    )),
+                    Some(format!(
+                        "write a list: `[{}]` (a value with a comma in it is a list of one: `[\"…, …\"]`)",
+                        items.join(", ")
+                    )),
+                );
+                let mut read = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let item = StrDeserializer::<serde_yaml::Error>::new(item);
+                    read.push(T::deserialize(item).unwrap_or_else(|e| {
+                        let (message, help) = yaml::value_error(&e);
+                        let at = [Step::Key(key.into()), Step::Index(i)];
+                        self.report(&at, Problem::FrontMatter(message), help);
+                        T::default()
+                    }));
+                }
+                return OneOrMany(read);
+            }
+            Some(value) => std::slice::from_ref(value),
+        };
+        let read = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let at = [Step::Key(key.into()), Step::Index(i)];
+                self.check(&at, item, T::deserialize).unwrap_or_default()
+            })
+            .collect();
+        OneOrMany(read)
+    }
+
+    /// A list of mappings, each read field by field; an item that is not a
+    /// mapping is reported and left out.
+    pub fn list<M: Matter>(&mut self, key: &'static str) -> Vec<M> {
+        let items = match self.lookup(key) {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Sequence(items)) => items,
+            Some(value) => {
+                self.check(
+                    &[Step::Key(key.into())],
+                    value,
+                    Vec::<IgnoredAny>::deserialize,
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let steps = [Step::Key(key.into()), Step::Index(i)];
+            let Value::Mapping(map) = item else {
+                self.report(
+                    &steps,
+                    Problem::FrontMatter(format!(
+                        "{} must be a mapping of `key: value` lines, but it is {}",
+                        M::WHAT,
+                        kind_of(item)
+                    )),
+                    None,
+                );
+                continue;
+            };
+            let path = self.path_to(&steps);
+            let mut fields = Fields::of::<M>(map, path, &mut *self.problems);
+            let matter = M::read(&mut fields);
+            fields.finish();
+            out.push(matter);
+        }
+        out
+    }
+
+    /// A mapping of names to values (`links:`), each value read on its own.
+    pub fn map_of<T: DeserializeOwned>(&mut self, key: &'static str) -> BTreeMap<String, T> {
+        let entries = match self.lookup(key) {
+            None | Some(Value::Null) => return BTreeMap::new(),
+            Some(Value::Mapping(entries)) => entries,
+            Some(value) => {
+                let read = BTreeMap::<String, IgnoredAny>::deserialize;
+                self.check(&[Step::Key(key.into())], value, read);
+                return BTreeMap::new();
+            }
+        };
+        let mut out = BTreeMap::new();
+        for (k, v) in entries {
+            let name = key_text(k);
+            let steps = [Step::Key(key.into()), Step::Key(name.clone())];
+            if let Some(v) = self.check(&steps, v, T::deserialize) {
+                out.insert(name, v);
+            }
+        }
+        out
+    }
+
+    /// A field kept as written (`extra:`); `~` and `null` count as absent.
+    pub fn raw(&mut self, key: &'static str) -> Option<Value> {
+        self.lookup(key).filter(|v| !v.is_null()).cloned()
+    }
+
+    /// Reports the keys of the mapping that were never asked for, and the
+    /// required keys it lacks, unless a wrong key stands for one (`titel:`
+    /// is one slip, reported once).
+    fn finish(mut self) {
+        if self.is_quiet() {
+            return;
+        }
+        let mut meant = Vec::new();
+        for key in self.map.keys() {
+            let key = key_text(key);
+            if self.accepted.contains(&key.as_str()) {
+                continue;
+            }
+            let mut path = self.path.clone();
+            path.push(Step::Key(key.clone()));
+            let (problem, help) = match odd_indent(&key) {
+                Some(problem) => problem,
+                None => {
+                    meant.extend(closest_to(&key, self.accepted.iter().copied()));
+                    let help = (self.misplaced)(&key)
+                        .unwrap_or_else(|| unknown_key_help(&key, &self.accepted));
+                    let what = self.what;
+                    (Problem::UnknownKey { key, what }, help)
+                }
+            };
+            self.problems.push(FieldProblem {
+                path,
+                at_key: true,
+                problem,
+                help: Some(help),
+            });
+        }
+        for key in std::mem::take(&mut self.missing) {
+            if !meant.contains(&key) {
+                let what = self.what;
+                self.report(
+                    &[],
+                    Problem::MissingKey {
+                        key: key.into(),
+                        what,
+                    },
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// A key as text (YAML allows numbers and booleans as keys).
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// What a value is, as an editor says it.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Null => "empty",
+        Value::Tagged(_) => "a tagged value",
+        _ => "a single value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::fields::{DateValue, Id, Text};
+
+    struct Probe {
+        title: Text,
+        date: DateValue,
+        tags: OneOrMany<Id>,
+        items: Vec<Item>,
+    }
+
+    struct Item {
+        id: Id,
+    }
+
+    impl Matter for Item {
+        const WHAT: &'static str = "an item";
+        fn read(f: &mut Fields<'_, '_>) -> Self {
+            Item {
+                id: f.required("id"),
+            }
+        }
+    }
+
+    impl Matter for Probe {
+        const WHAT: &'static str = "a probe";
+        fn read(f: &mut Fields<'_, '_>) -> Self {
+            Probe {
+                title: f.required("title"),
+                date: f.required("date"),
+                tags: f.one_or_many("tags"),
+                items: f.list("items"),
+            }
+        }
+    }
+
+    fn problems(text: &str) -> Vec<(String, String)> {
+        let value = yaml::parse_value(text).unwrap();
+        let (_, problems) = read::<Probe>(&value);
+        problems
+            .iter()
+            .map(|p| (format!("{:?}", p.segs()), p.problem.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_of_a_mapping_is_reported() {
+        let found =
+            problems("date: 2022-13-20\ntags: [ok, Bad, fine]\nauthor: x\nitems: [{id: A}, 3]\n");
+        let messages: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`2022-13-20` is not a real date",
+                "invalid id `Bad`: ids use only `a-z`, `0-9` and `-`",
+                "invalid id `A`: ids use only `a-z`, `0-9` and `-`",
+                "an item must be a mapping of `key: value` lines, but it is a single value",
+                "unknown key `author` in a probe",
+                "missing required key `title` in a probe",
+            ]
+        );
+        assert_eq!(found[1].0, "[Key(\"tags\"), Index(1)]");
+        assert_eq!(found[2].0, "[Key(\"items\"), Index(0), Key(\"id\")]");
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_one_mistake() {
+        let found = problems("titel: x\ndate: 2022-12-20\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, "unknown key `titel` in a probe");
+    }
+
+    #[test]
+    fn what_reads_is_kept_and_failures_leave_placeholders() {
+        let text = "title: x\ndate: nope\ntags: [a, B, c]\nitems: [{id: a}, {id: B}]\n";
+        let (p, problems) = read::<Probe>(&yaml::parse_value(text).unwrap());
+        assert_eq!(problems.len(), 3);
+        assert_eq!(p.title.0, "x");
+        assert_eq!(p.date, DateValue::default());
+        assert_eq!(p.tags.0, [Id("a".into()), Id::default(), Id("c".into())]);
+        let ids: Vec<&str> = p.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["a", ""],
+            "an item keeps its place, its bad id a placeholder"
+        );
+    }
+
+    #[test]
+    fn a_front_matter_that_is_not_a_mapping_says_so_once() {
+        assert_eq!(
+            problems("- title\n"),
+            [(
+                "[]".to_string(),
+                "the front matter must be a mapping of `key: value` lines, but it is a list"
+                    .to_string()
+            )]
+        );
+    }
+}

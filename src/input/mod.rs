@@ -1,0 +1,212 @@
+//! What the site's YAML is read from: its text files, decoded, and the
+//! checked value types their YAML holds (ids, dates, URLs…).
+//!
+//! A leaf: `config` (site.yaml) and `content` (front matter) both build on
+//! it, and it knows neither of them.
+
+pub mod fields;
+
+use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::yaml::{self, Pos, Seg, Spans, YamlError, YamlErrorKind};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// A text file of the site, decoded: BOM removed, CRLF turned into LF,
+/// with the YAML document it holds: all of `site.yaml`, a content file's
+/// front matter.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// The text.
+    pub text: String,
+    /// Byte range of the YAML document in the text.
+    yaml: Range<usize>,
+    /// The line (1-based) the YAML document starts on.
+    yaml_line: usize,
+    /// Where each node of the YAML document is: one walk, the first time a
+    /// value is pointed at.
+    spans: OnceLock<Spans>,
+    /// Byte offset of each line's start, the first time a line is shown.
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    /// Reads `root/rel`, checking UTF-8.
+    pub fn read(root: &Path, rel: &Path) -> Result<Self, Diagnostic> {
+        let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+            Diagnostic::error(Problem::Io {
+                action: "read",
+                path: crate::diagnostics::display_path(rel),
+                reason: e.to_string(),
+            })
+        })?;
+        Self::from_bytes(rel, bytes)
+    }
+
+    /// Decodes bytes read from `rel`.
+    pub fn from_bytes(rel: &Path, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let mut loc = Location::file(rel);
+            loc.line = line;
+            loc.column = String::from_utf8_lossy(
+                &bytes[bytes[..offset]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1)..offset],
+            )
+            .chars()
+            .count()
+                + 1;
+            loc.width = 1;
+            loc.line_text = String::from_utf8_lossy(
+                bytes[offset - (loc.column - 1).min(offset)..]
+                    .split(|&b| b == b'\n')
+                    .next()
+                    .unwrap_or_default(),
+            )
+            .into_owned();
+            Diagnostic::error(Problem::InvalidUtf8 { offset })
+                .at(loc)
+                .help("save the file as UTF-8")
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let text = if text.contains('\r') {
+            text.replace("\r\n", "\n")
+        } else {
+            text.to_string()
+        };
+        Ok(SourceFile {
+            path: rel.to_path_buf(),
+            yaml: 0..text.len(),
+            yaml_line: 1,
+            text,
+            spans: OnceLock::new(),
+            line_starts: OnceLock::new(),
+        })
+    }
+
+    /// Makes `range`, starting on line `first_line`, the file's YAML
+    /// document (the whole text until then).
+    pub fn set_yaml(&mut self, range: Range<usize>, first_line: usize) {
+        self.yaml = range;
+        self.yaml_line = first_line;
+        self.spans = OnceLock::new();
+    }
+
+    /// The text of the YAML document.
+    pub fn yaml(&self) -> &str {
+        &self.text[self.yaml.clone()]
+    }
+
+    /// Where each node of the YAML document is.
+    pub fn spans(&self) -> &Spans {
+        self.spans.get_or_init(|| Spans::of(self.yaml()))
+    }
+
+    /// The text of line `line` (1-based), without its line ending.
+    fn line(&self, line: usize) -> &str {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
+        &self.text[start..end]
+    }
+
+    /// A place by byte offset and length.
+    pub fn location(&self, offset: usize, len: usize) -> Location {
+        Location::at_offset(&self.path, &self.text, offset, len)
+    }
+
+    /// Where the value at `path` of the YAML document is (its key, when the
+    /// value is empty); the document's first line when there is no such value.
+    pub fn locate_yaml(&self, path: &[Seg<'_>]) -> Location {
+        match self.spans().find(path) {
+            Some(found) if found.value_or_key() == found.start => {
+                let width = (found.end.line == found.start.line)
+                    .then(|| found.end.column - found.start.column);
+                self.yaml_place(found.start, width)
+            }
+            Some(found) => self.yaml_place(found.value_or_key(), None),
+            None => self.yaml_start(),
+        }
+    }
+
+    /// Where the key of the value at `path` is (the value, for an item of
+    /// a list); the document's first line when there is no such value.
+    pub fn locate_key(&self, path: &[Seg<'_>]) -> Location {
+        match self.spans().find(path) {
+            Some(found) => self.yaml_place(found.key.unwrap_or(found.start), None),
+            None => self.yaml_start(),
+        }
+    }
+
+    fn yaml_start(&self) -> Location {
+        Location::on_line(&self.path, self.yaml_line, 1, 3, self.line(self.yaml_line))
+    }
+
+    /// The place of `pos` in the YAML document, underlining `width`
+    /// characters, or the scalar written there.
+    fn yaml_place(&self, pos: Pos, width: Option<usize>) -> Location {
+        let line = self.yaml_line + pos.line.max(1) - 1;
+        let text = self.line(line);
+        let width = width.unwrap_or_else(|| yaml::scalar_width(text, pos.column));
+        Location::on_line(&self.path, line, pos.column, width, text)
+    }
+
+    /// A YAML error of the document as a diagnostic; `what` names the
+    /// document ("digest front matter").
+    pub fn yaml_error(&self, e: YamlError, what: &'static str) -> Diagnostic {
+        let location = if e.line == 0 {
+            self.yaml_start()
+        } else {
+            self.yaml_place(
+                Pos {
+                    line: e.line,
+                    column: e.column,
+                },
+                None,
+            )
+        };
+        let diagnostic = match e.kind {
+            YamlErrorKind::Syntax(message) => {
+                let help = e.help.or_else(|| {
+                    let at = (e.line, e.column);
+                    yaml::hints::syntax_help(self.yaml(), self.yaml_line, at, &message)
+                });
+                Diagnostic::error(Problem::Yaml(message)).maybe_help(help)
+            }
+            YamlErrorKind::UnknownKey { key, expected } => {
+                let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+                let help = unknown_key_help(&key, &expected);
+                Diagnostic::error(Problem::UnknownKey { key, what }).help(help)
+            }
+            YamlErrorKind::MissingKey(key) => Diagnostic::error(Problem::MissingKey { key, what }),
+            YamlErrorKind::Invalid(message) => {
+                Diagnostic::error(Problem::FrontMatter(message)).maybe_help(e.help)
+            }
+        };
+        diagnostic.at(location)
+    }
+}
+
+/// What to say about an unknown key: the accepted key it most likely
+/// meant, and every accepted key.
+pub fn unknown_key_help(key: &str, accepted: &[&str]) -> String {
+    match crate::suggest::did_you_mean(key, accepted.iter().copied()) {
+        Some(d) => format!("{d} (accepted keys: {})", accepted.join(", ")),
+        None => format!(
+            "accepted keys: {}; put your own fields under `extra:`",
+            accepted.join(", ")
+        ),
+    }
+}
