@@ -9,6 +9,7 @@ use std::path::Path;
 /// The chapters, in reading order: `docs/guide/<id>.md`.
 pub const CHAPTERS: &[&str] = &[
     "getting-started",
+    "install",
     "content",
     "references",
     "editors",
