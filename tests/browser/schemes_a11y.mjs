@@ -22,7 +22,7 @@ const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'
 // One page of each kind, found from the site itself: the home page's
 // navigation links every list; of each list's items the largest page is
 // taken (charts, quotes); the footer links the plain pages; actor pages
-// link the network.
+// link the network; the language switcher, each language's home.
 function pagesOf(dir) {
   const pages = new Set(['/', '/404.html', '/search/']);
   const read = (url) => {
@@ -34,6 +34,9 @@ function pagesOf(dir) {
   const nav = html.match(/<nav class="site-nav"[\s\S]*?<\/nav>/);
   const footer = html.match(/<nav class="footer-nav"[\s\S]*?<\/nav>/);
   if (footer && links(footer[0])[0]) pages.add(links(footer[0])[0]);
+  // A multilingual site's other homes (their labels are longer or shorter).
+  const languages = html.match(/<nav class="lang-nav site-languages"[\s\S]*?<\/nav>/);
+  for (const home of languages ? links(languages[0]) : []) pages.add(home);
   for (const list of nav ? links(nav[0]) : []) {
     if (list === '/search/') continue;
     pages.add(list);
@@ -62,7 +65,12 @@ try {
       for (const url of pages) {
         const search = url === '/search/';
         await page.goto(server.base + url + (search ? '?q=a' : ''), { waitUntil: 'networkidle' });
-        if (search) await page.waitForFunction(() => document.getElementById('search-status').textContent.includes('«'));
+        if (search) {
+          await page.waitForFunction(() => {
+            const s = document.getElementById('search-status');
+            return s.textContent !== s.getAttribute('data-hint');
+          });
+        }
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
           .map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`));
