@@ -37,6 +37,8 @@ pub struct Timings {
     pub render: Duration,
     /// Writing the output folder.
     pub write: Duration,
+    /// Looking for likely mistakes (warnings).
+    pub warnings: Duration,
 }
 
 /// A build's result.
@@ -90,22 +92,42 @@ fn collect(render: impl FnOnce(crate::render::Sink<'_>) -> Built) -> Built {
 }
 
 /// What the dev server keeps from one build to the next.
-#[derive(Default)]
 pub struct Caches {
     /// The files loaded last time.
     pub load: crate::content::LoadCache,
-    /// The pages and bodies rendered last time.
+    /// What the last good render read and gave, every file's bytes included.
     pub render: crate::render::Memo,
     /// The ids of the last load, for the editors' schemas.
     pub ids: crate::schema::SiteIds,
 }
 
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            load: Default::default(),
+            render: crate::render::Memo::in_memory(),
+            ids: Default::default(),
+        }
+    }
+}
+
+impl Caches {
+    /// The site as the last good build left it: every output file's bytes, by path.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &std::sync::Arc<[u8]>)> {
+        self.render
+            .output()
+            .iter()
+            .filter_map(|(path, f)| Some((path, f.bytes.as_ref()?)))
+    }
+}
+
 /// The dev server's build: in memory, theme assets not fingerprinted (so a
 /// stylesheet can be swapped in place), and only the changed files read and
-/// the pages whose inputs changed rendered. The files are exactly those a
-/// build with empty caches gives.
+/// the outputs whose inputs changed rendered. The site is in the caches
+/// ([`Caches::files`], with what changed in `caches.render`), exactly what a
+/// build with empty caches gives; the returned `Built` has no files.
 pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built {
-    collect(|sink| run(options, false, Some(caches), sink))
+    run(options, false, Some(caches), &|_| {})
 }
 
 /// The pipeline; rendered files go to `sink` as they are made (the returned
@@ -177,9 +199,11 @@ fn run(
     diagnostics.extend(render_diags.sorted());
     timings.render = started.elapsed();
     // Likely mistakes are worth a word only once the site has no errors.
+    let started = Instant::now();
     if !diagnostics.has_errors() {
         diagnostics.extend(crate::index::likely_mistakes(&index));
     }
+    timings.warnings = started.elapsed();
     let sources = crate::render::page_sources(&index, &base_url);
     drop(index);
     Built {

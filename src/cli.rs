@@ -47,7 +47,8 @@ enum Command {
         /// Print nothing but diagnostics.
         #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
-        /// Print more about what was built.
+        /// Print more about what was built, and every diagnostic, also when
+        /// one kind repeats many times.
         #[arg(long, short)]
         verbose: bool,
         /// Print how long each stage took.
@@ -88,8 +89,11 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         jobs: usize,
         /// Print nothing but diagnostics.
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
+        /// Print every diagnostic, also when one kind repeats many times.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Serve the site on this machine, rebuilding and reloading the browser on every save.
     Serve {
@@ -111,6 +115,9 @@ enum Command {
         /// Open the site in the browser.
         #[arg(long)]
         open: bool,
+        /// Print how long each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Create a new site in DIR, ready to build.
     Init {
@@ -276,7 +283,11 @@ fn run(cli: Cli) -> i32 {
             match result {
                 Ok(report) => {
                     let warnings = report.diagnostics.warning_count();
-                    let _ = write!(stderr, "{}", report.diagnostics.render_all_styled(colour));
+                    let _ = write!(
+                        stderr,
+                        "{}",
+                        report.diagnostics.render_all_styled(colour, verbose)
+                    );
                     if !quiet {
                         let ms = started.elapsed().as_millis();
                         let _ = writeln!(
@@ -311,7 +322,7 @@ fn run(cli: Cli) -> i32 {
                 }
                 Err(diagnostics) => {
                     let code = diagnostics.exit_code();
-                    let _ = write!(stderr, "{}", diagnostics.render_all_styled(colour));
+                    let _ = write!(stderr, "{}", diagnostics.render_all_styled(colour, verbose));
                     code
                 }
             }
@@ -325,6 +336,7 @@ fn run(cli: Cli) -> i32 {
             per_host,
             jobs,
             quiet,
+            verbose,
         } => {
             let options = crate::check::CheckOptions {
                 build: BuildOptions {
@@ -352,7 +364,7 @@ fn run(cli: Cli) -> i32 {
             let diagnostics = crate::check::check(&options);
             progress.finish();
             let code = diagnostics.exit_code();
-            let _ = write!(stderr, "{}", diagnostics.render_all_styled(colour));
+            let _ = write!(stderr, "{}", diagnostics.render_all_styled(colour, verbose));
             if code == 0 && !quiet {
                 let _ = writeln!(
                     stderr,
@@ -373,11 +385,13 @@ fn run(cli: Cli) -> i32 {
             drafts: _,
             no_drafts,
             open,
+            timings,
         } => {
             let options = crate::serve::ServeOptions {
                 root,
                 bind,
                 port,
+                timings,
                 drafts: !no_drafts,
                 open,
             };
@@ -496,7 +510,7 @@ fn run(cli: Cli) -> i32 {
             let (site, diags) = crate::content::load(&root, None);
             if site.is_none() {
                 // Without site.yaml there are no ids to list: say why, write the rules alone.
-                let _ = write!(stderr, "{}", diags.render_all_styled(colour));
+                let _ = write!(stderr, "{}", diags.render_all_styled(colour, false));
                 let _ = writeln!(stderr, "writing the schemas without the site's ids");
             }
             let dir = out.unwrap_or_else(|| root.join(crate::schema::DEFAULT_DIR));
@@ -518,12 +532,12 @@ fn run(cli: Cli) -> i32 {
             let (site, diags) = crate::content::load(&root, None);
             let Some(site) = site.filter(|_| !diags.has_errors()) else {
                 let code = diags.exit_code();
-                let _ = write!(stderr, "{}", diags.render_all_styled(colour));
+                let _ = write!(stderr, "{}", diags.render_all_styled(colour, false));
                 return code;
             };
             let (index, resolve_diags) = crate::index::resolve(&site, drafts);
             if resolve_diags.has_errors() {
-                let _ = write!(stderr, "{}", resolve_diags.render_all_styled(colour));
+                let _ = write!(stderr, "{}", resolve_diags.render_all_styled(colour, false));
                 return 1;
             }
             let stats = crate::stats::compute(&index);

@@ -2,7 +2,7 @@
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::input::fields::{
-    check_http_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
+    check_base_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
 };
 use crate::input::SourceFile;
 use crate::suggest::did_you_mean;
@@ -229,6 +229,10 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         )]);
     }
     let file = SourceFile::read(root, rel).map_err(|d| vec![d])?;
+    let controls = file.control_characters();
+    if !controls.is_empty() {
+        return Err(controls);
+    }
     let raw: RawConfig = match yaml::parse(&file.text) {
         Ok(raw) => raw,
         Err(e) => return Err(vec![file.yaml_error(e, "site.yaml")]),
@@ -237,20 +241,21 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     let at = |key: &str| file.locate_yaml(&[Seg::Key(key)]);
 
     let base_url = match base_url_override.map(str::to_string).or(raw.base_url) {
-        Some(url) => match check_http_url(&url) {
+        Some(url) => match check_base_url(&url) {
             Ok(()) => Some(if url.ends_with('/') {
                 url
             } else {
                 format!("{url}/")
             }),
             Err((message, help)) => {
-                let d =
-                    Diagnostic::error(Problem::Config(format!("invalid `base_url`: {message}")))
-                        .help(help);
                 errors.push(if base_url_override.is_some() {
-                    d
+                    // A command-line mistake: a usage error.
+                    Diagnostic::error(Problem::Usage(format!("invalid `--base-url`: {message}")))
+                        .help(help)
                 } else {
-                    d.at(at("base_url"))
+                    Diagnostic::error(Problem::Config(format!("invalid `base_url`: {message}")))
+                        .help(help)
+                        .at(at("base_url"))
                 });
                 None
             }

@@ -259,9 +259,13 @@ pub enum Problem {
         /// The scheme as written, lower-cased.
         scheme: String,
     },
-    /// An HTML comment in a body that is never closed.
-    #[error("unclosed HTML comment: `<!--` without `-->` hides the rest of the page")]
-    UnclosedComment,
+    /// Raw HTML in a body that leaves a comment, a tag or a `<script>`
+    /// open: a browser would hide the rest of the page in it.
+    #[error("unclosed {what}: it would hide the rest of the page")]
+    UnclosedHtml {
+        /// "HTML comment `<!--`", "HTML tag `<div`", "`<script>` element".
+        what: String,
+    },
     /// A control character that XML and HTML cannot carry.
     #[error("control character {name} in the text")]
     ControlCharacter {
@@ -301,7 +305,7 @@ pub enum Problem {
 }
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The build fails.
     Error,
@@ -320,39 +324,26 @@ pub struct Location {
     pub column: usize,
     /// How many characters to underline (at least 1).
     pub width: usize,
-    /// The text of the line, without its line ending.
+    /// The text shown of the line, without its line ending: the whole
+    /// line, or on a long line a window around the column, cut with `…`.
     pub line_text: String,
+    /// The 1-based column of `line_text` at which the caret goes.
+    pub caret: usize,
 }
+
+/// Characters of a long line shown on each side of the place.
+const WINDOW: usize = 60;
 
 impl Location {
     /// A place given by line and column in `text`, the whole file.
     pub fn at(file: &Path, text: &str, line: usize, column: usize, width: usize) -> Self {
-        let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-        Location::on_line(file, line, column, width, line_text)
-    }
-
-    /// A place on line `line` of `file`, whose text (`line_text`) the
-    /// caller has at hand.
-    pub fn on_line(file: &Path, line: usize, column: usize, width: usize, line_text: &str) -> Self {
-        Location {
-            file: file.to_path_buf(),
-            line: line.max(1),
-            column: column.max(1),
-            width: width.max(1),
-            line_text: line_text.trim_end_matches('\r').to_string(),
-        }
+        LineIndex::new(text).at(file, text, line, column, width)
     }
 
     /// A place given by a byte offset into `text`, the whole file; `len` bytes
     /// from there are underlined.
     pub fn at_offset(file: &Path, text: &str, offset: usize, len: usize) -> Self {
-        let offset = floor_char_boundary(text, offset);
-        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line = text[..offset].matches('\n').count() + 1;
-        let column = text[line_start..offset].chars().count() + 1;
-        let end = floor_char_boundary(text, (offset + len).min(text.len()));
-        let width = text[offset..end].chars().take_while(|&c| c != '\n').count();
-        Location::at(file, text, line, column, width)
+        LineIndex::new(text).at_offset(file, text, offset, len)
     }
 
     /// A file as a whole, when no finer place is known.
@@ -363,7 +354,175 @@ impl Location {
             column: 0,
             width: 0,
             line_text: String::new(),
+            caret: 0,
         }
+    }
+
+    /// The place at byte `offset` of `line` (its text, whose first
+    /// character is at `column` 1), underlining `width` characters: at most
+    /// a window of the line is kept, so a diagnostic costs the same on a
+    /// line of ten million characters as on a short one.
+    fn in_line(
+        file: &Path,
+        line_no: usize,
+        line: &str,
+        offset: usize,
+        column: usize,
+        width: usize,
+    ) -> Self {
+        let offset = floor_char_boundary(line, offset);
+        let (before, after) = line.split_at(offset);
+        // Walk out at most a window's worth of characters each way.
+        let start = before
+            .char_indices()
+            .rev()
+            .nth(WINDOW - 1)
+            .map_or(0, |(i, _)| i);
+        let end = after
+            .char_indices()
+            .nth(width.max(1) + WINDOW)
+            .map_or(line.len(), |(i, _)| offset + i);
+        let (head, tail) = (
+            if start > 0 { "…" } else { "" },
+            if end < line.len() { "…" } else { "" },
+        );
+        let shown_before = line[start..offset].chars().count();
+        let width = width.max(1).min(line[offset..end].chars().count().max(1));
+        Location {
+            file: file.to_path_buf(),
+            line: line_no.max(1),
+            column: column.max(1),
+            width,
+            line_text: format!("{head}{}{tail}", &line[start..end]),
+            caret: shown_before + head.chars().count() + 1,
+        }
+    }
+}
+
+/// Where the lines of a text start, and how many characters come before
+/// every 4 KiB of it: built once per file, it turns a byte offset into a
+/// line and column (and back) without reading the file again, so many
+/// diagnostics in one file cost time in proportion to their number.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    /// Byte offset of each line's start.
+    starts: Vec<usize>,
+    /// Characters before byte `k * BLOCK`, for each k.
+    chars: Vec<usize>,
+}
+
+const BLOCK: usize = 4096;
+
+/// Characters in `bytes` (valid UTF-8 cut anywhere): those not continuing one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let starts = std::iter::once(0)
+            .chain(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        let mut chars = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut total = 0;
+        for block in bytes.chunks(BLOCK) {
+            chars.push(total);
+            total += count_chars(block);
+        }
+        chars.push(total);
+        LineIndex { starts, chars }
+    }
+
+    /// Characters before byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = offset / BLOCK;
+        self.chars.get(k).copied().unwrap_or(0) + count_chars(&text.as_bytes()[k * BLOCK..offset])
+    }
+
+    /// The byte range of 0-based line `line`, without its line ending.
+    fn line_range(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.starts.get(line).copied().unwrap_or(text.len());
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
+        let end = if text[start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        (start, end.max(start))
+    }
+
+    /// The place at byte `offset` of `text`, underlining `len` bytes.
+    pub fn at_offset(&self, file: &Path, text: &str, offset: usize, len: usize) -> Location {
+        let offset = floor_char_boundary(text, offset);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let (start, end) = self.line_range(text, line);
+        let offset = offset.clamp(start, end);
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
+        let stop = floor_char_boundary(text, (offset + len).min(end));
+        let width = text[offset..stop].chars().count();
+        Location::in_line(
+            file,
+            line + 1,
+            &text[start..end],
+            offset - start,
+            column,
+            width,
+        )
+    }
+
+    /// The place at 1-based `line` and `column` (characters) of `text`,
+    /// underlining `width` characters.
+    pub fn at(
+        &self,
+        file: &Path,
+        text: &str,
+        line: usize,
+        column: usize,
+        width: usize,
+    ) -> Location {
+        let (start, end) = self.line_range(text, line.saturating_sub(1));
+        let offset = self
+            .offset_of_char(text, self.chars_before(text, start) + column.max(1) - 1)
+            .clamp(start, end);
+        Location::in_line(file, line, &text[start..end], offset - start, column, width)
+    }
+
+    /// The byte offset in `text` of line `line`, column `column` (both
+    /// 1-based, columns in characters), within that line.
+    pub fn offset(&self, text: &str, line: usize, column: usize) -> usize {
+        let (start, end) = self.line_range(text, line.saturating_sub(1));
+        self.offset_of_char(text, self.chars_before(text, start) + column.max(1) - 1)
+            .clamp(start, end)
+    }
+
+    /// The byte offset of the `n`th character (0-based) of `text`.
+    fn offset_of_char(&self, text: &str, n: usize) -> usize {
+        let k = self.chars.partition_point(|&c| c <= n).saturating_sub(1);
+        let mut seen = self.chars.get(k).copied().unwrap_or(0);
+        let from = (k * BLOCK).min(text.len());
+        for (i, &b) in text.as_bytes()[from..].iter().enumerate() {
+            if (b as i8) >= -0x40 {
+                if seen == n {
+                    return from + i;
+                }
+                seen += 1;
+            }
+        }
+        text.len()
     }
 }
 
@@ -470,7 +629,7 @@ impl Diagnostic {
             out,
             "{}{}",
             paint(accent, label),
-            paint(BOLD, &format!(": {}", self.problem))
+            paint(BOLD, &format!(": {}", visible(&self.problem.to_string())))
         );
         let mut gutter = 1;
         if let Some(loc) = &self.location {
@@ -490,19 +649,38 @@ impl Diagnostic {
                     loc.column
                 );
                 let _ = writeln!(out, "{pad} {bar}");
-                let shown: String = loc.line_text.replace('\t', " ");
+                let tabless = loc.line_text.replace('\t', " ");
+                let shown = visible(&tabless);
                 let _ = writeln!(out, "{} {bar} {shown}", paint(BLUE, &number));
-                let caret_pad = " ".repeat(loc.column - 1);
+                let caret_pad = " ".repeat(loc.caret.saturating_sub(1));
                 let carets = paint(accent, &"^".repeat(loc.width));
                 let _ = writeln!(out, "{pad} {bar} {caret_pad}{carets}");
             }
         }
         if let Some(help) = &self.help {
             let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad} {} {help}", paint(CYAN, "= help:"));
+            let _ = writeln!(out, "{pad} {} {}", paint(CYAN, "= help:"), visible(help));
         }
         out
     }
+}
+
+/// `text` with its control characters shown as their Unicode pictures
+/// (`␛` for escape), so a file's text can neither hide from the reader nor
+/// drive the terminal.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 // ANSI styles: bold, and bold with a colour.
@@ -576,33 +754,66 @@ impl Diagnostics {
     /// Everything, sorted by file and place so output is deterministic
     /// whatever order the parallel stages finished in.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                d.location
-                    .as_ref()
-                    .map(|l| (display_path(&l.file), l.line, l.column))
-            };
-            key(a)
-                .cmp(&key(b))
-                .then(a.severity.cmp(&b.severity))
-                .then_with(|| a.problem.to_string().cmp(&b.problem.to_string()))
+        self.items.sort_by_cached_key(|d| {
+            let place = d
+                .location
+                .as_ref()
+                .map(|l| (display_path(&l.file), l.line, l.column));
+            (place, d.severity, d.problem.to_string())
         });
         self.items.dedup();
         self.items
     }
 
-    /// Renders all, followed by a count line.
+    /// Renders all, grouped (see [`Diagnostics::render_all_styled`]),
+    /// followed by a count line.
     pub fn render_all(self) -> String {
-        self.render_all_styled(false)
+        self.render_all_styled(false, false)
     }
 
-    /// [`Diagnostics::render_all`], with colours when `colour` is set.
-    pub fn render_all_styled(self, colour: bool) -> String {
+    /// [`Diagnostics::render_all`], with colours when `colour` is set. A
+    /// kind of problem found more than [`GROUP_LIMIT`] times shows its
+    /// first [`GROUP_SHOWN`] and a count of the rest, unless `every` (the
+    /// commands' `--verbose`): a thousand copies of one mistake bury the
+    /// other problems and cost time to print.
+    pub fn render_all_styled(self, colour: bool, every: bool) -> String {
         let (errors, warnings) = (self.error_count(), self.warning_count());
+        let sorted = self.sorted();
+        let kinds: Vec<String> = sorted.iter().map(Diagnostic::kind).collect();
+        let mut counts: std::collections::HashMap<(Severity, &str), usize> = Default::default();
+        for (d, kind) in sorted.iter().zip(&kinds) {
+            *counts.entry((d.severity, kind.as_str())).or_default() += 1;
+        }
+        let mut shown: std::collections::HashMap<(Severity, &str), usize> = Default::default();
         let mut out = String::new();
-        for d in self.sorted() {
-            out.push_str(&d.render_styled(colour));
-            out.push('\n');
+        for (d, kind) in sorted.iter().zip(&kinds) {
+            let key = (d.severity, kind.as_str());
+            let n = shown.entry(key).or_default();
+            *n += 1;
+            if every || counts[&key] <= GROUP_LIMIT || *n <= GROUP_SHOWN {
+                out.push_str(&d.render_styled(colour));
+                out.push('\n');
+            }
+        }
+        if !every {
+            // In the order the kinds first appeared.
+            let mut told = std::collections::HashSet::new();
+            for (d, kind) in sorted.iter().zip(&kinds) {
+                let key = (d.severity, kind.as_str());
+                let count = counts[&key];
+                if count > GROUP_LIMIT && told.insert(key) {
+                    let label = match d.severity {
+                        Severity::Error => "error",
+                        Severity::Warning => "warning",
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{label}: … and {} more of this kind: {} ({count} in all; `--verbose` shows every one)\n",
+                        count - GROUP_SHOWN,
+                        visible(kind)
+                    );
+                }
+            }
         }
         if errors > 0 {
             let _ = writeln!(
@@ -617,6 +828,29 @@ impl Diagnostics {
             );
         }
         out
+    }
+}
+
+/// More diagnostics of one kind than this are shown in part (see
+/// [`Diagnostics::render_all_styled`]).
+pub const GROUP_LIMIT: usize = 50;
+/// How many of a large group are shown.
+pub const GROUP_SHOWN: usize = 10;
+
+impl Diagnostic {
+    /// The kind of problem: its message with the quoted values (`` `…` ``)
+    /// left out, so "unknown actor `a`" and "unknown actor `b`" are one kind.
+    pub fn kind(&self) -> String {
+        let message = self.problem.to_string();
+        let mut kind = String::with_capacity(message.len());
+        for (i, part) in message.split('`').enumerate() {
+            if i % 2 == 1 {
+                kind.push_str("`…`");
+            } else {
+                kind.push_str(part);
+            }
+        }
+        kind
     }
 }
 
@@ -678,5 +912,65 @@ mod tests {
         let text = "città: [x](actor:nope)";
         let loc = Location::at_offset(Path::new("f.md"), text, text.find("nope").unwrap(), 4);
         assert_eq!((loc.line, loc.column), (1, 18));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_place() {
+        let line = format!("{}[x](actor:putn) the end", "città Путин ".repeat(50_000));
+        let text = format!("---\ntitle: x\n---\n{line}\n");
+        let at = text.find("putn").unwrap();
+        let index = LineIndex::new(&text);
+        let loc = index.at_offset(Path::new("a.md"), &text, at, 4);
+        assert_eq!((loc.line, loc.column), (4, 600_000 + 11));
+        assert!(
+            loc.line_text.chars().count() < 2 * WINDOW + 10,
+            "{}",
+            loc.line_text
+        );
+        assert!(loc.line_text.starts_with('…') && loc.line_text.ends_with("the end"));
+        let shown: String = loc.line_text.chars().skip(loc.caret - 1).take(4).collect();
+        assert_eq!(shown, "putn");
+        // And back: line and column give the same place.
+        assert_eq!(index.offset(&text, 4, loc.column), at);
+        assert_eq!(index.at(Path::new("a.md"), &text, 4, loc.column, 4), loc);
+        let rendered = Diagnostic::error(Problem::EmptyFile).at(loc).render();
+        assert!(rendered.contains("\n  |"), "{rendered}");
+        assert!(rendered.len() < 400, "{rendered}");
+    }
+
+    #[test]
+    fn many_diagnostics_of_one_kind_are_grouped_unless_all_are_asked_for() {
+        let mut diags = Diagnostics::default();
+        for i in 0..GROUP_LIMIT + 25 {
+            diags.push(
+                Diagnostic::error(Problem::UnknownRef {
+                    kind: "actor",
+                    id: format!("a{i}"),
+                })
+                .at(Location::at(Path::new("a.md"), "x\n", 1, 1, 1)),
+            );
+        }
+        diags.push(Diagnostic::warning("tag `x` is used once"));
+        let grouped = diags.clone().render_all();
+        assert_eq!(grouped.matches("error: unknown actor").count(), GROUP_SHOWN);
+        let more = GROUP_LIMIT + 25 - GROUP_SHOWN;
+        assert!(
+            grouped.contains(&format!(
+                "error: … and {more} more of this kind: unknown actor `…` ({} in all; `--verbose` shows every one)",
+                GROUP_LIMIT + 25
+            )),
+            "{grouped}"
+        );
+        assert!(grouped.contains("warning: tag `x` is used once"));
+        assert!(grouped.ends_with(&format!(
+            "failed with {} errors and 1 warning\n",
+            GROUP_LIMIT + 25
+        )));
+        let every = diags.render_all_styled(false, true);
+        assert_eq!(
+            every.matches("error: unknown actor").count(),
+            GROUP_LIMIT + 25
+        );
+        assert!(!every.contains("more of this kind"));
     }
 }

@@ -5,6 +5,7 @@
 //! the renderer renders. Fenced code is highlighted by syntect with CSS
 //! classes; its syntaxes are loaded once, on the first code block.
 
+mod raw_html;
 mod schemes;
 
 use crate::diagnostics::Problem;
@@ -63,6 +64,12 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How deep lists, block quotes and inline markup may nest in a body.
+/// Browsers stop building the page's tree at a few hundred levels; the
+/// limit keeps pathological input (`* * * …` a million times) from costing
+/// more than its size to render.
+pub const MAX_NESTING: usize = 100;
+
 /// Finds where the id of link destination `dest` is written inside `range` of `body`.
 fn id_position(body: &str, range: std::ops::Range<usize>, dest: &str, id: &str) -> (usize, usize) {
     let id_start = dest.len() - id.len();
@@ -88,10 +95,40 @@ pub fn scan(body: &str) -> BodyScan {
     let mut code_depth = 0usize;
     // Inside a word: text split across events by inline markup (`**a**b`) is one word.
     let mut in_word = false;
+    // The raw HTML of the HTML block, and of the paragraph (heading, table
+    // cell…), being read, to find what it leaves open.
+    let (mut html, mut inline) = (RawHtml::default(), RawHtml::default());
+    let mut nesting = 0usize;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let (Event::Text(_), 0) = (&event, code_depth) {
             out.problems
                 .extend(schemes::spaced_reference(body, range.start));
+        }
+        match &event {
+            Event::Start(_) => {
+                nesting += 1;
+                if nesting == MAX_NESTING + 1 {
+                    out.problems.push(ScanProblem {
+                        offset: range.start,
+                        len: 1,
+                        problem: Problem::FrontMatter(format!(
+                            "lists, quotes and emphasis are nested more than {MAX_NESTING} deep here"
+                        )),
+                        help: Some("browsers stop showing structure long before this depth: flatten it".into()),
+                    });
+                }
+            }
+            Event::End(_) => nesting = nesting.saturating_sub(1),
+            _ => {}
+        }
+        match &event {
+            Event::Html(t) => html.feed(t, range.clone()),
+            Event::InlineHtml(t) => inline.feed(t, range.clone()),
+            Event::End(TagEnd::HtmlBlock) => {
+                std::mem::take(&mut html).check(body, &mut out.problems)
+            }
+            e if ends_inline_run(e) => std::mem::take(&mut inline).check(body, &mut out.problems),
+            _ => {}
         }
         match &event {
             Event::Text(t) | Event::Code(t) if code_depth == 0 => {
@@ -211,6 +248,91 @@ pub fn scan(body: &str) -> BodyScan {
     out
 }
 
+/// Whether `event` starts or ends a block, which ends the run of inline
+/// raw HTML before it (a paragraph's `<span>`…`</span>`).
+fn ends_inline_run(event: &Event) -> bool {
+    match event {
+        Event::Start(tag) => !matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        ),
+        Event::End(tag) => !matches!(
+            tag,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        ),
+        _ => false,
+    }
+}
+
+/// The raw HTML of one HTML block (or of the inline HTML of one
+/// paragraph) and where each of its chunks is in the body.
+#[derive(Default)]
+struct RawHtml {
+    scanner: raw_html::Scanner,
+    chunks: Vec<(String, std::ops::Range<usize>)>,
+}
+
+impl RawHtml {
+    fn feed(&mut self, text: &str, range: std::ops::Range<usize>) {
+        self.scanner.feed(text);
+        self.chunks.push((text.to_string(), range));
+    }
+
+    /// Reports a comment, tag or raw-text element left open at the end.
+    fn check(&self, body: &str, problems: &mut Vec<ScanProblem>) {
+        let Some((open, chunk, at)) = self.scanner.open_at() else {
+            return;
+        };
+        let Some((text, range)) = self.chunks.get(chunk) else {
+            return;
+        };
+        // Where the chunk's text sits in the body (containers such as `> `
+        // may stand between its lines).
+        let written = &body[range.clone()];
+        let offset = if written.starts_with(text.as_str()) {
+            range.start + at
+        } else {
+            let head: String = text[at..].chars().take(4).collect();
+            written.find(&head).map_or(range.start, |i| range.start + i)
+        };
+        let (what, len, help) = match open {
+            raw_html::Open::Comment => (
+                "HTML comment `<!--`".to_string(),
+                4,
+                "close it with `-->` (comments are not published)".to_string(),
+            ),
+            raw_html::Open::Tag => (
+                "HTML tag".to_string(),
+                1,
+                "close the tag with `>` (and each quoted value with its quote)".to_string(),
+            ),
+            raw_html::Open::Element(name) => (
+                format!("`<{name}>` element"),
+                name.len() + 1,
+                format!("end it with `</{name}>` in the same HTML block"),
+            ),
+        };
+        problems.push(ScanProblem {
+            offset,
+            len,
+            problem: Problem::UnclosedHtml { what },
+            help: Some(help),
+        });
+    }
+}
+
 /// Closes a paragraph: embeds must have been alone in it; its text may be the summary.
 fn finish_paragraph(
     (embeds, other, text): (Vec<usize>, bool, String),
@@ -239,6 +361,26 @@ fn finish_paragraph(
     }
 }
 
+/// Schemes whose links run code in the reader's browser (or smuggle a
+/// document in, `data:`): refused in Markdown links and images whatever
+/// `safe_html` says.
+const UNSAFE_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
+
+/// The scheme of `dest` when it is one of [`UNSAFE_SCHEMES`], read as a
+/// browser reads it: tabs and line breaks anywhere dropped, leading
+/// control characters and spaces ignored, any case.
+fn unsafe_scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let scheme = scheme.to_ascii_lowercase();
+    UNSAFE_SCHEMES.contains(&scheme.as_str()).then_some(scheme)
+}
+
 fn record_link(
     body: &str,
     range: std::ops::Range<usize>,
@@ -246,6 +388,21 @@ fn record_link(
     embed: bool,
     out: &mut BodyScan,
 ) {
+    if let Some(scheme) = unsafe_scheme(dest) {
+        let (offset, _) = id_position(body, range, dest, dest);
+        let help = if scheme == "data" {
+            "put the file in `static/` and link to its path (`/files/report.pdf`)"
+        } else {
+            "link to an `https://` page; a script belongs in the theme's templates"
+        };
+        out.problems.push(ScanProblem {
+            offset,
+            len: dest.len().min(scheme.len() + 1),
+            problem: Problem::UnsafeLink { scheme },
+            help: Some(help.into()),
+        });
+        return;
+    }
     if let Some((problem, help)) = schemes::spaced(dest) {
         let (offset, _) = id_position(body, range, dest, dest);
         out.problems.push(ScanProblem {
@@ -305,12 +462,13 @@ pub trait Resolver {
 /// generates (reference links, quote cards, highlighted code) is trusted and
 /// kept whole.
 pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
-    let events: Vec<Event> = Parser::new_ext(body, options()).collect();
+    let events = without_comments(Parser::new_ext(body, options()));
     let mut out = Out {
         events: Vec::with_capacity(events.len()),
         trusted: sanitize.then(Vec::new),
     };
     let mut heading_ids = HashSet::new();
+    let mut next_suffix: std::collections::HashMap<String, usize> = Default::default();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -360,11 +518,20 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
                         }
                     }
                 };
+                // The first free `base`, `base-1`, `base-2`…; the search
+                // for a base goes on from where it last stopped (the
+                // numbers below were taken then and still are), so a
+                // thousand equal headings cost a thousand steps.
                 let mut unique = base.clone();
-                let mut n = 1;
-                while !heading_ids.insert(unique.clone()) {
-                    unique = format!("{base}-{n}");
-                    n += 1;
+                if !heading_ids.insert(unique.clone()) {
+                    let n = next_suffix.entry(base.clone()).or_insert(1);
+                    loop {
+                        unique = format!("{base}-{n}");
+                        *n += 1;
+                        if heading_ids.insert(unique.clone()) {
+                            break;
+                        }
+                    }
                 }
                 out.events.push(Event::Start(Tag::Heading {
                     level: *level,
@@ -447,6 +614,60 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
     out.finish(body.len())
 }
 
+/// The events of a body without its HTML comments: they are the editor's
+/// notes, never published. Raw HTML is read as in [`scan`]: an HTML
+/// block's as one, a paragraph's inline HTML as one.
+fn without_comments<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let (mut block, mut inline) = (raw_html::Scanner::default(), raw_html::Scanner::default());
+    let mut kept = Vec::new();
+    for event in events {
+        if matches!(event, Event::Start(Tag::HtmlBlock)) {
+            block = raw_html::Scanner::default();
+        }
+        if ends_inline_run(&event) {
+            inline = raw_html::Scanner::default();
+        }
+        let (raw, is_inline) = match &event {
+            Event::Html(raw) => (raw, false),
+            Event::InlineHtml(raw) => (raw, true),
+            _ => {
+                kept.push(event);
+                continue;
+            }
+        };
+        let comments = if is_inline {
+            inline.feed(raw)
+        } else {
+            block.feed(raw)
+        };
+        if comments.is_empty() {
+            kept.push(event);
+            continue;
+        }
+        let text = CowStr::from(without(raw, &comments));
+        if !text.is_empty() {
+            kept.push(if is_inline {
+                Event::InlineHtml(text)
+            } else {
+                Event::Html(text)
+            });
+        }
+    }
+    kept
+}
+
+/// `text` without the byte `ranges` (sorted, apart).
+fn without(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut from = 0;
+    for r in ranges {
+        kept.push_str(&text[from..r.start]);
+        from = r.end;
+    }
+    kept.push_str(&text[from..]);
+    kept
+}
+
 /// The events of a rendered body, and (when sanitising) the trusted HTML
 /// that stands in them as placeholders until the sanitiser has run.
 struct Out<'e> {
@@ -454,17 +675,36 @@ struct Out<'e> {
     trusted: Option<Vec<String>>,
 }
 
-/// Placeholders use private-use characters, which Markdown text never
-/// produces by accident and the sanitiser keeps as text.
+/// Placeholders are private-use characters around a number and a secret
+/// drawn afresh by each process: the sanitiser keeps them as text, and an
+/// editor who types the same characters cannot know the secret, so only
+/// storia's own placeholders are ever replaced. The result does not depend
+/// on the secret, so output stays deterministic.
 const TRUSTED_OPEN: char = '\u{E000}';
 const TRUSTED_CLOSE: char = '\u{E001}';
+
+/// `U+E000`, the process's secret, `-`: how every placeholder starts.
+fn placeholder_prefix() -> &'static str {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        // std seeds each RandomState from the operating system's randomness.
+        let random = || {
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        format!("{TRUSTED_OPEN}{:016x}{:016x}-", random(), random())
+    })
+}
 
 impl Out<'_> {
     /// HTML that storia generated itself.
     fn html(&mut self, html: String, block: bool) {
         match &mut self.trusted {
             Some(trusted) => {
-                let placeholder = format!("{TRUSTED_OPEN}{}{TRUSTED_CLOSE}", trusted.len());
+                let placeholder =
+                    format!("{}{}{TRUSTED_CLOSE}", placeholder_prefix(), trusted.len());
                 trusted.push(html);
                 self.events.push(Event::Text(CowStr::from(placeholder)));
             }
@@ -480,26 +720,40 @@ impl Out<'_> {
             return html;
         };
         let clean = sanitizer().clean(&html).to_string();
-        let mut out = String::with_capacity(clean.len());
-        let mut rest = clean.as_str();
-        while let Some(open) = rest.find(TRUSTED_OPEN) {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + TRUSTED_OPEN.len_utf8()..];
-            let Some(close) = after.find(TRUSTED_CLOSE) else {
-                break;
-            };
-            if let Some(piece) = after[..close]
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| trusted.get(n))
-            {
-                out.push_str(piece);
-            }
-            rest = &after[close + TRUSTED_CLOSE.len_utf8()..];
-        }
-        out.push_str(rest);
-        out
+        splice(&clean, &trusted)
     }
+}
+
+/// Puts storia's own HTML back in place of its placeholders in the
+/// sanitised `clean`. Each goes back once, and only where the placeholder
+/// stands in text: never inside a tag or an attribute value, where its
+/// quotes would end the value early.
+fn splice(clean: &str, trusted: &[String]) -> String {
+    let prefix = placeholder_prefix();
+    let mut out = String::with_capacity(clean.len());
+    let mut used = vec![false; trusted.len()];
+    let mut context = raw_html::Scanner::default();
+    let mut rest = clean;
+    while let Some(at) = rest.find(prefix) {
+        out.push_str(&rest[..at]);
+        context.feed(&rest[..at]);
+        let after = &rest[at + prefix.len()..];
+        let Some(close) = after.find(TRUSTED_CLOSE) else {
+            rest = after;
+            continue;
+        };
+        let piece = after[..close]
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n < trusted.len());
+        if let Some(n) = piece.filter(|&n| context.in_text() && !used[n]) {
+            used[n] = true;
+            out.push_str(&trusted[n]);
+        }
+        rest = &after[close + TRUSTED_CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The sanitiser for `safe_html: true`: ammonia's safe defaults, plus what
@@ -516,14 +770,16 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// If the paragraph starting at `start` holds only `![…](quote:ID)`, the id
-/// and the index after the paragraph's end.
+/// If the paragraph (or tight list item) starting at `start` holds only
+/// `![…](quote:ID)`, the id and the index after its end. It stops at the
+/// first thing that is not the embed, so a list nested a thousand deep is
+/// not walked a thousand times.
 fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usize)> {
-    let end = find_end(events, start);
     let mut quote = None;
-    let mut depth = 0;
-    for e in &events[start + 1..end] {
+    let mut depth = 0usize;
+    for (i, e) in events.iter().enumerate().skip(start + 1) {
         match e {
+            Event::End(_) if depth == 0 => return quote.map(|q| (q, i + 1)),
             Event::Start(Tag::Image {
                 dest_url,
                 link_type:
@@ -536,8 +792,8 @@ fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usi
                 }
                 _ => return None,
             },
+            Event::Start(_) if depth == 0 => return None,
             Event::Start(_) => depth += 1,
-            Event::End(TagEnd::Image) if depth == 1 => depth -= 1,
             Event::End(_) => depth -= 1,
             Event::Text(t) if depth == 0 && !t.trim().is_empty() => return None,
             Event::Text(_) | Event::SoftBreak => {}
@@ -545,7 +801,7 @@ fn lone_embed<'a>(events: &'a [Event<'a>], start: usize) -> Option<(&'a str, usi
             _ => return None,
         }
     }
-    quote.map(|q| (q, end + 1))
+    None
 }
 
 /// The index of the `End` matching the `Start` at `start`.
@@ -735,6 +991,136 @@ mod tests {
             render(body, &R, false).contains("<script>"),
             "raw HTML is kept by default"
         );
+    }
+
+    #[test]
+    fn placeholders_typed_by_an_editor_are_only_text() {
+        // The editor writes what the old placeholders looked like, in text,
+        // in an attribute, and around storia's own link.
+        let forged = "\u{E000}0\u{E001}";
+        let body = format!(
+            "<b title=\"{forged}\">x</b> {forged} [P](actor:putin) <img src=x title=\"{forged}\" onfocus=\"alert(1)\" autofocus> {forged}1{forged}\n"
+        );
+        let html = render(&body, &R, true);
+        assert!(
+            !html.contains("onfocus") && !html.contains("alert"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<a class=\"ref ref-actor\"").count(),
+            1,
+            "{html}"
+        );
+        assert!(!html.contains("title=\"<"), "{html}");
+    }
+
+    #[test]
+    fn storia_html_never_lands_inside_an_attribute() {
+        assert_eq!(
+            splice("<p title=\"x\">y</p>", &["<a>".into()]),
+            "<p title=\"x\">y</p>"
+        );
+        let p = format!("{}0{TRUSTED_CLOSE}", placeholder_prefix());
+        assert_eq!(
+            splice(
+                &format!("<p title=\"{p}\">{p}</p>"),
+                &["<a href=\"/x\">".into()]
+            ),
+            "<p title=\"\"><a href=\"/x\"></p>"
+        );
+    }
+
+    #[test]
+    fn comments_are_not_published() {
+        for sanitize in [false, true] {
+            let html = render(
+                "Testo <!-- nota interna: la fonte --> pubblico.\n\n<!--\nblocco\n\nriservato\n-->\n\n<div>a<!-- b -->c</div>\n\nFine.\n",
+                &R,
+                sanitize,
+            );
+            assert!(
+                !html.contains("<!--") && !html.contains("nota") && !html.contains("riservato"),
+                "{html}"
+            );
+            assert!(
+                html.contains("pubblico") && html.contains("Fine.") && html.contains("ac"),
+                "{html}"
+            );
+            let html = render("[P<!-- x -->utin](actor:putin)", &R, sanitize);
+            assert!(html.contains(">Putin</a>"), "{html}");
+        }
+    }
+
+    #[test]
+    fn unclosed_comments_tags_and_scripts_are_found_where_they_open() {
+        for (body, opened_at) in [
+            ("Intro.\n\n<!-- nota\n", "<!-- nota"),
+            ("> <!-- in a quote\n\nAfter.\n", "<!-- in a quote"),
+            ("<div title=\"x\n\nText.\n", "<div title"),
+            ("- <script>x\n\nText.\n", "<script>x"),
+        ] {
+            let s = scan(body);
+            assert_eq!(s.problems.len(), 1, "{body:?}: {:?}", s.problems);
+            assert!(matches!(
+                s.problems[0].problem,
+                Problem::UnclosedHtml { .. }
+            ));
+            assert_eq!(
+                &body[s.problems[0].offset..],
+                &body[body.find(opened_at).unwrap()..],
+                "{body:?}"
+            );
+        }
+        assert!(scan("<!-- a -->\n\n<div>\n<!-- b\nc -->\n</div>\n")
+            .problems
+            .is_empty());
+        // Inline HTML is read a paragraph at a time: `<script>` … `</script>` is whole.
+        assert!(scan("Ciao <script>alert(1)</script> e *<span>a</span>*.\n")
+            .problems
+            .is_empty());
+        assert_eq!(scan("Ciao <script>alert(1)\n\nDopo.\n").problems.len(), 1);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_one_error_where_it_passes_the_limit() {
+        let ok = "* ".repeat(MAX_NESTING / 2 - 1) + "x\n";
+        assert!(scan(&ok).problems.is_empty());
+        for body in ["* ".repeat(100_000) + "x\n", "> ".repeat(100_000) + "x\n"] {
+            let s = scan(&body);
+            assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+            assert!(s.problems[0].offset < 2 * (MAX_NESTING + 1));
+        }
+    }
+
+    #[test]
+    fn links_that_run_code_are_refused_however_written() {
+        for dest in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "java&#9;script:alert(1)",
+            "&#106;avascript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+        ] {
+            for body in [
+                format!("[x]({dest})"),
+                format!("![x]({dest})"),
+                format!("[x]\n\n[x]: {dest}"),
+            ] {
+                let s = scan(&body);
+                assert!(
+                    s.problems
+                        .iter()
+                        .any(|p| matches!(p.problem, Problem::UnsafeLink { .. })),
+                    "{body}: {:?}",
+                    s.problems
+                );
+            }
+        }
+        assert!(scan("<javascript:alert(1)>").problems.len() == 1);
+        assert!(scan("[a](https://x.org/javascript:) [b](/data:x)")
+            .problems
+            .is_empty());
     }
 
     #[test]

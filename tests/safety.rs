@@ -5,6 +5,7 @@
 //! with the real binary.
 
 mod common;
+use common::build;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -545,4 +546,391 @@ fn the_theme_is_a_name_under_themes_never_a_path() {
         assert!(stderr.contains("--> site.yaml:3:8"), "{theme}: {stderr}");
         assert!(!out.exists());
     }
+}
+
+// ---------------------------------------------------------------------------
+// Script injection
+
+/// Replaces the first digest's body with `body` (its front matter kept).
+fn set_body(root: &Path, body: &str) -> String {
+    let rel = "content/digests/2024/2024-01-01-d.md";
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let matter_end = text.match_indices("---\n").nth(1).unwrap().0 + 4;
+    std::fs::write(root.join(rel), format!("{}{body}", &text[..matter_end])).unwrap();
+    rel.to_string()
+}
+
+#[test]
+fn safe_html_cannot_be_forged_with_the_placeholder_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{yaml}safe_html: true\n")).unwrap();
+    let f = "\u{E000}0\u{E001}";
+    set_body(
+        &root,
+        &format!(
+            "Hi {f} [Anna](actor:anna) <a title=\"{f}\" onfocus=\"alert(1)\" autofocus href=\"#\">x</a> {f}1{f} <img src=x onerror=alert(2)>\n\n<p title='{f}'>{f}</p>\n"
+        ),
+    );
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    for page in [
+        "digests/2024-01-01-d/index.html",
+        "atom.xml",
+        "actors/anna/atom.xml",
+    ] {
+        let text = std::fs::read_to_string(out.join(page)).unwrap();
+        for bad in ["onfocus", "onerror", "alert(", "autofocus"] {
+            assert!(!text.contains(bad), "{page} carries `{bad}`");
+        }
+    }
+    let page = std::fs::read_to_string(out.join("digests/2024-01-01-d/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let links = scraper::Selector::parse("article a.ref-actor, main a.ref-actor").unwrap();
+    assert_eq!(
+        doc.select(&links).count(),
+        1,
+        "storia's own link is kept once"
+    );
+}
+
+#[test]
+fn comments_are_not_published_and_an_unclosed_one_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    set_body(
+        &root,
+        "Pubblico. <!-- nota interna: la fonte anonima è X -->\n\n<!--\nriservato\n-->\n\nFine.\n",
+    );
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    for page in [
+        "digests/2024-01-01-d/index.html",
+        "atom.xml",
+        "search/index.json",
+    ] {
+        let Ok(text) = std::fs::read_to_string(out.join(page)) else {
+            continue;
+        };
+        assert!(
+            !text.contains("nota interna") && !text.contains("riservato"),
+            "{page}"
+        );
+    }
+    let page = std::fs::read_to_string(out.join("digests/2024-01-01-d/index.html")).unwrap();
+    assert!(page.contains("Fine.") && !page.contains("<!--"));
+    // Unclosed, it would hide the rest of the page: an error where it opens.
+    let rel = set_body(
+        &root,
+        "Pubblico.\n\nSecondo paragrafo <span>ok</span>.\n\n<!-- nota\n\nFine.\n",
+    );
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error: unclosed HTML comment `<!--`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("--> {rel}:11:1")), "{stderr}");
+}
+
+#[test]
+fn links_to_javascript_vbscript_and_data_are_errors_without_safe_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    let rel = set_body(
+        &root,
+        "[uno](javascript:alert(1))\n\n[due](VBScript:x) ![tre](data:image/svg+xml,<svg/onload=alert(1)>)\n\n<javascript:alert(3)>\n",
+    );
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 1, "{stderr}");
+    for (place, scheme) in [
+        (":7:7", "javascript"),
+        (":9:7", "vbscript"),
+        (":9:26", "data"),
+        (":11:2", "javascript"),
+    ] {
+        assert!(
+            stderr.contains(&format!("{rel}{place}")),
+            "no {place} in:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("link to a `{scheme}:` URL")),
+            "{stderr}"
+        );
+    }
+    assert!(!out.exists());
+}
+
+// ---------------------------------------------------------------------------
+// Well-formed output
+
+#[test]
+fn control_characters_pasted_or_escaped_are_refused_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    let rel = set_body(&root, "Testo incollato\u{b} da Word.\n\nFine\u{1}.\n");
+    // serde_yaml stops at a file's first bad value: one per file.
+    for (id, yaml) in [
+        ("boris", "name: \"Boris\\0\""),
+        ("carla", "name: \"Carla\"\nrole: \"Capo\\e[31m\""),
+        (
+            "dario",
+            "name: \"Dario\"\nextra:\n  note: [\"ok\", \"a\\x07\"]",
+        ),
+    ] {
+        put(
+            &root,
+            &format!("content/actors/{id}.md"),
+            &format!("---\n{yaml}\n---\n"),
+        );
+    }
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 1, "{stderr}");
+    for (place, name) in [
+        (format!("{rel}:7:16"), "U+000B"),
+        (format!("{rel}:9:5"), "U+0001"),
+        ("content/actors/boris.md:2:7".into(), "U+0000"),
+        ("content/actors/carla.md:3:7".into(), "U+001B"),
+        ("content/actors/dario.md:4:16".into(), "U+0007"),
+    ] {
+        assert!(stderr.contains(&place), "no {place} in:\n{stderr}");
+        assert!(stderr.contains(name), "no {name} in:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "diagnostics must not carry the raw character"
+    );
+    assert!(!out.exists());
+}
+
+/// Every `.xml` and `.json` file under `out` parses; returns how many.
+fn all_parse(out: &Path) -> usize {
+    let mut n = 0;
+    for e in walkdir::WalkDir::new(out) {
+        let e = e.unwrap();
+        let path = e.path();
+        let text = || std::fs::read_to_string(path).unwrap();
+        match path.extension().and_then(|x| x.to_str()) {
+            Some("xml") => {
+                roxmltree::Document::parse(&text())
+                    .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+                n += 1;
+            }
+            Some("json" | "webmanifest") => {
+                serde_json::from_str::<serde_json::Value>(&text())
+                    .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+                n += 1;
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+#[test]
+fn every_xml_and_json_file_storia_writes_parses() {
+    for name in ["basic", "languages"] {
+        let b = build(name, &["--drafts"]).ok();
+        assert!(all_parse(&b.out) > 5, "{name}");
+    }
+    // Text at the edges of what XML allows: U+0085, U+2028, astral letters, `]]>`.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    put(
+        &root,
+        "content/digests/2024/2024-01-03-edge.md",
+        "---\ntitle: \"A\\u0085B\\u2028C 𝔄 ]]> <x> & \\\"q\\\"\"\ndate: 2024-01-03\nactors: [anna]\nstory: vertice\nsummary: \"\\t\\u00a0]]>\"\n---\nBody ]]> with `<code>` and \u{2029} and 🜂.\n",
+    );
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(all_parse(&out) > 5);
+}
+
+#[test]
+fn build_and_check_apply_one_url_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    for (url, ok) in [
+        ("https://example.org/a", true),
+        ("HTTPS://Example.org/a?b=c#d", true),
+        ("https://it.wikipedia.org/wiki/Città", true),
+        ("http://[::1]:8080/x", true),
+        ("https://host/with spaces", false),
+        ("https:/host", false),
+        ("https:host", false),
+        ("https:///path", false),
+        ("https://", false),
+        ("ftp://example.org/", false),
+        ("example.org", false),
+        ("https://exa\\tmple.org/", false),
+    ] {
+        let _ = std::fs::remove_dir_all(&root);
+        site(&root);
+        put(
+            &root,
+            "content/sources/ansa.md",
+            &format!("---\nname: \"ANSA\"\nurl: \"{url}\"\n---\n"),
+        );
+        let out = dir.path().join("public");
+        let (built, stderr) = build_into(&root, &out);
+        assert_eq!(built == 0, ok, "build of {url}: {stderr}");
+        let (checked, stderr) = run(&root, &["check", "--quiet"]);
+        assert_eq!(checked == 0, ok, "check of {url}: {stderr}");
+        if !ok {
+            assert!(
+                stderr.contains("content/sources/ansa.md:3:"),
+                "{url}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn base_urls_refuse_control_characters_queries_and_fragments() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    let out = dir.path().join("public").display().to_string();
+    for bad in [
+        "https://example.org/\nDisallow: /",
+        "https://example.org/\r\nX: y",
+        "https://example.org/ x",
+        "https://example.org/?preview=1",
+        "https://example.org/#top",
+        "https:/example.org",
+    ] {
+        let (code, stderr) = run(&root, &["build", "--output", &out, "--base-url", bad]);
+        assert_eq!(code, 2, "--base-url {bad:?}: {stderr}");
+        assert!(stderr.contains("invalid `--base-url`"), "{stderr}");
+        assert!(stderr.contains("= help: "), "{stderr}");
+        assert!(!stderr.contains('\r'), "{stderr:?}");
+        let yaml = format!(
+            "title: \"Safety\"\nbase_url: \"{}\"\n",
+            bad.replace('\n', "\\n").replace('\r', "\\r")
+        );
+        std::fs::write(root.join("site.yaml"), yaml).unwrap();
+        let (code, stderr) = run(&root, &["build", "--output", &out]);
+        assert_eq!(code, 1, "base_url {bad:?}: {stderr}");
+        assert!(stderr.contains("--> site.yaml:2:11"), "{stderr}");
+        site(&root);
+    }
+    assert!(!Path::new(&out).exists());
+}
+
+// ---------------------------------------------------------------------------
+// Linear time and memory (the timings are in benches/hostile.sh)
+
+#[test]
+fn many_diagnostics_of_one_kind_are_grouped_and_verbose_shows_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    // 300 unknown actors on one long line: a window of the line each, ten shown.
+    let rel = set_body(&root, &format!("{}\n", "[x](actor:putn) ".repeat(300)));
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("error: unknown actor `putn`").count(),
+        10,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: … and 290 more of this kind: unknown actor `…` (300 in all; `--verbose` shows every one)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the build failed with 300 errors"));
+    assert!(
+        stderr.lines().all(|l| l.chars().count() < 200),
+        "a whole line quoted"
+    );
+    assert!(
+        !stderr.contains(&format!("{rel}:7:4795")),
+        "the last one is counted, not shown"
+    );
+    let (code, stderr) = run(
+        &root,
+        &["build", "--verbose", "--output", &out.display().to_string()],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(stderr.matches("error: unknown actor `putn`").count(), 300);
+    // Warnings too: 120 quotes without a citation.
+    let quotes: String = (0..120)
+        .map(|i| format!("  - {{id: q{i}, by: anna, text: \"t\"}}\n"))
+        .collect();
+    put(
+        &root,
+        "content/digests/2024/2024-01-01-d.md",
+        &format!("---\ntitle: \"Q\"\ndate: 2024-01-01\nstory: vertice\nactors: [anna]\nquotes:\n{quotes}---\nText.\n"),
+    );
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr.matches("warning: quote `").count(), 10, "{stderr}");
+    assert!(
+        stderr.contains("warning: … and 110 more of this kind"),
+        "{stderr}"
+    );
+    let (_, stderr) = run(
+        &root,
+        &["build", "-v", "--output", &out.display().to_string()],
+    );
+    assert_eq!(stderr.matches("warning: quote `").count(), 120);
+    let (_, stderr) = run(&root, &["check", "--verbose"]);
+    assert_eq!(stderr.matches("warning: quote `").count(), 120, "{stderr}");
+}
+
+#[test]
+fn thousands_of_identical_headings_get_distinct_ids_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    set_body(
+        &root,
+        &format!("## same-2\n\n{}", "## same\n\n".repeat(2000)),
+    );
+    let out = dir.path().join("public");
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(out.join("digests/2024-01-01-d/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let sel = scraper::Selector::parse("h2[id^=same]").unwrap();
+    let ids: Vec<&str> = doc
+        .select(&sel)
+        .filter_map(|h| h.value().attr("id"))
+        .collect();
+    let mut want = vec!["same-2".to_string(), "same".into(), "same-1".into()];
+    want.extend((3..=2000).map(|n| format!("same-{n}")));
+    assert_eq!(ids.len(), want.len());
+    let differ = ids.iter().zip(&want).position(|(a, b)| a != b);
+    assert_eq!(differ, None, "{:?}", differ.map(|i| (ids[i], &want[i])));
+}
+
+#[test]
+fn structure_nested_past_the_limit_is_an_error_where_it_passes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    site(&root);
+    let out = dir.path().join("public");
+    for body in ["* ".repeat(50_000) + "x\n", "> ".repeat(50_000) + "x\n"] {
+        let rel = set_body(&root, &body);
+        let (code, stderr) = build_into(&root, &out);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("nested more than 100 deep"), "{stderr}");
+        assert!(stderr.contains(&format!("--> {rel}:7:")), "{stderr}");
+    }
+    // Within the limit, it builds.
+    set_body(&root, &("* ".repeat(40) + "x\n"));
+    let (code, stderr) = build_into(&root, &out);
+    assert_eq!(code, 0, "{stderr}");
 }

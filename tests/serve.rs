@@ -109,11 +109,17 @@ struct Response {
 /// HTTP library would clean up the `..` this test needs to send).
 fn raw_get(base: &str, path: &str) -> Response {
     let host = base.trim_start_matches("http://").trim_end_matches('/');
-    let mut s = TcpStream::connect(host).unwrap();
+    raw_request(base, path, &format!("Host: {host}\r\n"))
+}
+
+/// `GET path` with the given header lines (`Host: …\r\n`, or none).
+fn raw_request(base: &str, path: &str, headers: &str) -> Response {
+    let addr = base.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(WAIT)).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -221,6 +227,105 @@ fn pages_are_served_with_the_reload_script_and_the_right_types() {
     let missing = s.get("/no/such/page/");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("<html"));
+}
+
+#[test]
+fn requests_naming_another_host_are_refused() {
+    // DNS rebinding: a page on attacker.example points its name at
+    // 127.0.0.1 and reads the drafts; its requests still say its own name.
+    let s = Server::start("basic", &[]);
+    let port = s.base.rsplit(':').next().unwrap().trim_end_matches('/');
+    for host in [
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        "127.0.0.1.nip.io".to_string(),
+    ] {
+        for path in [
+            "/digests/2023-01-05-bozza/",
+            "/__storia/events",
+            "/atom.xml",
+        ] {
+            let r = raw_request(&s.base, path, &format!("Host: {host}\r\n"));
+            assert_eq!(r.status, 403, "{host} {path}: {}", r.body);
+            assert!(!r.body.contains("<html") && r.body.contains("storia serve answers only"));
+        }
+    }
+    let r = raw_request(&s.base, "/", "");
+    assert_eq!(r.status, 403, "no Host at all");
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("app.localhost:{port}"),
+    ] {
+        let r = raw_request(
+            &s.base,
+            "/digests/2023-01-05-bozza/",
+            &format!("Host: {host}\r\n"),
+        );
+        assert_eq!(r.status, 200, "{host}");
+    }
+}
+
+/// Whether the server closes `stream` (end of file or reset) before
+/// `limit`, reading and discarding what it sends.
+fn closed_by_server(stream: &mut TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[test]
+fn idle_and_slow_connections_are_closed() {
+    let s = Server::start("basic", &[]);
+    let addr = s
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    // A connection that never sends a request.
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    // One that sends its head a byte at a time, never finishing (slowloris).
+    let mut slow = TcpStream::connect(&addr).unwrap();
+    let dribble = std::thread::spawn({
+        let mut slow = slow.try_clone().unwrap();
+        move || {
+            let head =
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ".to_string() + &"a".repeat(200);
+            for b in head.bytes() {
+                if slow.write_all(&[b]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        }
+    });
+    // A keep-alive connection left idle after one request.
+    let mut kept = TcpStream::connect(&addr).unwrap();
+    write!(kept, "GET /atom.xml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    // Generous bounds (the server closes after 10 s): only "never" fails.
+    let limit = Duration::from_secs(60);
+    assert!(
+        closed_by_server(&mut idle, limit),
+        "an idle connection stayed open"
+    );
+    assert!(
+        closed_by_server(&mut slow, limit),
+        "a slow request head kept its connection"
+    );
+    assert!(
+        closed_by_server(&mut kept, limit),
+        "an idle keep-alive connection stayed open"
+    );
+    drop(dribble);
+    // The server still answers.
+    assert_eq!(s.get("/").status, 200);
 }
 
 #[test]

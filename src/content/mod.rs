@@ -411,6 +411,7 @@ fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, 
             return (None, diags);
         }
     };
+    diags.extend(file.control_characters());
     let Some((yaml, body_start)) = split_front_matter(&file, &mut diags) else {
         return (None, diags);
     };
@@ -423,6 +424,14 @@ fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, 
                 .at(file.location(body_start + p.offset, p.len))
                 .maybe_help(p.help.clone()),
         );
+    }
+    // The YAML library would only repeat them, less clearly.
+    if file
+        .yaml()
+        .chars()
+        .any(crate::input::fields::is_forbidden_char)
+    {
+        return (None, diags);
     }
     let parts = Parts {
         id: Id(stem),

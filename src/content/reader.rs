@@ -9,7 +9,7 @@
 //! body included, is still read and resolved; the build fails anyway.
 
 use crate::diagnostics::Problem;
-use crate::input::fields::OneOrMany;
+use crate::input::fields::{char_name, is_forbidden_char, OneOrMany, CONTROL_HELP};
 use crate::input::unknown_key_help;
 use crate::suggest::closest_to;
 use crate::yaml::{self, Seg};
@@ -378,8 +378,44 @@ impl<'v, 'p> Fields<'v, 'p> {
     }
 
     /// A field kept as written (`extra:`); `~` and `null` count as absent.
+    /// Its text is checked for the characters no value may hold.
     pub fn raw(&mut self, key: &'static str) -> Option<Value> {
-        self.lookup(key).filter(|v| !v.is_null()).cloned()
+        let value = self.lookup(key).filter(|v| !v.is_null())?;
+        self.control_characters(&mut vec![Step::Key(key.into())], value);
+        Some(value.clone())
+    }
+
+    /// Reports every text in `value` (at `steps`), keys included, that holds
+    /// a character feeds and pages cannot carry.
+    fn control_characters(&mut self, steps: &mut Vec<Step>, value: &Value) {
+        match value {
+            Value::String(text) => {
+                if let Some(c) = text.chars().find(|&c| is_forbidden_char(c)) {
+                    let problem = Problem::FrontMatter(format!(
+                        "the value holds the control character {}",
+                        char_name(c)
+                    ));
+                    self.report(steps, problem, Some(CONTROL_HELP.into()));
+                }
+            }
+            Value::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    steps.push(Step::Index(i));
+                    self.control_characters(steps, item);
+                    steps.pop();
+                }
+            }
+            Value::Mapping(map) => {
+                for (k, v) in map {
+                    steps.push(Step::Key(key_text(k)));
+                    self.control_characters(steps, k);
+                    self.control_characters(steps, v);
+                    steps.pop();
+                }
+            }
+            Value::Tagged(tagged) => self.control_characters(steps, &tagged.value),
+            _ => {}
+        }
     }
 
     /// Reports the keys of the mapping that were never asked for, and the

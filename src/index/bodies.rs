@@ -50,13 +50,13 @@ impl<'s> Resolver<'s> {
             self.body_refs(&mut links, ix, all, p, None);
         }
         for (to, from) in links {
-            let list = index.backlinks.entry(to).or_default();
-            if !list.contains(&from) {
-                list.push(from);
-            }
+            index.backlinks.entry(to).or_default().push(from);
         }
+        // Sorted, each page once: deduplicating while pushing would cost
+        // the length of the list per link.
         for list in index.backlinks.values_mut() {
             list.sort();
+            list.dedup();
         }
     }
 

@@ -4,11 +4,6 @@ use super::nodes::{ActorIx, DigestIx, Index, QuoteIx, Speaker};
 use super::related::related;
 use std::collections::HashMap;
 
-/// How many co-actors an actor page shows.
-pub const CO_ACTORS_MAX: usize = 8;
-/// How many main actors a story page shows.
-pub const MAIN_ACTORS_MAX: usize = 10;
-
 /// What follows from the digests' own lists: each tag's, actor's, source's
 /// and story's digests (newest first), who speaks each quote, co-actors,
 /// a story's main actors and related digests.
@@ -25,10 +20,8 @@ pub(super) fn derive(index: &mut Index<'_>) {
         for &sx in &d.stories {
             index.stories[sx.ix()].digests.push(dx);
         }
-        let mut cited = Vec::new();
-        for sx in d.citation_sources.iter().flatten() {
-            push_unique(&mut cited, *sx);
-        }
+        let mut cited: Vec<_> = d.citation_sources.iter().flatten().copied().collect();
+        dedup_in_order(&mut cited);
         for sx in cited {
             index.sources[sx.ix()].digests.push(dx);
         }
@@ -58,8 +51,6 @@ pub(super) fn derive(index: &mut Index<'_>) {
     }
     for (a, mut list) in co.into_iter().enumerate() {
         list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        index.actors[a].connections = list.len();
-        list.truncate(CO_ACTORS_MAX);
         index.actors[a].co_actors = list;
     }
     for s in 0..index.stories.len() {
@@ -71,16 +62,14 @@ pub(super) fn derive(index: &mut Index<'_>) {
         }
         let mut list: Vec<_> = counts.into_iter().collect();
         list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        list.truncate(MAIN_ACTORS_MAX);
         index.stories[s].main_actors = list;
     }
-    index.shared = shared;
     related(index);
 }
 
-/// Adds `item` to `list` unless it is there already.
-pub(super) fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
-    if !list.contains(&item) {
-        list.push(item);
-    }
+/// Keeps the first of each item of `list`, in order, in time linear in
+/// its length (a digest may list thousands of actors).
+pub(super) fn dedup_in_order<T: Copy + Eq + std::hash::Hash>(list: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    list.retain(|x| seen.insert(*x));
 }

@@ -3,7 +3,7 @@
 //! outlets in front matter, the references of its body, and its tags.
 
 use super::bodies::Resolved;
-use super::derive::push_unique;
+use super::derive::dedup_in_order;
 use super::ids::AllIds;
 use super::nodes::{digest_lang, moment, Index, PageRef, Speaker};
 use super::tags::TagUses;
@@ -32,8 +32,7 @@ impl<'s> Resolver<'s> {
             let mut stories = Vec::new();
             for (i, s) in m.story.0.iter().enumerate() {
                 match index.story_ids.get(s.as_str()) {
-                    Some(&sx) if !stories.contains(&sx) => stories.push(sx),
-                    Some(_) => {}
+                    Some(&sx) => stories.push(sx),
                     None => self.unknown(
                         (d, &[Seg::Key("story"), Seg::Index(i)]),
                         IdSet::Of(EntityKind::Story),
@@ -46,7 +45,7 @@ impl<'s> Resolver<'s> {
             let mut actors = Vec::new();
             for (i, a) in m.actors.0.iter().enumerate() {
                 match index.actor_ids.get(a.as_str()) {
-                    Some(&ax) => push_unique(&mut actors, ax),
+                    Some(&ax) => actors.push(ax),
                     // Failed to read (reported), or its file did.
                     None if a.0.is_empty() || c.is_broken(EntityKind::Actor, a.as_str()) => {}
                     None => {
@@ -73,7 +72,7 @@ impl<'s> Resolver<'s> {
             let mut quotes = Vec::new();
             for (i, q) in m.quotes.iter().enumerate() {
                 let speaker = if let Some(&ax) = index.actor_ids.get(q.by.as_str()) {
-                    push_unique(&mut actors, ax);
+                    actors.push(ax);
                     Some(Speaker::Actor(ax))
                 } else if let Some(&sx) = index.source_ids.get(q.by.as_str()) {
                     Some(Speaker::Source(sx))
@@ -128,7 +127,7 @@ impl<'s> Resolver<'s> {
                     Some(Resolved {
                         page: PageRef::Actor(ax),
                         ..
-                    }) if !r.embed => push_unique(&mut actors, ax),
+                    }) if !r.embed => actors.push(ax),
                     Some(Resolved {
                         quote: Some(qx), ..
                     }) if r.embed => {
@@ -152,15 +151,15 @@ impl<'s> Resolver<'s> {
                 }
                 if let (Some(from), Some(to)) = (from, target.map(|t| t.page)) {
                     if to != from {
-                        let list = index.backlinks.entry(to).or_default();
-                        if !list.contains(&from) {
-                            list.push(from);
-                        }
+                        // Sorted and deduplicated once all are in (bodies.rs).
+                        index.backlinks.entry(to).or_default().push(from);
                     }
                 }
             }
             if let Some(dx) = node_ix {
                 tags.add(dx, m.tags.0.iter().map(|t| t.0.as_str()));
+                dedup_in_order(&mut stories);
+                dedup_in_order(&mut actors);
                 let node = &mut index.digests[dx.ix()];
                 node.stories = stories;
                 node.actors = actors;

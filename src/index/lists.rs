@@ -88,7 +88,6 @@ pub(super) fn published<'s>(site: &'s Site, drafts: bool, all: &AllIds<'s>) -> I
             .map(|(_, entry)| PageNode { entry: *entry })
             .collect(),
         backlinks: HashMap::new(),
-        shared: HashMap::new(),
         digest_ids,
         quote_ids: HashMap::new(),
     }

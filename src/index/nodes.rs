@@ -114,10 +114,9 @@ pub struct ActorNode {
     pub quotes: Vec<QuoteIx>,
     /// Digests involving the actor, newest first.
     pub digests: Vec<DigestIx>,
-    /// Actors most often in the same digests, with the count.
+    /// Every actor sharing a digest with this one, with the count of
+    /// digests they share: most shared first, ties by id.
     pub co_actors: Vec<(ActorIx, usize)>,
-    /// How many different actors share a digest with this one.
-    pub connections: usize,
 }
 
 /// A source's cross-links.
@@ -138,7 +137,8 @@ pub struct StoryNode {
     pub entry: usize,
     /// Its digests, newest first.
     pub digests: Vec<DigestIx>,
-    /// Actors most present in its digests, with the count.
+    /// Every actor of its digests, with the count of its digests they are
+    /// in: most present first, ties by id.
     pub main_actors: Vec<(ActorIx, usize)>,
 }
 
@@ -181,9 +181,6 @@ pub struct Index<'s> {
     pub pages: Vec<PageNode>,
     /// What links to each page (body references only), in page order.
     pub backlinks: HashMap<PageRef, Vec<PageRef>>,
-    /// How many digests each two actors share (the lower index first);
-    /// pairs that share none are absent.
-    pub(super) shared: HashMap<(ActorIx, ActorIx), usize>,
     pub(super) digest_ids: HashMap<&'s str, DigestIx>,
     pub(super) actor_ids: HashMap<&'s str, ActorIx>,
     pub(super) source_ids: HashMap<&'s str, SourceIx>,
@@ -236,12 +233,6 @@ impl<'s> Index<'s> {
     /// Looks up a published quote.
     pub fn quote_id(&self, id: &str) -> Option<QuoteIx> {
         self.quote_ids.get(id).copied()
-    }
-    /// How many digests two actors share. Counted once, while the index is
-    /// built: walking both digest lists instead costs each actor page the
-    /// length of its neighbours' lists, which grows with the site.
-    pub fn shared_digests(&self, a: ActorIx, b: ActorIx) -> usize {
-        self.shared.get(&(a.min(b), a.max(b))).copied().unwrap_or(0)
     }
     /// A digest's language: its `lang:`, else the site's.
     pub fn lang_of(&self, d: DigestIx) -> &'s str {

@@ -5,7 +5,6 @@ use super::nodes::{
     ActorNode, DigestIx, DigestNode, Index, PageNode, PageRef, QuoteIx, QuoteNode, SourceNode,
     StoryNode, TagIx, TagNode,
 };
-use std::collections::HashMap;
 
 impl<'s> Index<'s> {
     /// The part of the index a language's pages show: its digests and their
@@ -119,7 +118,6 @@ impl<'s> Index<'s> {
                 .map(|p| PageNode { entry: p.entry })
                 .collect(),
             backlinks,
-            shared: HashMap::new(),
             digest_ids: self
                 .digest_ids
                 .iter()

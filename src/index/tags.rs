@@ -24,9 +24,10 @@ impl TagUses {
     /// while loading and are left out.
     pub(super) fn add<'t>(&mut self, d: DigestIx, tags: impl Iterator<Item = &'t str>) {
         let slugs = &mut self.of_digest[d.ix()];
+        let mut seen: std::collections::HashSet<String> = slugs.iter().cloned().collect();
         for t in tags {
             let slug = crate::slug::slugify(t);
-            if slug.is_empty() || slugs.contains(&slug) {
+            if slug.is_empty() || !seen.insert(slug.clone()) {
                 continue;
             }
             *self

@@ -55,6 +55,7 @@ impl<T, F: FnOnce(Option<String>) -> Check<T>> Visitor<'_> for Checked<F> {
         f.write_str(self.0)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        no_control_characters(v)?;
         (self.1)(Some(v.to_string())).map_err(|(m, h)| fail(m, h))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
@@ -326,27 +327,80 @@ impl<'de> Deserialize<'de> for DateValue {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HttpUrl(pub String);
 
-/// Checks that `s` is an absolute http(s) URL.
+/// Checks that `s` is an absolute http(s) URL, as written: `http://` or
+/// `https://`, then a host, and no space or control character anywhere
+/// (the URL library would quietly repair `https:/host` and percent-encode
+/// spaces, so what a reader's browser gets would not be what was written).
+/// The one rule for URLs in front matter and `site.yaml`; the JSON Schemas
+/// that `storia check` applies state it the same way.
 pub fn check_http_url(s: &str) -> Result<(), (String, String)> {
-    match url::Url::parse(s) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        Ok(u) => Err((
-            format!(
-                "`{s}` is not an http(s) URL (its scheme is `{}`)",
-                u.scheme()
-            ),
-            match crate::suggest::closest_to(u.scheme(), ["https", "http"]) {
-                Some(meant) => {
-                    format!("did you mean `{meant}://`? Links start with `https://` or `http://`")
-                }
-                None => "links must start with `https://` or `http://`".to_string(),
-            },
-        )),
-        Err(_) => Err((
-            format!("`{s}` is not an absolute URL"),
-            "write the whole address, starting with `https://`".to_string(),
-        )),
+    let whole = "write the whole address, starting with `https://`".to_string();
+    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        let what = if c == ' ' {
+            "a space".to_string()
+        } else if c.is_whitespace() {
+            "a line break or tab".to_string()
+        } else {
+            format!("the control character {}", char_name(c))
+        };
+        return Err((
+            format!("`{}` contains {what}", s.escape_debug()),
+            "write a space as `%20`, and remove any other invisible character".to_string(),
+        ));
     }
+    let scheme = s
+        .split_once(':')
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https") => {}
+        Some(other)
+            if !other.is_empty()
+                && other
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            return Err((
+                format!("`{s}` is not an http(s) URL (its scheme is `{other}`)"),
+                match crate::suggest::closest_to(other, ["https", "http"]) {
+                    Some(meant) => format!(
+                        "did you mean `{meant}://`? Links start with `https://` or `http://`"
+                    ),
+                    None => "links must start with `https://` or `http://`".to_string(),
+                },
+            ))
+        }
+        _ => return Err((format!("`{s}` is not an absolute URL"), whole)),
+    }
+    let after = &s[s.find(':').map_or(0, |i| i + 1)..];
+    let host_follows = after
+        .strip_prefix("//")
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| !"/?#".contains(c));
+    if !host_follows {
+        return Err((
+            format!("`{s}` has no host after `//`"),
+            "write `https://`, two slashes, then the host: `https://example.org/…`".to_string(),
+        ));
+    }
+    match url::Url::parse(s) {
+        Ok(u) if u.host().is_some() => Ok(()),
+        _ => Err((format!("`{s}` is not a valid URL"), whole)),
+    }
+}
+
+/// Checks a base URL (`base_url`, `--base-url`): an http(s) URL by
+/// [`check_http_url`], without a query or a fragment (pages, feeds and
+/// `robots.txt` are addressed under it).
+pub fn check_base_url(s: &str) -> Result<(), (String, String)> {
+    check_http_url(s)?;
+    if s.contains(['?', '#']) {
+        return Err((
+            format!("`{s}` has a query or a fragment (`?`, `#`)"),
+            "give the address the site is published at, such as `https://example.org/news/`"
+                .to_string(),
+        ));
+    }
+    Ok(())
 }
 
 impl<'de> Deserialize<'de> for HttpUrl {
@@ -395,6 +449,43 @@ pub struct OneOrMany<T>(pub Vec<T>);
 impl<T> Default for OneOrMany<T> {
     fn default() -> Self {
         OneOrMany(Vec::new())
+    }
+}
+
+/// Whether `c` is a character XML cannot carry (and HTML only as an
+/// error): C0 controls other than tab, line feed and carriage return, and
+/// the noncharacters U+FFFE and U+FFFF. A feed holding one is dropped
+/// whole by feed readers.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// How a diagnostic names a forbidden character: `U+001B (escape, \e in YAML)`.
+pub fn char_name(c: char) -> String {
+    let word = match c {
+        '\0' => " (null, `\\0` in YAML)",
+        '\u{7}' => " (bell, `\\a` in YAML)",
+        '\u{8}' => " (backspace, `\\b` in YAML)",
+        '\u{b}' => " (vertical tab, `\\v` in YAML)",
+        '\u{c}' => " (form feed, `\\f` in YAML)",
+        '\u{1b}' => " (escape, `\\e` in YAML)",
+        _ => "",
+    };
+    format!("U+{:04X}{word}", c as u32)
+}
+
+/// What to do about a control character in a value.
+pub const CONTROL_HELP: &str = "remove it: feeds and pages cannot carry it (pasted text and YAML escapes such as `\\0` and `\\e` bring them in)";
+
+/// Fails, while the value is visited (so the error carries its place),
+/// when `v` holds a character feeds and pages cannot carry.
+fn no_control_characters<E: de::Error>(v: &str) -> Result<(), E> {
+    match v.chars().find(|&c| is_forbidden_char(c)) {
+        Some(c) => Err(fail(
+            format!("the value holds the control character {}", char_name(c)),
+            CONTROL_HELP,
+        )),
+        None => Ok(()),
     }
 }
 
@@ -449,8 +540,7 @@ schema_of!(DateValue, "Date", {
 schema_of!(HttpUrl, "HttpUrl", {
     "description": "An absolute `http` or `https` URL.",
     "type": "string",
-    "format": "uri",
-    "pattern": "^\\s*[hH][tT][tT][pP][sS]?://[^/?#\\s]"
+    "pattern": "^\\s*[hH][tT][tT][pP][sS]?://[^/?#\\s]\\S*\\s*$"
 });
 
 schema_of!(Image, "Image", {

@@ -6,7 +6,7 @@
 
 pub mod fields;
 
-use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::diagnostics::{Diagnostic, LineIndex, Location, Problem};
 use crate::yaml::{self, Pos, Seg, Spans, YamlError, YamlErrorKind};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -28,8 +28,8 @@ pub struct SourceFile {
     /// Where each node of the YAML document is: one walk, the first time a
     /// value is pointed at.
     spans: OnceLock<Spans>,
-    /// Byte offset of each line's start, the first time a line is shown.
-    line_starts: OnceLock<Vec<usize>>,
+    /// Its lines, indexed the first time a place in it is shown.
+    lines: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
@@ -63,6 +63,7 @@ impl SourceFile {
             .count()
                 + 1;
             loc.width = 1;
+            loc.caret = loc.column;
             loc.line_text = String::from_utf8_lossy(
                 bytes[offset - (loc.column - 1).min(offset)..]
                     .split(|&b| b == b'\n')
@@ -86,7 +87,7 @@ impl SourceFile {
             yaml_line: 1,
             text,
             spans: OnceLock::new(),
-            line_starts: OnceLock::new(),
+            lines: OnceLock::new(),
         })
     }
 
@@ -108,23 +109,30 @@ impl SourceFile {
         self.spans.get_or_init(|| Spans::of(self.yaml()))
     }
 
-    /// The text of line `line` (1-based), without its line ending.
-    fn line(&self, line: usize) -> &str {
-        let starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
-            return "";
-        };
-        let end = starts.get(line).map_or(self.text.len(), |next| next - 1);
-        &self.text[start..end]
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// A place by byte offset and length.
     pub fn location(&self, offset: usize, len: usize) -> Location {
-        Location::at_offset(&self.path, &self.text, offset, len)
+        self.lines().at_offset(&self.path, &self.text, offset, len)
+    }
+
+    /// An error for each character of the text that feeds and pages
+    /// cannot carry (a C0 control pasted from a word processor), where it
+    /// is.
+    pub fn control_characters(&self) -> Vec<Diagnostic> {
+        self.text
+            .char_indices()
+            .filter(|(_, c)| fields::is_forbidden_char(*c))
+            .map(|(at, c)| {
+                Diagnostic::error(Problem::ControlCharacter {
+                    name: fields::char_name(c),
+                })
+                .at(self.location(at, c.len_utf8()))
+                .help("delete it: it is invisible, and XML feeds cannot carry it (text pasted from a word processor brings such characters in)")
+            })
+            .collect()
     }
 
     /// Where the value at `path` of the YAML document is (its key, when the
@@ -151,16 +159,27 @@ impl SourceFile {
     }
 
     fn yaml_start(&self) -> Location {
-        Location::on_line(&self.path, self.yaml_line, 1, 3, self.line(self.yaml_line))
+        self.lines()
+            .at(&self.path, &self.text, self.yaml_line, 1, 3)
     }
 
     /// The place of `pos` in the YAML document, underlining `width`
     /// characters, or the scalar written there.
     fn yaml_place(&self, pos: Pos, width: Option<usize>) -> Location {
         let line = self.yaml_line + pos.line.max(1) - 1;
-        let text = self.line(line);
-        let width = width.unwrap_or_else(|| yaml::scalar_width(text, pos.column));
-        Location::on_line(&self.path, line, pos.column, width, text)
+        let width = width.unwrap_or_else(|| {
+            // The scalar from there, read no further than a window's worth:
+            // on a line of a million characters each place costs the same.
+            let at = self.lines().offset(&self.text, line, pos.column);
+            let rest = &self.text[at..];
+            let cut = (0..=rest.len().min(1024))
+                .rev()
+                .find(|&i| rest.is_char_boundary(i))
+                .unwrap_or(0);
+            yaml::scalar_width(rest[..cut].split('\n').next().unwrap_or_default(), 1)
+        });
+        self.lines()
+            .at(&self.path, &self.text, line, pos.column, width)
     }
 
     /// A YAML error of the document as a diagnostic; `what` names the

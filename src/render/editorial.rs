@@ -5,9 +5,9 @@
 //! its text alternative.
 
 use super::charts::{activity, network, timeline, Locale};
-use super::i18n::Labels;
-use super::values::{text, Obj, Values};
-use crate::index::{ActorIx, Index, QuoteIx, StoryIx};
+use super::reads::{Reader, Whole};
+use super::values::{Obj, Values};
+use crate::index::{ActorIx, QuoteIx, StoryIx};
 use serde_json::{json, Value as Json};
 use tera::Value;
 
@@ -16,36 +16,43 @@ pub const NETWORK_MAX: usize = 30;
 
 /// A story's timeline: `svg`, `title`, `grain` (none when digest by digest)
 /// and `rows` (`period`, `count`, `title`, `url`).
-pub fn story_timeline(index: &Index<'_>, values: &Values, labels: &Labels, sx: StoryIx) -> Json {
-    let digests = &index.stories[sx.ix()].digests;
-    // Each digest's first quote, the one its mark shows.
+pub fn story_timeline(r: &Reader<'_, '_>, values: &Values<'_>, sx: StoryIx) -> Json {
+    let digests = r.story_digests(sx);
+    let urls = values.urls();
+    // Each digest's first quote, the one its mark shows, and its URL.
     let first: Vec<Option<(QuoteIx, String)>> = digests
         .iter()
-        .map(|dx| {
-            let q = *index.digests[dx.ix()].quotes.first()?;
-            Some((q, values.quote_url(index, q)))
+        .map(|d| {
+            let q = *r.digest_quotes(*d).first()?;
+            Some((q, values.quote_url(r, q)))
         })
+        .collect();
+    let speakers: Vec<Option<String>> = first
+        .iter()
+        .map(|f| f.as_ref().map(|(q, _)| speaker_name(r, *q).to_string()))
+        .collect();
+    let urls_of: Vec<String> = digests
+        .iter()
+        .map(|d| urls.digest(r.digest_id(*d)))
         .collect();
     let entries: Vec<timeline::Entry<'_>> = digests
         .iter()
         .zip(&first)
-        .map(|(dx, first)| {
-            let node = &index.digests[dx.ix()];
-            let card = &values.cards[dx.ix()];
-            timeline::Entry {
-                date: node.date.date_naive(),
-                title: text(card, "title"),
-                url: text(card, "url"),
-                quotes: node.quotes.len(),
-                quote: first.as_ref().map(|(q, url)| timeline::KeyQuote {
-                    text: &index.quote(*q).text.0,
-                    speaker: text(values.speaker(index, *q), "title"),
-                    url,
-                }),
-            }
+        .zip(&speakers)
+        .zip(&urls_of)
+        .map(|(((d, first), speaker), url)| timeline::Entry {
+            date: r.digest_date(*d).date_naive(),
+            title: r.digest_title(*d),
+            url,
+            quotes: r.digest_quotes(*d).len(),
+            quote: first.as_ref().map(|(q, url)| timeline::KeyQuote {
+                text: &r.quote_fields(*q).text.0,
+                speaker: speaker.as_deref().unwrap_or_default(),
+                url,
+            }),
         })
         .collect();
-    match timeline::layout(&entries, labels) {
+    match timeline::layout(&entries, values.labels()) {
         None => Json::Null,
         Some(t) => json!({
             "svg": t.scene.to_svg("timeline-chart"),
@@ -53,6 +60,14 @@ pub fn story_timeline(index: &Index<'_>, values: &Values, labels: &Labels, sx: S
             "grain": t.grain.map(grain_name),
             "rows": t.rows,
         }),
+    }
+}
+
+/// The name of whoever said quote `q`.
+fn speaker_name<'s>(r: &Reader<'_, 's>, q: QuoteIx) -> &'s str {
+    match r.quote_speaker(q) {
+        crate::index::Speaker::Actor(a) => r.actor_name(a),
+        crate::index::Speaker::Source(s) => r.source_name(s),
     }
 }
 
@@ -67,30 +82,47 @@ fn grain_name(g: super::charts::Grain) -> &'static str {
     }
 }
 
-fn node<'v>(values: &'v Values, a: ActorIx, weight: usize) -> network::Node<'v> {
-    let v = &values.actors[a.ix()];
-    network::Node {
-        title: text(v, "title"),
-        url: text(v, "url"),
+/// Actor `a` as a node of a network chart: its name and URL, and `weight`.
+fn node(
+    r: &Reader<'_, '_>,
+    values: &Values<'_>,
+    a: ActorIx,
+    weight: usize,
+) -> (String, String, usize) {
+    (
+        r.actor_name(a).to_string(),
+        values.urls().actor(r.actor_id(a)),
         weight,
+    )
+}
+
+fn as_node(n: &(String, String, usize)) -> network::Node<'_> {
+    network::Node {
+        title: &n.0,
+        url: &n.1,
+        weight: n.2,
     }
 }
 
-/// An actor among those they appear with most: `svg`, `title`; none when
-/// they appear with nobody.
-pub fn actor_network(index: &Index<'_>, values: &Values, labels: &Labels, ax: ActorIx) -> Json {
-    let co = &index.actors[ax.ix()].co_actors;
-    let neighbors: Vec<network::Node<'_>> = co.iter().map(|(a, n)| node(values, *a, *n)).collect();
+/// An actor among the `max` they appear with most: `svg`, `title`; none
+/// when they appear with nobody.
+pub fn actor_network(r: &Reader<'_, '_>, values: &Values<'_>, ax: ActorIx, max: usize) -> Json {
+    let labels = values.labels();
+    let all = r.actor_co_actors(ax);
+    let co = &all[..all.len().min(max)];
+    let neighbors: Vec<_> = co.iter().map(|(a, n)| node(r, values, *a, *n)).collect();
+    let neighbors: Vec<network::Node<'_>> = neighbors.iter().map(as_node).collect();
     let mut edges = Vec::new();
     for i in 0..co.len() {
         for j in i + 1..co.len() {
-            let w = index.shared_digests(co[i].0, co[j].0);
+            let w = r.shared_digests(co[i].0, co[j].0);
             if w > 0 {
                 edges.push((i, j, w));
             }
         }
     }
-    let center = node(values, ax, 0);
+    let center = node(r, values, ax, 0);
+    let center = as_node(&center);
     let title = labels
         .text("network_of", "{name}")
         .replace("{name}", center.title);
@@ -104,26 +136,25 @@ pub fn actor_network(index: &Index<'_>, values: &Values, labels: &Labels, ax: Ac
 
 /// An actor's quotes over time: `svg`, `title`, `grain`, `counts`
 /// (`period`, `count`); none without quotes.
-pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: ActorIx) -> Json {
-    let anchors: Vec<String> = index.actors[ax.ix()]
-        .quotes
+pub fn actor_activity(r: &Reader<'_, '_>, values: &Values<'_>, ax: ActorIx) -> Json {
+    let labels = values.labels();
+    let quotes = r.actor_quotes(ax);
+    let anchors: Vec<String> = quotes
         .iter()
-        .map(|q| format!("#q-{}", index.quote(*q).id))
+        .map(|q| format!("#q-{}", r.quote_id(*q)))
         .collect();
-    let said: Vec<activity::Said<'_>> = index.actors[ax.ix()]
-        .quotes
+    let said: Vec<activity::Said<'_>> = quotes
         .iter()
         .zip(&anchors)
         .map(|(q, url)| activity::Said {
-            date: index.quotes[q.ix()].date.date_naive(),
+            date: r.quote_date(*q).date_naive(),
             url,
         })
         .collect();
-    let name = text(&values.actors[ax.ix()], "title");
     let title = labels
         .text("activity_summary", "{count}")
         .replace("{count}", &labels.count("quote_count", said.len()))
-        .replace("{name}", name);
+        .replace("{name}", r.actor_name(ax));
     match activity::layout(&said, title, labels) {
         None => Json::Null,
         Some(a) => json!({
@@ -140,16 +171,19 @@ pub fn actor_activity(index: &Index<'_>, values: &Values, labels: &Labels, ax: A
 /// `actors` (link plus
 /// `connections` and `ties`: the links of those they share most digests
 /// with among the shown, with `count`); none when no two actors meet.
-pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Value {
-    let mut top: Vec<ActorIx> = (0..index.actors.len() as u32)
-        .map(ActorIx)
-        .filter(|a| index.actors[a.ix()].connections > 0)
+pub fn site_network(r: &Reader<'_, '_>, values: &Values<'_>) -> Value {
+    let labels = values.labels();
+    // How many actors each shares a digest with.
+    let connections = |a: ActorIx| r.actor_co_actors(a).len();
+    let mut top: Vec<ActorIx> = r
+        .all_actors(Whole)
+        .iter()
+        .filter(|a| connections(*a) > 0)
         .collect();
     let key = |a: &ActorIx| {
-        let n = &index.actors[a.ix()];
         (
-            std::cmp::Reverse(n.connections),
-            std::cmp::Reverse(n.digests.len()),
+            std::cmp::Reverse(connections(*a)),
+            std::cmp::Reverse(r.actor_digests(*a).len()),
             *a,
         )
     };
@@ -162,7 +196,7 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Valu
     let mut ties: Vec<Vec<(usize, usize)>> = vec![Vec::new(); top.len()];
     for i in 0..top.len() {
         for j in i + 1..top.len() {
-            let w = index.shared_digests(top[i], top[j]);
+            let w = r.shared_digests(top[i], top[j]);
             if w > 0 {
                 edges.push((i, j, w));
                 ties[i].push((j, w));
@@ -170,10 +204,11 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Valu
             }
         }
     }
-    let nodes: Vec<network::Node<'_>> = top
+    let nodes: Vec<_> = top
         .iter()
-        .map(|a| node(values, *a, index.actors[a.ix()].digests.len()))
+        .map(|a| node(r, values, *a, r.actor_digests(*a).len()))
         .collect();
+    let nodes: Vec<network::Node<'_>> = nodes.iter().map(as_node).collect();
     let title = labels.text("network_title", "network_title");
     let tooltip =
         |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
@@ -192,14 +227,14 @@ pub fn site_network(index: &Index<'_>, values: &Values, labels: &Labels) -> Valu
                 .iter()
                 .take(5)
                 .map(|(j, w)| {
-                    Obj::copy_of(&values.actors[top[*j].ix()])
+                    Obj::copy_of(&values.actor_link(r, top[*j]))
                         .set("count", *w)
                         .into()
                 })
                 .collect();
-            Obj::copy_of(&values.actors[a.ix()])
-                .set("connections", index.actors[a.ix()].connections)
-                .set("digest_count", index.actors[a.ix()].digests.len())
+            Obj::copy_of(&values.actor_link(r, *a))
+                .set("connections", connections(*a))
+                .set("digest_count", r.actor_digests(*a).len())
                 .set("ties", ties)
                 .into()
         })

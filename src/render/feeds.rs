@@ -4,104 +4,97 @@
 //! lists the pages of all of them. Drafts never appear in any of them, even
 //! when `--drafts` gives them pages.
 
-use super::context::{PageRenderer, Urls};
-use super::values::{summary, text, Values};
+use super::bodies::Bodies;
+use super::reads::{Reader, Whole};
+use super::urls::Urls;
 use super::OutputFile;
 use crate::config::FeedContent;
-use crate::index::{DigestIx, Index};
+use crate::index::{ActorIx, DigestIx, StoryIx};
 use crate::markdown::escape_html;
-use rayon::prelude::*;
 use std::fmt::Write as _;
 
-/// A language's feeds (its `index` and `urls`), into `sink`, in parallel.
-pub fn feeds(
-    index: &Index<'_>,
-    values: &Values,
-    urls: &Urls,
-    renderer: &PageRenderer<'_, '_>,
-    lang: &str,
-    sink: &(dyn Fn(OutputFile) + Sync),
-) {
-    let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
-    let config = &index.site.config;
-    let feed = Feed {
-        index,
-        urls,
-        renderer,
-        lang,
-    };
-    let entity = |v: &tera::Value| {
-        (
-            format!("{} – {}", text(v, "title"), config.title),
-            text(v, "url").to_string(),
-        )
-    };
-    lists(index, &all)
-        .into_par_iter()
-        .for_each(|(of, digests, content)| {
-            let (title, url) = match of {
-                Of::Site => (config.title.clone(), urls.home()),
-                Of::Actor(i) => entity(&values.actors[i]),
-                Of::Story(i) => entity(&values.stories[i]),
-            };
-            let digests: Vec<DigestIx> = published(index, digests).collect();
-            sink(OutputFile {
-                path: urls.file_of(&format!("{url}atom.xml")),
-                bytes: feed.atom(&title, &url, &digests, content).into_bytes(),
-            });
-        });
-}
-
 /// Whose feed.
-enum Of {
+#[derive(Debug, Clone, Copy)]
+pub enum Feed {
+    /// The site's.
     Site,
-    Actor(usize),
-    Story(usize),
+    /// An actor's.
+    Actor(ActorIx),
+    /// A story's.
+    Story(StoryIx),
 }
 
-/// Every feed of a language (`all` is every digest): whose, its digests
-/// (newest first, drafts included) and what its entries carry.
-fn lists<'i>(index: &'i Index<'_>, all: &'i [DigestIx]) -> Vec<(Of, &'i [DigestIx], FeedContent)> {
-    let feeds = index.site.config.feeds;
-    let mut lists = vec![(Of::Site, all, feeds.content)];
-    let actors = index.actors.iter().map(|a| a.digests.as_slice());
-    lists.extend(
-        actors
-            .enumerate()
-            .map(|(i, d)| (Of::Actor(i), d, feeds.entity_content)),
-    );
-    let stories = index.stories.iter().map(|s| s.digests.as_slice());
-    lists.extend(
-        stories
-            .enumerate()
-            .map(|(i, d)| (Of::Story(i), d, feeds.entity_content)),
-    );
-    lists
+/// Every feed of a language.
+pub fn all(r: &Reader<'_, '_>) -> Vec<Feed> {
+    let mut feeds = vec![Feed::Site];
+    feeds.extend(r.all_actors(Whole).iter().map(Feed::Actor));
+    feeds.extend(r.all_stories(Whole).iter().map(Feed::Story));
+    feeds
 }
 
-/// The digests of `list` a feed shows: drafts never.
-fn published<'l>(
-    index: &'l Index<'_>,
-    list: &'l [DigestIx],
-) -> impl Iterator<Item = DigestIx> + 'l {
-    list.iter()
-        .copied()
-        .filter(|d| !index.digest(*d).matter.draft)
+/// A feed's key among this build's outputs.
+pub fn key(r: &Reader<'_, '_>, feed: Feed) -> String {
+    match feed {
+        Feed::Site => "site".into(),
+        Feed::Actor(a) => format!("actor/{}", r.actor_id(a)),
+        Feed::Story(s) => format!("story/{}", r.story_id(s)),
+    }
+}
+
+/// A feed's digests (newest first, drafts included) and what its entries carry.
+fn list<'r>(r: &Reader<'r, '_>, feed: Feed) -> (Vec<DigestIx>, FeedContent) {
+    let feeds = r.config().feeds;
+    match feed {
+        Feed::Site => (r.all_digests(Whole).iter().collect(), feeds.content),
+        Feed::Actor(a) => (r.actor_digests(a).to_vec(), feeds.entity_content),
+        Feed::Story(s) => (r.story_digests(s).to_vec(), feeds.entity_content),
+    }
+}
+
+/// The digests of a feed's list it shows: drafts never.
+fn published(r: &Reader<'_, '_>, list: Vec<DigestIx>) -> Vec<DigestIx> {
+    list.into_iter().filter(|d| !r.digest_draft(*d)).collect()
 }
 
 /// Which digests some feed shows in full (by digest index), so their
 /// rendered bodies are kept until the feeds are written.
-pub fn full_entries(index: &Index<'_>) -> Vec<bool> {
-    let all: Vec<DigestIx> = (0..index.digests.len() as u32).map(DigestIx).collect();
-    let mut keep = vec![false; index.digests.len()];
-    for (_, list, content) in lists(index, &all) {
+pub fn full_entries(r: &Reader<'_, '_>) -> Vec<bool> {
+    let mut keep = vec![false; r.all_digests(Whole).len()];
+    for feed in all(r) {
+        let (digests, content) = list(r, feed);
         if content == FeedContent::Full {
-            for d in published(index, list).take(index.site.config.feeds.entries) {
+            for d in published(r, digests)
+                .into_iter()
+                .take(r.config().feeds.entries)
+            {
                 keep[d.ix()] = true;
             }
         }
     }
     keep
+}
+
+/// One feed of a language (`lang`, pages at `urls`).
+pub fn render(
+    r: &Reader<'_, '_>,
+    urls: &Urls,
+    bodies: &Bodies<'_>,
+    lang: &str,
+    feed: Feed,
+) -> OutputFile {
+    let config = r.config();
+    let entity = |title: &str, url: String| (format!("{title} – {}", config.title), url);
+    let (title, url) = match feed {
+        Feed::Site => (config.title.clone(), urls.home()),
+        Feed::Actor(a) => entity(r.actor_name(a), urls.actor(r.actor_id(a))),
+        Feed::Story(s) => entity(r.story_title(s), urls.story(r.story_id(s))),
+    };
+    let (digests, content) = list(r, feed);
+    let digests = published(r, digests);
+    OutputFile {
+        path: urls.file_of(&format!("{url}atom.xml")),
+        bytes: atom(r, urls, bodies, lang, &title, &url, &digests, content).into_bytes(),
+    }
 }
 
 /// The sitemap of every language's `entries` (absolute URL, last change)
@@ -121,85 +114,75 @@ pub fn site_files(mut entries: Vec<(String, Option<String>)>, urls: &Urls) -> Ve
     files
 }
 
-/// What a language's feeds are written from.
-struct Feed<'r, 'a, 's> {
-    index: &'r Index<'s>,
-    urls: &'r Urls,
-    renderer: &'r PageRenderer<'a, 's>,
-    lang: &'r str,
+/// The moment a digest last changed: its update, if later than its date.
+fn last_change(r: &Reader<'_, '_>, d: DigestIx) -> chrono::DateTime<chrono::FixedOffset> {
+    let date = r.digest_date(d);
+    r.digest_updated(d).unwrap_or(date).max(date)
 }
 
-impl Feed<'_, '_, '_> {
-    fn atom(
-        &self,
-        title: &str,
-        page_url: &str,
-        digests: &[DigestIx],
-        content: FeedContent,
-    ) -> String {
-        let (index, urls, renderer) = (self.index, self.urls, self.renderer);
-        let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
-        let updated = digests
-            .iter()
-            .map(|d| {
-                let n = &index.digests[d.ix()];
-                n.updated.unwrap_or(n.date).max(n.date)
-            })
-            .max();
-        let mut x = String::new();
-        let _ = write!(
+#[allow(clippy::too_many_arguments)]
+fn atom(
+    r: &Reader<'_, '_>,
+    urls: &Urls,
+    bodies: &Bodies<'_>,
+    lang: &str,
+    title: &str,
+    page_url: &str,
+    digests: &[DigestIx],
+    content: FeedContent,
+) -> String {
+    let config = r.config();
+    let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
+    let updated = digests.iter().map(|d| last_change(r, *d)).max();
+    let mut x = String::new();
+    let _ = write!(
         x,
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>storia</generator>\n",
-        escape_html(self.lang),
+        escape_html(lang),
         escape_html(title),
         escape_html(&feed_url),
         escape_html(&feed_url),
         escape_html(&urls.absolute(page_url)),
         updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
-        escape_html(&index.site.config.title),
+        escape_html(&config.title),
     );
-        let feeds = index.site.config.feeds;
-        for &dx in digests.iter().take(feeds.entries) {
-            let node = &index.digests[dx.ix()];
-            let d = index.digest(dx);
-            let permalink =
-                urls.absolute(&urls.item(&index.site.config.paths.digests, d.id.as_str()));
-            let _ = write!(
+    for &d in digests.iter().take(config.feeds.entries) {
+        let permalink = urls.absolute(&urls.item(&config.paths.digests, r.digest_id(d)));
+        let _ = write!(
             x,
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n",
-            escape_html(&d.matter.title.0),
+            escape_html(r.digest_title(d)),
             escape_html(&permalink),
             escape_html(&permalink),
-            rfc3339(&node.date),
-            rfc3339(&node.updated.unwrap_or(node.date).max(node.date)),
+            rfc3339(&r.digest_date(d)),
+            rfc3339(&last_change(r, d)),
         );
-            for a in &d.matter.authors.0 {
-                let _ = writeln!(x, "    <author><name>{}</name></author>", escape_html(&a.0));
-            }
-            for t in &node.tags {
-                let _ = writeln!(
-                    x,
-                    "    <category term=\"{}\"/>",
-                    escape_html(&index.tags[t.ix()].name)
-                );
-            }
-            let summary = summary(d);
-            if !summary.is_empty() {
-                let _ = writeln!(x, "    <summary>{}</summary>", escape_html(&summary));
-            }
-            if content == FeedContent::Full {
-                let _ = writeln!(
-                    x,
-                    "    <content type=\"html\" xml:base=\"{}\">{}</content>",
-                    escape_html(&permalink),
-                    escape_html(&renderer.digest_body(dx)),
-                );
-            }
-            x.push_str("  </entry>\n");
+        for a in r.digest_authors(d) {
+            let _ = writeln!(x, "    <author><name>{}</name></author>", escape_html(&a.0));
         }
-        x.push_str("</feed>\n");
-        x
+        for t in r.digest_tags(d) {
+            let _ = writeln!(
+                x,
+                "    <category term=\"{}\"/>",
+                escape_html(r.tag_name(*t))
+            );
+        }
+        let summary = r.digest_summary(d);
+        if !summary.is_empty() {
+            let _ = writeln!(x, "    <summary>{}</summary>", escape_html(summary));
+        }
+        if content == FeedContent::Full {
+            let _ = writeln!(
+                x,
+                "    <content type=\"html\" xml:base=\"{}\">{}</content>",
+                escape_html(&permalink),
+                escape_html(&bodies.digest(r, d)),
+            );
+        }
+        x.push_str("  </entry>\n");
     }
+    x.push_str("</feed>\n");
+    x
 }
 
 fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
@@ -207,50 +190,50 @@ fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
 }
 
 /// A language's sitemap entries: absolute URL, last change.
-pub fn sitemap_entries(
-    index: &Index<'_>,
-    values: &Values,
-    urls: &Urls,
-) -> Vec<(String, Option<String>)> {
-    let mut entries: Vec<(String, Option<String>)> = Vec::new();
-    let site = values.site.get("urls").cloned().unwrap_or_default();
-    let lists = [
-        "home",
-        "digests",
-        "actors",
-        "actors_by_quotes",
-        "actors_by_recent",
-        "network",
-        "sources",
-        "stories",
-        "tags",
-    ];
-    for key in lists {
-        entries.push((site[key].as_str().unwrap_or_default().to_string(), None));
-    }
-    for (i, node) in index.digests.iter().enumerate() {
-        if index.digest(DigestIx(i as u32)).matter.draft {
+pub fn sitemap_entries(r: &Reader<'_, '_>, urls: &Urls) -> Vec<(String, Option<String>)> {
+    let p = &r.config().paths;
+    let mut entries: Vec<(String, Option<String>)> = [
+        urls.home(),
+        urls.section(&p.digests),
+        urls.section(&p.actors),
+        urls.sorted_actors(super::urls::ActorSort::Quoted),
+        urls.sorted_actors(super::urls::ActorSort::Recent),
+        urls.section(crate::config::NETWORK_WORD),
+        urls.section(&p.sources),
+        urls.section(&p.stories),
+        urls.section(&p.tags),
+    ]
+    .into_iter()
+    .map(|u| (u, None))
+    .collect();
+    for d in r.all_digests(Whole).iter() {
+        if r.digest_draft(d) {
             continue;
         }
-        let lastmod = rfc3339(&node.updated.unwrap_or(node.date).max(node.date));
-        entries.push((
-            text(&values.digest_links[i], "url").to_string(),
-            Some(lastmod),
-        ));
+        let lastmod = rfc3339(&last_change(r, d));
+        entries.push((urls.digest(r.digest_id(d)), Some(lastmod)));
     }
-    for list in [
-        &values.actors,
-        &values.sources,
-        &values.stories,
-        &values.pages,
-    ] {
-        for v in list {
-            entries.push((text(v, "url").to_string(), None));
-        }
-    }
-    for t in &values.tags {
-        entries.push((text(t, "url").to_string(), None));
-    }
+    let actors = r
+        .all_actors(Whole)
+        .iter()
+        .map(|a| urls.actor(r.actor_id(a)));
+    let sources = r
+        .all_sources(Whole)
+        .iter()
+        .map(|s| urls.source(r.source_id(s)));
+    let stories = r
+        .all_stories(Whole)
+        .iter()
+        .map(|s| urls.story(r.story_id(s)));
+    let pages = r.all_pages(Whole).iter().map(|p| urls.page(r.page_id(p)));
+    let tags = r.all_tags(Whole).iter().map(|t| urls.tag(r.tag_slug(t)));
+    let rest: Vec<String> = actors
+        .chain(sources)
+        .chain(stories)
+        .chain(pages)
+        .chain(tags)
+        .collect();
+    entries.extend(rest.into_iter().map(|u| (u, None)));
     entries
         .into_iter()
         .map(|(u, l)| (urls.absolute(&u), l))

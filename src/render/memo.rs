@@ -1,158 +1,168 @@
-//! What the dev server keeps between renders, so that a rebuild re-renders
-//! only what can have changed and stays exactly what a full build would give.
+//! What a render keeps for the next one, so that it renders only what can
+//! have changed and stays exactly what a build from nothing gives.
 //!
-//! Nothing here guesses which pages an edit touches. A page is the pure
-//! function of its template (with every template it extends or includes),
-//! the site-wide values and its own context, so its key is a hash of those:
-//! when the key is the one of the last render, the last bytes are reused and
-//! Tera is not run. A Markdown body is the pure function of its text and of
-//! the answers its references got (link targets, citation numbers, quote
-//! cards), so the memo records the questions a body asked and reuses the
-//! HTML when every one of them still gets the same answer.
+//! Nothing here guesses which outputs an edit touches. Every output (a page,
+//! a feed, the search index, the sitemap) is a job; its record holds the
+//! facts it read (see [`super::reads`]), the hash of its template with every
+//! template it uses, and the hash of everything site-wide it was given
+//! (labels, `site`, build options). A job is rendered again when its record
+//! is missing or any of these differ; otherwise its files are the last
+//! ones. Untouched jobs are neither rendered, nor given a context, nor hashed.
 
-use crate::entity::EntityKind;
-use crate::markdown::Resolver;
-use std::collections::HashMap;
+use super::facts::{Current, FactId, FactTable};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
 
-/// The last render's pages and bodies.
+/// One output file as the last render left it.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    /// A hash of its bytes.
+    pub hash: u128,
+    /// Its bytes, when the memo keeps them (the dev server's does).
+    pub bytes: Option<Arc<[u8]>>,
+}
+
+/// What one job read and gave.
+pub(super) struct Record {
+    /// The templates it was rendered with, each with its hash (with every
+    /// template it uses).
+    pub(super) templates: Box<[(Box<str>, u64)]>,
+    /// Everything site-wide the job was given.
+    pub(super) global: u64,
+    /// The facts it read.
+    pub(super) deps: Box<[FactId]>,
+    /// Its files.
+    pub(super) files: Box<[(String, Stored)]>,
+}
+
+/// The last good render: its facts, its jobs and its output.
 #[derive(Default)]
 pub struct Memo {
-    /// Output path → (key, bytes).
-    pub(super) pages: HashMap<String, (u128, Vec<u8>)>,
-    /// Content file → its rendered body.
-    pub(super) bodies: HashMap<PathBuf, Body>,
+    pub(super) facts: FactTable,
+    pub(super) jobs: HashMap<String, Record>,
+    /// The output as the last good render left it: path → file.
+    pub(super) output: HashMap<String, Stored>,
+    /// The site's own static files then (they win over generated files).
+    pub(super) site_static: HashSet<String>,
     /// Every static file templates asked `asset()` for, with its URL then.
-    pub(super) assets_asked: std::collections::BTreeMap<String, Option<String>>,
-    /// Pages the last render ran templates for.
+    pub(super) assets_asked: BTreeMap<String, Option<String>>,
+    /// Whether to keep every file's bytes (to serve them from memory).
+    pub keep_bytes: bool,
+    /// Jobs the last render ran (templates, feeds, the search index).
     pub rendered: usize,
-    /// Pages the last render took from the memo.
+    /// Jobs the last render took from the memo.
     pub reused: usize,
+    /// Output files the last render added or changed.
+    pub changed: Vec<String>,
+    /// Output files the last render removed.
+    pub removed: Vec<String>,
 }
 
 impl Memo {
-    /// Adds another language's render to this one.
-    pub(super) fn merge(&mut self, other: Memo) {
-        self.pages.extend(other.pages);
-        self.bodies.extend(other.bodies);
-        self.rendered += other.rendered;
-        self.reused += other.reused;
-    }
-}
-
-/// A rendered body and what it asked of the resolver.
-#[derive(Clone)]
-pub(super) struct Body {
-    text: String,
-    sanitize: bool,
-    asked: Vec<Asked>,
-    pub(super) html: String,
-}
-
-/// One question a body asked while rendering, with its answer.
-#[derive(Clone, PartialEq)]
-enum Asked {
-    Url(EntityKind, String, Option<String>),
-    Citation(String, Option<(usize, String)>),
-    Embed(String, Option<String>),
-}
-
-impl Body {
-    /// Whether `text` would render to the same HTML with `resolver`.
-    pub(super) fn holds(&self, text: &str, sanitize: bool, resolver: &dyn Resolver) -> bool {
-        self.text == text
-            && self.sanitize == sanitize
-            && self.asked.iter().all(|a| match a {
-                Asked::Url(kind, id, answer) => resolver.url(*kind, id) == *answer,
-                Asked::Citation(id, answer) => resolver.citation(id) == *answer,
-                Asked::Embed(id, answer) => resolver.embed(id) == *answer,
-            })
+    /// A memo that keeps every file's bytes (the dev server's).
+    pub fn in_memory() -> Memo {
+        Memo {
+            keep_bytes: true,
+            ..Memo::default()
+        }
     }
 
-    /// Renders `text`, recording what it asks.
-    pub(super) fn render(text: &str, sanitize: bool, resolver: &dyn Resolver) -> Body {
-        let recorder = Recorder {
-            inner: resolver,
-            asked: Default::default(),
+    /// The output of the last good render, by path.
+    pub fn output(&self) -> &HashMap<String, Stored> {
+        &self.output
+    }
+
+    /// Whether the job `key` must run: it has no record, or something it
+    /// read or was given changed.
+    pub(super) fn dirty(
+        &self,
+        key: &str,
+        global: u64,
+        facts: &Current,
+        template_hash: impl Fn(&str) -> u64,
+        shadow_moved: &HashSet<String>,
+    ) -> bool {
+        let Some(r) = self.jobs.get(key) else {
+            return true;
         };
-        let html = crate::markdown::render(text, &recorder, sanitize);
-        Body {
-            text: text.to_string(),
-            sanitize,
-            asked: recorder.asked.into_inner(),
-            html,
+        r.global != global
+            || r.templates
+                .iter()
+                .any(|(name, hash)| template_hash(name) != *hash)
+            || facts.touches(&r.deps)
+            || r.files.iter().any(|(path, _)| shadow_moved.contains(path))
+    }
+}
+
+/// What a render gives the memo: the jobs that ran, every job of the
+/// build, the static files.
+pub(super) struct Rendered {
+    pub(super) records: Vec<(String, Record)>,
+    pub(super) alive: Vec<String>,
+    pub(super) statics: Vec<(String, Stored)>,
+    pub(super) site_static: HashSet<String>,
+}
+
+impl Memo {
+    /// Makes a successful render the last good one: its facts, its jobs
+    /// (those that ran, and the kept records of the others still in the
+    /// build) and its output, noting which files changed.
+    pub(super) fn commit(
+        &mut self,
+        facts: Current,
+        rendered: Rendered,
+        asked: std::collections::BTreeSet<String>,
+        table: &BTreeMap<String, String>,
+    ) {
+        let ran = rendered.records.len();
+        let total = rendered.alive.len();
+        let mut fresh: HashMap<String, Record> = rendered.records.into_iter().collect();
+        let mut jobs = HashMap::with_capacity(total);
+        for key in rendered.alive {
+            if let Some(r) = fresh.remove(&key).or_else(|| self.jobs.remove(&key)) {
+                jobs.insert(key, r);
+            }
         }
-    }
-}
-
-struct Recorder<'r> {
-    inner: &'r dyn Resolver,
-    asked: std::cell::RefCell<Vec<Asked>>,
-}
-
-impl Resolver for Recorder<'_> {
-    fn url(&self, kind: EntityKind, id: &str) -> Option<String> {
-        let answer = self.inner.url(kind, id);
-        let asked = Asked::Url(kind, id.to_string(), answer.clone());
-        self.asked.borrow_mut().push(asked);
-        answer
-    }
-    fn citation(&self, id: &str) -> Option<(usize, String)> {
-        let answer = self.inner.citation(id);
-        let asked = Asked::Citation(id.to_string(), answer.clone());
-        self.asked.borrow_mut().push(asked);
-        answer
-    }
-    fn embed(&self, quote_id: &str) -> Option<String> {
-        let answer = self.inner.embed(quote_id);
-        let asked = Asked::Embed(quote_id.to_string(), answer.clone());
-        self.asked.borrow_mut().push(asked);
-        answer
-    }
-}
-
-/// A page's template context that remembers its keys, so it can be hashed
-/// (Tera's context cannot list them).
-pub(super) struct PageContext {
-    pub(super) ctx: tera::Context,
-    keys: Vec<&'static str>,
-}
-
-impl PageContext {
-    pub(super) fn new() -> Self {
-        PageContext {
-            ctx: tera::Context::new(),
-            keys: Vec::new(),
+        let mut output: HashMap<String, Stored> = HashMap::with_capacity(self.output.len());
+        for r in jobs.values() {
+            for (path, stored) in r.files.iter() {
+                if !rendered.site_static.contains(path) {
+                    output.insert(path.clone(), stored.clone());
+                }
+            }
         }
+        output.extend(rendered.statics);
+        self.changed = output
+            .iter()
+            .filter(|(path, s)| self.output.get(*path).map(|o| o.hash) != Some(s.hash))
+            .map(|(path, _)| path.clone())
+            .collect();
+        self.changed.sort();
+        self.removed = self
+            .output
+            .keys()
+            .filter(|path| !output.contains_key(*path))
+            .cloned()
+            .collect();
+        self.removed.sort();
+        self.output = output;
+        self.jobs = jobs;
+        self.facts.commit(facts);
+        self.site_static = rendered.site_static;
+        self.assets_asked.extend(asked.into_iter().map(|p| {
+            let url = table.get(&p).cloned();
+            (p, url)
+        }));
+        self.rendered = ran;
+        self.reused = total - ran;
     }
+}
 
-    pub(super) fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, val: &T) {
-        self.keys.push(key);
-        self.ctx.insert(key, val);
-    }
-
-    pub(super) fn insert_value(&mut self, key: &'static str, val: tera::Value) {
-        self.keys.push(key);
-        self.ctx.insert_value(key, val);
-    }
-
-    /// The page's key: the template's own hash, the site-wide hash and
-    /// every value of the context.
-    pub(super) fn key(&self, template_hash: u64, global_hash: u64) -> u128 {
-        let mut keys = self.keys.clone();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut h = Xxh3::new();
-        template_hash.hash(&mut h);
-        global_hash.hash(&mut h);
-        for k in keys {
-            k.hash(&mut h);
-            hash_json(&mut h, &self.ctx.get(k));
-        }
-        h.digest128()
-    }
+/// The hash of a file's bytes.
+pub(super) fn hash_bytes(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// Feeds the JSON form of `value` to `h`.

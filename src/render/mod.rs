@@ -1,28 +1,38 @@
 //! Render: the index → every output file, as bytes, in parallel.
 //!
-//! Rendering is a pure function of the index and the theme: Markdown bodies
-//! are rendered once and reused on every page that shows them, each entity
-//! becomes a template value once, and the templates are compiled once. Only
+//! Rendering is a pure function of the index and the theme. Pages
+//! ([`pages`], one module per kind), feeds, the sitemap and the search index
+//! read the index only through a [`reads::Reader`], which records what each
+//! one read. Markdown bodies ([`bodies`]) are rendered once and reused on
+//! every page that shows them, each entity becomes a template value
+//! ([`values`]) once, and the templates are compiled once. Only
 //! [`crate::output`] touches the output folder.
 
 mod assets;
+mod bodies;
 mod charts;
-mod context;
 mod editorial;
+mod facts;
 mod feeds;
 pub mod i18n;
+mod languages;
 mod memo;
+mod pages;
+mod reads;
 mod search;
 mod structured;
+mod templates;
+mod urls;
 mod values;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, Problem};
+use crate::diagnostics::{Diagnostic, Diagnostics, Problem};
 use crate::index::{DigestIx, Index};
 use crate::theme::{Layer, Theme};
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
-pub use context::Urls;
-pub use memo::Memo;
+pub use memo::{Memo, Stored};
+pub use templates::Templates;
+pub use urls::Urls;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,177 +74,6 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "search.html",
     "network.html",
 ];
-
-/// Tera with the layered templates loaded, and where each came from.
-pub struct Engine {
-    tera: tera::Tera,
-    /// Tera name → (path to report, source text).
-    origins: HashMap<String, (String, String)>,
-    /// Template name → hash of it and every template it uses.
-    template_hashes: HashMap<String, u64>,
-    /// The static files templates asked for with `asset()`.
-    assets_asked: AssetsAsked,
-}
-
-type AssetsAsked = std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>;
-
-impl Engine {
-    /// Loads the theme's templates; template syntax errors are all reported.
-    pub fn new(
-        theme: &Theme,
-        labels: &i18n::Labels,
-        assets: std::collections::BTreeMap<String, String>,
-    ) -> Result<Engine, Vec<Diagnostic>> {
-        let layers = theme.layers("templates").map_err(|d| vec![d])?;
-        let mut tera = tera::Tera::new();
-        // Filters and functions first: Tera checks them when templates are added.
-        let assets_asked = AssetsAsked::default();
-        register(&mut tera, labels, assets, assets_asked.clone());
-        let theme_prefix = format!("themes/{}/templates/", theme.name);
-        let mut prefixes = vec![theme_prefix.clone()];
-        if theme.name != "default" {
-            prefixes.push("themes/default/templates/".into());
-        }
-        tera.set_fallback_prefixes(prefixes).map_err(|e| {
-            vec![Diagnostic::error(Problem::Template {
-                message: e.to_string(),
-            })]
-        })?;
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        let mut origins = HashMap::new();
-        let mut sources = Vec::new();
-        for (name, list) in &layers.files {
-            for (layer, file) in list {
-                let tera_name = match layer {
-                    Layer::Site => name.clone(),
-                    Layer::Theme => format!("{theme_prefix}{name}"),
-                    Layer::Builtin => format!("themes/default/templates/{name}"),
-                };
-                let text = String::from_utf8_lossy(&file.bytes)
-                    .trim_start_matches('\u{feff}')
-                    .replace("\r\n", "\n");
-                origins.insert(tera_name.clone(), (file.origin.clone(), text.clone()));
-                sources.push((tera_name, text));
-            }
-        }
-        let template_hashes = memo::template_hashes(&sources, &prefixes_of(&theme_prefix));
-        let mut engine = Engine {
-            tera,
-            origins,
-            template_hashes,
-            assets_asked,
-        };
-        if let Err(e) = engine.tera.add_raw_templates(sources) {
-            return Err(vec![engine.diagnostic(&e)]);
-        }
-        Ok(engine)
-    }
-
-    /// The hash of `template` and every template it uses.
-    fn template_hash(&self, template: &str) -> u64 {
-        self.template_hashes.get(template).copied().unwrap_or(0)
-    }
-
-    /// Renders `template` with `context`.
-    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| self.diagnostic(&e))
-    }
-
-    /// A Tera error as a placed diagnostic naming the template file and line.
-    fn diagnostic(&self, e: &tera::Error) -> Diagnostic {
-        match e.kind() {
-            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-                let (origin, source) = self
-                    .origins
-                    .get(report.filename())
-                    .cloned()
-                    .unwrap_or_else(|| (report.filename().to_string(), String::new()));
-                let span = report.span();
-                let width = if span.start_line == span.end_line {
-                    span.end_col.saturating_sub(span.start_col).max(1)
-                } else {
-                    1
-                };
-                let location = Location::at(
-                    std::path::Path::new(&origin),
-                    &source,
-                    span.start_line,
-                    span.start_col + 1,
-                    width,
-                );
-                let help = if report.message().contains("is not defined")
-                    || report.message().contains("not found in context")
-                    || report.message().contains("undefined")
-                {
-                    Some("docs/templates.md lists the variables of each template; guard optional ones with `{% if x %}`".to_string())
-                } else {
-                    None
-                };
-                Diagnostic::error(Problem::Template {
-                    message: report.message().to_string(),
-                })
-                .at(location)
-                .maybe_help(help)
-            }
-            _ => {
-                let mut message = e.to_string();
-                let mut source = std::error::Error::source(e);
-                while let Some(s) = source {
-                    message.push_str(": ");
-                    message.push_str(&s.to_string());
-                    source = s.source();
-                }
-                Diagnostic::error(Problem::Template { message })
-            }
-        }
-    }
-
-    fn global(&mut self) -> &mut tera::Context {
-        self.tera.global_context()
-    }
-}
-
-/// The prefixes template names carry in front of their logical name.
-fn prefixes_of(theme_prefix: &str) -> Vec<String> {
-    vec![theme_prefix.to_string(), "themes/default/templates/".into()]
-}
-
-/// Our filters: labels in the site's language.
-fn register(
-    tera: &mut tera::Tera,
-    labels: &i18n::Labels,
-    assets: std::collections::BTreeMap<String, String>,
-    asked: AssetsAsked,
-) {
-    tera.register_function(
-        "asset",
-        move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
-            let path: &str = kwargs.must_get("path")?;
-            let path = path.trim_start_matches('/');
-            asked
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(path.to_string());
-            assets.get(path).cloned().ok_or_else(|| {
-                tera::Error::message(format!(
-                    "no static file `{path}` in the theme's or the site's `static/`"
-                ))
-            })
-        },
-    );
-    let labels = labels.clone();
-    tera.register_filter(
-        "plural",
-        move |n: i64, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
-            let key: &str = kwargs.must_get("key")?;
-            labels
-                .plural(key, n)
-                .ok_or_else(|| tera::Error::message(format!("no label `{key}` in the label file")))
-        },
-    );
-}
 
 /// Where rendered files go, from any thread, as soon as each is ready.
 pub type Sink<'a> = &'a (dyn Fn(OutputFile) + Sync);
@@ -325,7 +164,7 @@ pub fn render_to(
         &urls.base_path,
     );
     let table = assets.table();
-    let languages = context::Languages::new(index, each);
+    let languages = languages::Languages { each };
     // A language's pages show its digests only; one language shows them all.
     let views: Vec<(Index<'_>, Vec<DigestIx>)> = if languages.each.len() > 1 {
         languages
@@ -341,135 +180,342 @@ pub fn render_to(
     } else {
         Vec::new()
     };
+    // The index of every language is a view of its own only when there
+    // are several.
+    let full = (index, if views.is_empty() { 0 } else { reads::FULL });
     let mut memo = memo;
-    let mut previous = memo.as_deref_mut().map(std::mem::take);
-    // Pages depend on the asset URLs templates asked for, not on every
-    // static file: adding an image re-renders nothing, moving a stylesheet
-    // that templates use re-renders every page.
-    if let Some(p) = previous.as_mut() {
-        if p.assets_asked
+    // This build's facts against the last good build's.
+    let current = memo.as_deref_mut().map(|m| {
+        let mut all: Vec<(u8, &Index<'_>)> = views
+            .iter()
+            .enumerate()
+            .map(|(n, (ix, _))| (n as u8, ix))
+            .collect();
+        all.push((full.1, full.0));
+        m.facts.scan(&all)
+    });
+    if let Some(m) = memo.as_deref_mut() {
+        // Pages depend on the asset URLs templates asked for, not on every
+        // static file: adding an image re-renders nothing, moving a
+        // stylesheet that templates use re-renders every page.
+        if m.assets_asked
             .iter()
             .any(|(path, url)| table.get(path) != url.as_ref())
         {
-            p.pages.clear();
-            p.assets_asked.clear();
+            m.jobs.clear();
+            m.assets_asked.clear();
         }
     }
-    // Static files: the site's own win over generated files of the same
-    // path (your own robots.txt); the theme's never replace them.
     let site_static = assets.paths_of(Layer::Site);
-    let theme_static: std::collections::HashSet<String> = assets
-        .paths_of(Layer::Theme)
-        .into_iter()
-        .chain(assets.paths_of(Layer::Builtin))
-        .collect();
-    let shadowed = std::sync::Mutex::new(std::collections::HashSet::new());
-    let minify = options.minify;
-    let generated = |mut f: OutputFile| {
-        if site_static.contains(&f.path) {
-            return;
-        }
-        if theme_static.contains(&f.path) {
-            shadowed
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(f.path.clone());
-        }
-        if minify && f.path.ends_with(".html") {
-            f.bytes = minify_html::minify(&f.bytes, &minify_config());
-        }
-        sink(f);
+    let run = Run {
+        memo: memo.as_deref(),
+        facts: current.as_ref(),
+        shadow_moved: memo
+            .as_deref()
+            .map(|m| {
+                m.site_static
+                    .symmetric_difference(&site_static)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default(),
+        site_static,
+        minify: options.minify,
+        sink,
+        records: Default::default(),
+        alive: Default::default(),
+        generated: Default::default(),
     };
-    let mut next = memo.is_some().then(Memo::default);
+    let options_hash = {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        config.file.text.hash(&mut h);
+        options.base_url.hash(&mut h);
+        options.fingerprint.hash(&mut h);
+        options.minify.hash(&mut h);
+        h.finish()
+    };
+    let mut globals = Vec::new();
     let mut asked = std::collections::BTreeSet::new();
-    let mut sitemap = Vec::new();
+    let mut sitemap_views = Vec::new();
     for (n, ((lang, lang_urls), labels)) in languages.each.iter().zip(&all_labels).enumerate() {
         let (view, origin) = views
             .get(n)
             .map_or((index, identity.as_slice()), |(ix, o)| (ix, o.as_slice()));
-        let mut engine = match Engine::new(theme, labels, table.clone()) {
+        let view = (view, n as u8);
+        let mut templates = match Templates::new(theme, labels, table.clone()) {
             Ok(e) => e,
             Err(errors) => {
                 diags.extend(errors);
                 return diags;
             }
         };
-        let values = values::Values::build(view, lang_urls, labels, lang, &assets);
+        // What the whole language reads, not one output's: site-wide.
+        let unrecorded = reads::Reads::default();
+        let r = reads::Reader::new(view.0, view.1, full.0, full.1, &unrecorded);
+        let values = values::Values::new(&r, lang_urls, labels, lang, &assets);
         {
-            let global = engine.global();
+            let global = templates.global();
             global.insert("site", &values.site);
             global.insert("t", &labels.to_json());
         }
-        let global_hash = next.as_ref().map(|_| {
+        let global = {
             let mut h = xxhash_rust::xxh3::Xxh3::new();
+            options_hash.hash(&mut h);
             memo::hash_json(&mut h, &labels.to_json());
             memo::hash_json(&mut h, &values.site);
-            std::hash::Hasher::finish(&h)
-        });
-        let renderer = context::PageRenderer::new(
+            h.finish()
+        };
+        globals.push(global);
+        let keep = feeds::full_entries(&r);
+        let bodies = bodies::Bodies::new(&r, &templates, &values, &languages, keep);
+        let pages = pages::Pages::new(
             view,
-            &engine,
+            full,
+            &templates,
             &values,
-            lang_urls,
             labels,
             (&languages, origin, lang),
-            previous.as_ref().zip(global_hash),
+            &bodies,
         );
-        let page_diags = renderer.render_all(&generated);
-        diags.extend(page_diags.sorted());
-        let failed = diags.has_errors();
-        if !failed {
-            feeds::feeds(view, &values, lang_urls, &renderer, lang, &generated);
-            sitemap.extend(feeds::sitemap_entries(view, &values, lang_urls));
-        }
-        // The search index comes after the feeds, once the bodies they
-        // showed are dropped with the renderer.
-        let rendered = renderer.into_memo();
-        if !failed {
-            search::files(view, &values, lang_urls, &generated);
-        }
-        if let Some(next) = next.as_mut() {
-            next.merge(rendered);
-        }
-        asked.extend(
-            engine
-                .assets_asked
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .iter()
-                .cloned(),
-        );
-        if failed {
+        let hash_of = |name: &str| templates.template_hash(name);
+        let mut jobs: Vec<(String, Work)> = pages
+            .jobs()
+            .into_iter()
+            .map(|j| (pages.key(j), Work::Page(j)))
+            .collect();
+        jobs.extend(feeds::all(&r).into_iter().map(|f| {
+            let key = format!("{lang}:feed:{}", feeds::key(&r, f));
+            (key, Work::Feed(f))
+        }));
+        let errors = std::sync::Mutex::new(Vec::new());
+        let failed = |e: Diagnostic| errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+        run.each(jobs, global, &hash_of, |work, reads| match work {
+            Work::Page(job) => {
+                let file = pages.render(job, reads).map_err(failed).ok()?;
+                Some(vec![file])
+            }
+            Work::Feed(feed) => {
+                let r = reads::Reader::new(view.0, view.1, full.0, full.1, reads);
+                Some(vec![feeds::render(&r, lang_urls, &bodies, lang, feed)])
+            }
+        });
+        let mut found = Diagnostics::default();
+        found.extend(bodies.take_errors());
+        found.extend(errors.into_inner().unwrap_or_else(|p| p.into_inner()));
+        diags.extend(found.sorted());
+        // The search index comes after the pages and feeds, once the
+        // bodies they showed are dropped.
+        drop(pages);
+        drop(bodies);
+        let search_key = format!("{lang}:search");
+        run.each(vec![(search_key, ())], global, &hash_of, |(), reads| {
+            let r = reads::Reader::new(view.0, view.1, full.0, full.1, reads);
+            let files = std::sync::Mutex::new(Vec::new());
+            search::files(&r, &values, &|f| {
+                files.lock().unwrap_or_else(|p| p.into_inner()).push(f)
+            });
+            Some(files.into_inner().unwrap_or_else(|p| p.into_inner()))
+        });
+        asked.extend(templates.assets_asked());
+        sitemap_views.push((view, lang_urls));
+        if diags.has_errors() {
             // The other languages' pages would repeat the same errors.
-            break;
+            return diags;
         }
     }
-    if let (Some(m), Some(mut next)) = (memo, next) {
-        next.assets_asked = previous.map(|p| p.assets_asked).unwrap_or_default();
-        next.assets_asked.extend(
-            asked
-                .iter()
-                .map(|path: &String| (path.clone(), table.get(path).cloned())),
-        );
-        *m = next;
-    }
-    if diags.has_errors() {
-        return diags;
-    }
-    for f in feeds::site_files(sitemap, &urls) {
-        generated(f);
-    }
-    generated(OutputFile {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
-    let shadowed = shadowed.into_inner().unwrap_or_else(|p| p.into_inner());
-    for (file, layer) in assets.into_files() {
-        if layer == Layer::Site || !shadowed.contains(&file.path) {
-            sink(file);
+    // The sitemap lists every language's pages; robots.txt points at it.
+    let global = {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        globals.hash(&mut h);
+        h.finish()
+    };
+    run.each(
+        vec![("sitemap".to_string(), ())],
+        global,
+        &|_: &str| 0,
+        |(), reads| {
+            let mut entries = Vec::new();
+            for ((ix, n), lang_urls) in &sitemap_views {
+                let r = reads::Reader::new(ix, *n, full.0, full.1, reads);
+                entries.extend(feeds::sitemap_entries(&r, lang_urls));
+            }
+            let mut files = feeds::site_files(entries, &urls);
+            files.push(OutputFile {
+                path: ".nojekyll".into(),
+                bytes: Vec::new(),
+            });
+            Some(files)
+        },
+    );
+    // Static files: the site's own win over generated files of the same
+    // path (your own robots.txt); the theme's never replace them.
+    let generated: std::collections::HashSet<String> = run.generated_paths(memo.as_deref());
+    let statics: Vec<OutputFile> = assets
+        .into_files()
+        .into_iter()
+        .filter(|(f, layer)| *layer == Layer::Site || !generated.contains(&f.path))
+        .map(|(f, _)| f)
+        .collect();
+    let records = run.finish(statics);
+    if let (Some(m), Some(current)) = (memo, current) {
+        if !diags.has_errors() {
+            m.commit(current, records, asked, &table);
         }
     }
     diags
+}
+
+/// One job's work within a language.
+#[derive(Clone, Copy)]
+enum Work {
+    Page(pages::Job),
+    Feed(feeds::Feed),
+}
+
+/// A render in progress: which jobs run, what they give, what goes to the sink.
+struct Run<'m, 'k> {
+    memo: Option<&'m Memo>,
+    facts: Option<&'m facts::Current>,
+    /// Paths the site's own static files took or gave back since the last
+    /// render: the generated files there are shown or hidden again.
+    shadow_moved: std::collections::HashSet<String>,
+    site_static: std::collections::HashSet<String>,
+    minify: bool,
+    sink: Sink<'k>,
+    /// The jobs that ran, with what they read and gave.
+    records: std::sync::Mutex<Vec<(String, memo::Record)>>,
+    /// Every job of this build.
+    alive: std::sync::Mutex<Vec<String>>,
+    /// Every file the jobs that ran generated.
+    generated: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl Run<'_, '_> {
+    /// Runs the jobs among `jobs` whose inputs changed (all of them without
+    /// a memo), in parallel: `render` gives a job's files, or none after an
+    /// error it reported.
+    fn each<W: Copy + Send + Sync>(
+        &self,
+        jobs: Vec<(String, W)>,
+        global: u64,
+        template_hash: &(dyn Fn(&str) -> u64 + Sync),
+        render: impl Fn(W, &reads::Reads) -> Option<Vec<OutputFile>> + Sync,
+    ) {
+        use rayon::prelude::*;
+        let dirty: Vec<(String, W)> = match (self.memo, self.facts) {
+            (Some(m), Some(facts)) => {
+                let mut alive = self.alive.lock().unwrap_or_else(|p| p.into_inner());
+                alive.extend(jobs.iter().map(|(k, _)| k.clone()));
+                jobs.into_iter()
+                    .filter(|(key, _)| {
+                        m.dirty(key, global, facts, template_hash, &self.shadow_moved)
+                    })
+                    .collect()
+            }
+            _ => jobs,
+        };
+        dirty.into_par_iter().for_each(|(key, work)| {
+            let reads = reads::Reads::default();
+            let Some(files) = render(work, &reads) else {
+                return;
+            };
+            let files: Vec<(String, memo::Stored)> =
+                files.into_iter().map(|f| self.emit(f)).collect();
+            if let Some(facts) = self.facts {
+                let recorded = reads.into_recorded();
+                let record = memo::Record {
+                    templates: recorded
+                        .templates
+                        .iter()
+                        .map(|t| (Box::from(*t), template_hash(t)))
+                        .collect(),
+                    global,
+                    deps: facts.ids(&recorded.facts),
+                    files: files.into_boxed_slice(),
+                };
+                let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
+                records.push((key, record));
+            }
+        });
+    }
+
+    /// Sends a generated file to the sink unless the site's static files
+    /// hide it or it is the same as the last render's; returns it as kept.
+    fn emit(&self, mut f: OutputFile) -> (String, memo::Stored) {
+        if self.minify && f.path.ends_with(".html") {
+            f.bytes = minify_html::minify(&f.bytes, &minify_config());
+        }
+        let stored = self.store(&f);
+        if !self.site_static.contains(&f.path) {
+            self.send(&f, &stored);
+        }
+        self.generated
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(f.path.clone());
+        (f.path, stored)
+    }
+
+    fn store(&self, f: &OutputFile) -> memo::Stored {
+        let keep = self.memo.is_some_and(|m| m.keep_bytes);
+        memo::Stored {
+            hash: if self.facts.is_some() {
+                memo::hash_bytes(&f.bytes)
+            } else {
+                0
+            },
+            bytes: keep.then(|| f.bytes.as_slice().into()),
+        }
+    }
+
+    /// Sends `f` to the sink unless the last render left the same bytes.
+    fn send(&self, f: &OutputFile, stored: &memo::Stored) {
+        let same = self
+            .memo
+            .and_then(|m| m.output.get(&f.path))
+            .is_some_and(|old| self.facts.is_some() && old.hash == stored.hash);
+        if !same {
+            (self.sink)(f.clone());
+        }
+    }
+
+    /// The paths of every generated file of this build: the jobs that ran
+    /// and, with a memo, the ones it kept.
+    fn generated_paths(&self, memo: Option<&Memo>) -> std::collections::HashSet<String> {
+        let mut paths =
+            std::mem::take(&mut *self.generated.lock().unwrap_or_else(|p| p.into_inner()));
+        if let Some(m) = memo {
+            let records = self.records.lock().unwrap_or_else(|p| p.into_inner());
+            let ran: std::collections::HashSet<&String> = records.iter().map(|(k, _)| k).collect();
+            let alive = self.alive.lock().unwrap_or_else(|p| p.into_inner());
+            for key in alive.iter().filter(|k| !ran.contains(k)) {
+                if let Some(r) = m.jobs.get(key) {
+                    paths.extend(r.files.iter().map(|(p, _)| p.clone()));
+                }
+            }
+        }
+        paths
+    }
+
+    /// Sends the static files, and hands back what the memo keeps of this
+    /// render.
+    fn finish(self, statics: Vec<OutputFile>) -> memo::Rendered {
+        let statics: Vec<(String, memo::Stored)> = statics
+            .into_iter()
+            .map(|f| {
+                let stored = self.store(&f);
+                self.send(&f, &stored);
+                (f.path, stored)
+            })
+            .collect();
+        memo::Rendered {
+            records: self.records.into_inner().unwrap_or_else(|p| p.into_inner()),
+            alive: self.alive.into_inner().unwrap_or_else(|p| p.into_inner()),
+            statics,
+            site_static: self.site_static,
+        }
+    }
 }
 
 /// Which content file each page comes from (output path → file relative to
@@ -514,10 +560,7 @@ pub fn page_sources(
         .collect();
     for n in &index.pages {
         let p = &c.pages[n.entry];
-        map.insert(
-            urls.file_of(&urls.section(p.id.as_str())),
-            p.file.path.clone(),
-        );
+        map.insert(urls.file_of(&urls.page(p.id.as_str())), p.file.path.clone());
     }
     // A digest's page is in its language's part of the site.
     let languages = &index.site.config.languages;

@@ -11,10 +11,10 @@
 //! title, date and a snippet of its text, so the page can show why it
 //! matched.
 
-use super::context::Urls;
-use super::values::{summary, text, Values};
+use super::reads::{Reader, Whole};
+use super::urls::Urls;
+use super::values::Values;
 use super::OutputFile;
-use crate::index::{ActorIx, DigestIx, Index, PageIx, QuoteIx, StoryIx};
 use serde_json::{json, Value as Json};
 use sha2::{Digest as _, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,8 +80,9 @@ impl Doc {
 /// made: documents are indexed one by one and only their terms' postings
 /// are kept (not their text), so the index of a large site is never held
 /// whole.
-pub fn files(index: &Index<'_>, values: &Values, urls: &Urls, sink: &(dyn Fn(OutputFile) + Sync)) {
-    let paths = &index.site.config.paths;
+pub fn files(r: &Reader<'_, '_>, values: &Values<'_>, sink: &(dyn Fn(OutputFile) + Sync)) {
+    let urls = values.urls();
+    let paths = &r.config().paths;
     let prefixes = [
         urls.section(&paths.digests),
         urls.section(&paths.actors),
@@ -112,7 +113,7 @@ pub fn files(index: &Index<'_>, values: &Values, urls: &Urls, sink: &(dyn Fn(Out
         chunks += 1;
         f
     };
-    documents(index, values, |doc| {
+    documents(r, values, urls, |doc| {
         for term in terms(&doc.text) {
             postings.entry(term).or_default().push(count);
         }
@@ -196,106 +197,103 @@ fn cut(text: &str, max: usize) -> String {
 /// sources, stories and pages (a query that names one wants its page
 /// first), then digests newest first, then quotes (by digest, newest
 /// first).
-fn documents(index: &Index<'_>, values: &Values, mut emit: impl FnMut(Doc)) {
-    let text = |v: &tera::Value, key: &'static str| text(v, key).to_string();
-    let day = |d: &chrono::DateTime<chrono::FixedOffset>| d.format("%Y-%m-%d").to_string();
-    for (i, a) in values.actors.iter().enumerate() {
-        let m = &index.actor(ActorIx(i as u32)).matter;
-        let aliases: Vec<String> = m.aliases.0.iter().map(|t| t.0.clone()).collect();
-        let role = m.role.as_deref().unwrap_or_default();
+fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: impl FnMut(Doc)) {
+    let day = |d: chrono::DateTime<chrono::FixedOffset>| d.format("%Y-%m-%d").to_string();
+    let texts = |list: &[crate::input::fields::Text]| -> Vec<String> {
+        list.iter().map(|t| t.0.clone()).collect()
+    };
+    for a in r.all_actors(Whole).iter() {
+        let name = r.actor_name(a);
+        let aliases = texts(r.actor_aliases(a));
+        let role = r.actor_role(a).unwrap_or_default();
         emit(Doc {
             kind: 1,
-            title: text(a, "title"),
-            url: text(a, "url"),
+            title: name.to_string(),
+            url: urls.actor(r.actor_id(a)),
             date: String::new(),
             snippet: cut(role, SNIPPET_MAX),
             by: String::new(),
-            text: format!("{} {role} {}", m.name.0, aliases.join(" ")),
+            text: format!("{name} {role} {}", aliases.join(" ")),
             also: aliases,
         });
     }
-    for s in &values.sources {
+    for s in r.all_sources(Whole).iter() {
+        let name = r.source_name(s);
         emit(Doc {
             kind: 2,
-            title: text(s, "title"),
-            url: text(s, "url"),
+            title: name.to_string(),
+            url: urls.source(r.source_id(s)),
             date: String::new(),
             snippet: String::new(),
             by: String::new(),
             also: Vec::new(),
-            text: text(s, "title"),
+            text: name.to_string(),
         });
     }
-    for (i, s) in values.stories.iter().enumerate() {
-        let m = &index.story(StoryIx(i as u32)).matter;
-        let summary = m.summary.as_deref().unwrap_or_default();
+    for s in r.all_stories(Whole).iter() {
+        let title = r.story_title(s);
+        let summary = r.story_summary(s).unwrap_or_default();
         emit(Doc {
             kind: 3,
-            title: text(s, "title"),
-            url: text(s, "url"),
-            date: m
-                .started
-                .map(|d| day(&crate::index::moment(d, index.site.config.timezone)))
-                .unwrap_or_default(),
+            title: title.to_string(),
+            url: urls.story(r.story_id(s)),
+            date: r.story_started(s).map(day).unwrap_or_default(),
             snippet: cut(summary, SNIPPET_MAX),
             by: String::new(),
             also: Vec::new(),
-            text: format!("{} {summary}", m.title.0),
+            text: format!("{title} {summary}"),
         });
     }
-    for (i, p) in values.pages.iter().enumerate() {
-        let m = &index.page(PageIx(i as u32)).matter;
-        if m.draft {
+    for p in r.all_pages(Whole).iter() {
+        if r.page_draft(p) {
             continue;
         }
-        let summary = m.summary.as_deref().unwrap_or_default();
+        let title = r.page_title(p);
+        let summary = r.page_summary(p).unwrap_or_default();
         emit(Doc {
             kind: 4,
-            title: text(p, "title"),
-            url: text(p, "url"),
+            title: title.to_string(),
+            url: urls.page(r.page_id(p)),
             date: String::new(),
             snippet: cut(summary, SNIPPET_MAX),
             by: String::new(),
             also: Vec::new(),
-            text: format!("{} {summary}", m.title.0),
+            text: format!("{title} {summary}"),
         });
     }
-    for (i, card) in values.cards.iter().enumerate() {
-        let d = index.digest(DigestIx(i as u32));
-        if d.matter.draft {
+    for d in r.all_digests(Whole).iter() {
+        if r.digest_draft(d) {
             continue;
         }
-        let tags: Vec<String> = d.matter.tags.0.iter().map(|t| t.0.clone()).collect();
-        let authors: Vec<&str> = d.matter.authors.0.iter().map(|t| t.0.as_str()).collect();
-        let summary = summary(d);
+        let title = r.digest_title(d);
+        let summary = r.digest_summary(d);
+        let tags = texts(r.digest_tags_written(d));
+        let authors = texts(r.digest_authors(d));
         emit(Doc {
             kind: 0,
-            title: d.matter.title.0.clone(),
-            url: text(card, "url"),
-            date: day(&index.digests[i].date),
-            snippet: cut(&summary, SNIPPET_MAX),
+            title: title.to_string(),
+            url: urls.digest(r.digest_id(d)),
+            date: day(r.digest_date(d)),
+            snippet: cut(summary, SNIPPET_MAX),
             by: authors.join(", "),
-            text: format!(
-                "{} {summary} {} {}",
-                d.matter.title.0,
-                tags.join(" "),
-                authors.join(" ")
-            ),
+            text: format!("{title} {summary} {} {}", tags.join(" "), authors.join(" ")),
             also: tags,
         });
     }
-    for i in 0..index.quotes.len() {
-        let qx = QuoteIx(i as u32);
-        if index.digest(index.quotes[i].digest).matter.draft {
+    for q in r.all_quotes(Whole).iter() {
+        if r.digest_draft(r.quote_digest(q)) {
             continue;
         }
-        let words = &index.quote(qx).text.0;
-        let speaker = super::values::text(values.speaker(index, qx), "title");
+        let words = &r.quote_fields(q).text.0;
+        let speaker = match r.quote_speaker(q) {
+            crate::index::Speaker::Actor(a) => r.actor_name(a),
+            crate::index::Speaker::Source(s) => r.source_name(s),
+        };
         emit(Doc {
             kind: 5,
             title: speaker.to_string(),
-            url: values.quote_url(index, qx),
-            date: day(&index.quotes[i].date),
+            url: values.quote_url(r, q),
+            date: day(r.quote_date(q)),
             snippet: cut(words, SNIPPET_MAX),
             by: String::new(),
             also: Vec::new(),

@@ -3,10 +3,10 @@
 //! `CollectionPage` with an `ItemList` for stories. Built as JSON values and
 //! serialised once, so escaping is always right.
 
-use super::context::Urls;
-use super::values::{opt_text, text, Values};
+use super::reads::Reader;
+use super::values::Values;
 use crate::content::frontmatter::ActorKind;
-use crate::index::{ActorIx, DigestIx, Index, SourceIx, Speaker, StoryIx};
+use crate::index::{ActorIx, DigestIx, SourceIx, Speaker, StoryIx};
 use serde_json::{json, Value as Json};
 
 /// JSON-LD text safe inside `<script>`: `<` is written `\u003c`, so no
@@ -27,32 +27,30 @@ fn actor_type(kind: ActorKind) -> &'static str {
     }
 }
 
-fn actor_ref(index: &Index<'_>, values: &Values, urls: &Urls, a: ActorIx) -> Json {
-    let actor = index.actor(a);
+fn actor_ref(r: &Reader<'_, '_>, values: &Values<'_>, a: ActorIx) -> Json {
+    let urls = values.urls();
     json!({
-        "@type": actor_type(actor.matter.kind),
-        "name": actor.matter.name.0,
-        "url": urls.absolute(text(&values.actors[a.ix()], "url")),
+        "@type": actor_type(r.actor_kind(a)),
+        "name": r.actor_name(a),
+        "url": urls.absolute(&urls.actor(r.actor_id(a))),
     })
 }
 
-fn source_ref(index: &Index<'_>, values: &Values, urls: &Urls, s: SourceIx) -> Json {
+fn source_ref(r: &Reader<'_, '_>, values: &Values<'_>, s: SourceIx) -> Json {
+    let urls = values.urls();
     json!({
         "@type": "Organization",
-        "name": index.source(s).matter.name.0,
-        "url": urls.absolute(text(&values.sources[s.ix()], "url")),
+        "name": r.source_name(s),
+        "url": urls.absolute(&urls.source(r.source_id(s))),
     })
 }
 
 /// A digest: the article and its quotes.
-pub fn digest(index: &Index<'_>, values: &Values, urls: &Urls, dx: DigestIx) -> Json {
-    let node = &index.digests[dx.ix()];
-    let d = index.digest(dx);
-    let m = &d.matter;
-    let card = &values.cards[dx.ix()];
-    let url = urls.absolute(text(card, "url"));
-    let citations: Vec<Json> = m
-        .sources
+pub fn digest(r: &Reader<'_, '_>, values: &Values<'_>, d: DigestIx) -> Json {
+    let urls = values.urls();
+    let url = urls.absolute(&urls.digest(r.digest_id(d)));
+    let (sources, outlets) = r.digest_citations(d);
+    let citations: Vec<Json> = sources
         .iter()
         .enumerate()
         .map(|(n, c)| {
@@ -60,42 +58,43 @@ pub fn digest(index: &Index<'_>, values: &Values, urls: &Urls, dx: DigestIx) -> 
             if let Some(t) = &c.title {
                 v["name"] = json!(t);
             }
-            if let Some(s) = node.citation_sources[n] {
-                v["publisher"] = source_ref(index, values, urls, s);
+            if let Some(s) = outlets[n] {
+                v["publisher"] = source_ref(r, values, s);
             }
             v
         })
         .collect();
+    let date = r.digest_date(d);
+    let authors = r.digest_authors(d);
     let mut article = json!({
         "@type": "NewsArticle",
         "@id": url,
-        "headline": m.title.0,
+        "headline": r.digest_title(d),
         "url": url,
-        "datePublished": node.date.to_rfc3339(),
-        "dateModified": node.updated.unwrap_or(node.date).to_rfc3339(),
-        "inLanguage": m.lang.clone().unwrap_or_else(|| index.site.config.language.clone()),
-        "description": text(card, "summary"),
-        "author": if m.authors.0.is_empty() {
-            vec![json!({"@type": "Organization", "name": index.site.config.title})]
+        "datePublished": date.to_rfc3339(),
+        "dateModified": r.digest_updated(d).unwrap_or(date).to_rfc3339(),
+        "inLanguage": r.digest_language(d),
+        "description": r.digest_summary(d),
+        "author": if authors.is_empty() {
+            vec![json!({"@type": "Organization", "name": r.config().title})]
         } else {
-            m.authors.0.iter().map(|a| json!({"@type": "Person", "name": a.0})).collect()
+            authors.iter().map(|a| json!({"@type": "Person", "name": a.0})).collect()
         },
-        "about": node.actors.iter().map(|a| actor_ref(index, values, urls, *a)).collect::<Vec<_>>(),
+        "about": r.digest_actors(d).iter().map(|a| actor_ref(r, values, *a)).collect::<Vec<_>>(),
         "citation": citations,
-        "keywords": node.tags.iter().map(|t| index.tags[t.ix()].name.clone()).collect::<Vec<_>>(),
+        "keywords": r.digest_tags(d).iter().map(|t| r.tag_name(*t)).collect::<Vec<_>>(),
     });
-    if let Some(image) = opt_text(card, "image") {
-        article["image"] = json!(absolute_image(urls, image));
+    if let Some(image) = r.digest_image(d) {
+        article["image"] = json!(urls.absolute_image(image));
     }
-    let quotes: Vec<Json> = node
-        .quotes
+    let quotes: Vec<Json> = r
+        .digest_quotes(d)
         .iter()
         .map(|q| {
-            let qn = &index.quotes[q.ix()];
-            let quote = index.quote(*q);
-            let speaker = match qn.speaker {
-                Speaker::Actor(a) => actor_ref(index, values, urls, a),
-                Speaker::Source(s) => source_ref(index, values, urls, s),
+            let quote = r.quote_fields(*q);
+            let speaker = match r.quote_speaker(*q) {
+                Speaker::Actor(a) => actor_ref(r, values, a),
+                Speaker::Source(s) => source_ref(r, values, s),
             };
             let mut v = json!({
                 "@type": "Quotation",
@@ -105,8 +104,8 @@ pub fn digest(index: &Index<'_>, values: &Values, urls: &Urls, dx: DigestIx) -> 
                 "creator": speaker,
                 "isPartOf": {"@id": url},
             });
-            if let Some(n) = qn.citation {
-                v["isBasedOn"] = json!(m.sources[n].url.0);
+            if let Some(n) = r.quote_citation(*q) {
+                v["isBasedOn"] = json!(sources[n].url.0);
             }
             v
         })
@@ -117,86 +116,69 @@ pub fn digest(index: &Index<'_>, values: &Values, urls: &Urls, dx: DigestIx) -> 
 }
 
 /// An actor: a person, an organisation or a country, with `sameAs`.
-pub fn actor(index: &Index<'_>, values: &Values, urls: &Urls, a: ActorIx) -> Json {
-    let actor = index.actor(a);
-    let mut v = actor_ref(index, values, urls, a);
+pub fn actor(r: &Reader<'_, '_>, values: &Values<'_>, a: ActorIx) -> Json {
+    let mut v = actor_ref(r, values, a);
     v["@context"] = json!("https://schema.org");
-    let mut same_as: Vec<String> = actor
-        .matter
-        .wikidata
+    let mut same_as: Vec<String> = r
+        .actor_wikidata(a)
         .iter()
         .map(|q| format!("https://www.wikidata.org/wiki/{q}"))
         .collect();
-    same_as.extend(actor.matter.links.values().map(|l| l.0.clone()));
+    same_as.extend(r.actor_links(a).values().map(|l| l.0.clone()));
     v["sameAs"] = json!(same_as);
-    if !actor.matter.aliases.0.is_empty() {
-        v["alternateName"] = json!(actor
-            .matter
-            .aliases
-            .0
-            .iter()
-            .map(|t| t.0.as_str())
-            .collect::<Vec<_>>());
+    let aliases = r.actor_aliases(a);
+    if !aliases.is_empty() {
+        v["alternateName"] = json!(aliases.iter().map(|t| t.0.as_str()).collect::<Vec<_>>());
     }
-    if let Some(role) = &actor.matter.role {
-        v[if actor.matter.kind == ActorKind::Person {
+    if let Some(role) = r.actor_role(a) {
+        v[if r.actor_kind(a) == ActorKind::Person {
             "jobTitle"
         } else {
             "description"
         }] = json!(role);
     }
-    if let Some(image) = opt_text(&values.actors[a.ix()], "image") {
-        v["image"] = json!(absolute_image(urls, image));
+    if let Some(image) = r.actor_image(a) {
+        v["image"] = json!(values.urls().absolute_image(image));
     }
     v
 }
 
 /// A story page: a collection of the digests it lists.
 pub fn story(
-    index: &Index<'_>,
-    values: &Values,
-    urls: &Urls,
+    r: &Reader<'_, '_>,
+    values: &Values<'_>,
     s: StoryIx,
     shown: &[DigestIx],
     url: &str,
 ) -> Json {
-    let story = index.story(s);
+    let urls = values.urls();
     json!({
         "@context": "https://schema.org",
         "@type": "CollectionPage",
-        "name": story.matter.title.0,
+        "name": r.story_title(s),
         "url": urls.absolute(url),
-        "description": story.matter.summary,
+        "description": r.story_summary(s),
         "mainEntity": {
             "@type": "ItemList",
-            "numberOfItems": index.stories[s.ix()].digests.len(),
+            "numberOfItems": r.story_digests(s).len(),
             "itemListElement": shown.iter().enumerate().map(|(i, d)| json!({
                 "@type": "ListItem",
                 "position": i + 1,
-                "url": urls.absolute(text(&values.cards[d.ix()], "url")),
-                "name": text(&values.cards[d.ix()], "title"),
+                "url": urls.absolute(&urls.digest(r.digest_id(*d))),
+                "name": r.digest_title(*d),
             })).collect::<Vec<_>>(),
         },
     })
 }
 
 /// A source page: the outlet as an organisation.
-pub fn source(index: &Index<'_>, values: &Values, urls: &Urls, s: SourceIx) -> Json {
-    let mut v = source_ref(index, values, urls, s);
+pub fn source(r: &Reader<'_, '_>, values: &Values<'_>, s: SourceIx) -> Json {
+    let mut v = source_ref(r, values, s);
     v["@context"] = json!("https://schema.org");
-    if let Some(u) = &index.source(s).matter.url {
-        v["sameAs"] = json!([u.0]);
+    if let Some(u) = r.source_url(s) {
+        v["sameAs"] = json!([u]);
     }
     v
-}
-
-/// An image as an absolute URL (for social cards and structured data).
-pub fn absolute_image(urls: &Urls, image: &str) -> String {
-    if image.starts_with("http://") || image.starts_with("https://") {
-        image.to_string()
-    } else {
-        urls.absolute(image)
-    }
 }
 
 #[cfg(test)]

@@ -1,16 +1,22 @@
-//! Each entity's template value, built once per language, straight into
-//! Tera values: keys are static strings (no key is allocated), and nested
-//! values are shared rather than copied (a card holds its stories' links, a
-//! quote its speaker's and its digest's, all reference-counted), so a page
-//! that lists a hundred cards clones a hundred pointers. Pages assemble
-//! their contexts from these (`render::context`).
+//! Entities as templates see them, built from typed reads of the index.
+//!
+//! Values are Tera values with static keys; nested values are shared rather
+//! than copied (a card holds its stories' links, a quote its speaker's and
+//! its digest's, all reference-counted), so a page that lists a hundred
+//! cards clones a hundred pointers. Cards and links are built the first time
+//! a page asks for one, once per language, and remember the facts they read:
+//! every page that shows one depends on those facts too. Rust code never
+//! reads these maps back: it reads the index.
 
-use super::context::{ActorSort, Urls};
 use super::i18n::Labels;
-use crate::index::{ActorIx, DigestIx, Index, PageIx, QuoteIx, SourceIx, Speaker, StoryIx};
+use super::reads::{Reader, Reads, Recorded, Whole};
+use super::urls::{ActorSort, Urls};
+use crate::index::{
+    ActorIx, DigestIx, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
+};
 use chrono::{DateTime, FixedOffset};
-use rayon::prelude::*;
 use serde_json::{json, Value as Json};
+use std::sync::OnceLock;
 use tera::value::Key;
 use tera::{Map, Value};
 
@@ -42,46 +48,9 @@ impl From<Obj> for Value {
     }
 }
 
-/// A list of shared values.
-pub fn list<'v>(items: impl IntoIterator<Item = &'v Value>) -> Value {
-    Value::from(items.into_iter().cloned().collect::<Vec<_>>())
-}
-
-/// The string at `key` (a dotted path) of the map `v`, if there is one.
-pub fn opt_text<'v>(v: &'v Value, key: &'static str) -> Option<&'v str> {
-    v.get_from_path(key).and_then(Value::as_str)
-}
-
-/// The string at `key` (a dotted path) of the map `v`; empty when absent.
-pub fn text<'v>(v: &'v Value, key: &'static str) -> &'v str {
-    opt_text(v, key).unwrap_or_default()
-}
-
-/// The value at `key` of the map `v` (shared); none when absent.
-pub fn field(v: &Value, key: &'static str) -> Value {
-    v.get_from_path(key).cloned().unwrap_or_else(Value::none)
-}
-
-/// Each entity's template value, built once.
-pub struct Values {
-    /// `site`.
-    pub site: Json,
-    /// Actor links.
-    pub actors: Vec<Value>,
-    /// Source links.
-    pub sources: Vec<Value>,
-    /// Story links.
-    pub stories: Vec<Value>,
-    /// Tags.
-    pub tags: Vec<Value>,
-    /// Digest links (`id`, `title`, `url`).
-    pub digest_links: Vec<Value>,
-    /// Digest cards.
-    pub cards: Vec<Value>,
-    /// Each digest's date, shared by its card and its quotes.
-    dates: Vec<Value>,
-    /// Page links.
-    pub pages: Vec<Value>,
+/// A list of values.
+pub fn list(items: impl IntoIterator<Item = Value>) -> Value {
+    Value::from(items.into_iter().collect::<Vec<_>>())
 }
 
 /// A moment as templates see it: `iso`, `day` and `text`.
@@ -93,142 +62,87 @@ pub fn date(labels: &Labels, d: &DateTime<FixedOffset>) -> Value {
         .into()
 }
 
-/// An entity's link: `id`, `title`, `url`, `page_kind`.
-fn link(id: &str, title: &str, url: String, page_kind: &'static str) -> Obj {
-    Obj::new()
-        .set("id", id)
-        .set("title", title)
-        .set("url", url)
-        .set("page_kind", page_kind)
+/// Minutes to read `words` at 220 words a minute, at least one.
+fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(220).max(1)
 }
 
-impl Values {
-    /// Builds every entity's value, for pages in `lang`.
-    pub fn build(
-        index: &Index<'_>,
-        urls: &Urls,
-        labels: &Labels,
+/// An `extra:` map as a template value (an empty map when absent).
+pub fn extra(extra: &crate::input::fields::Extra) -> Value {
+    Value::from_serializable(&crate::input::fields::extra_to_json(extra.clone()))
+}
+
+/// A value and what building it read.
+type Built<T> = (T, Recorded);
+
+/// Values built once per entity, the first time a page asks, with the
+/// facts building each one read.
+pub struct Lazy<T> {
+    slots: Box<[OnceLock<Built<T>>]>,
+}
+
+impl<T: Clone> Lazy<T> {
+    /// Room for `n` entities.
+    pub fn new(n: usize) -> Self {
+        Lazy {
+            slots: (0..n).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Entity `i`'s value, built with `build` if no page asked yet; the
+    /// facts it read are added to `r`'s.
+    pub fn get(&self, i: usize, r: &Reader<'_, '_>, build: impl FnOnce(&Reader<'_, '_>) -> T) -> T {
+        let (value, facts) = self.slots[i].get_or_init(|| {
+            let reads = Reads::default();
+            let value = build(&r.with_reads(&reads));
+            (value, reads.into_recorded())
+        });
+        r.extend(facts);
+        value.clone()
+    }
+}
+
+/// The template values of one language's pages.
+pub struct Values<'a> {
+    /// `site`, shared by every page.
+    pub site: Json,
+    urls: &'a Urls,
+    labels: &'a Labels,
+    cards: Lazy<Value>,
+    digest_links: Lazy<Value>,
+    actor_links: Lazy<Value>,
+    source_links: Lazy<Value>,
+    story_links: Lazy<Value>,
+    tag_links: Lazy<Value>,
+    page_links: Lazy<Value>,
+}
+
+impl<'a> Values<'a> {
+    /// The values of the view `r` reads, for pages in `lang` at `urls`.
+    /// The `site` value is site-wide: what it reads is not recorded.
+    pub fn new(
+        r: &Reader<'_, '_>,
+        urls: &'a Urls,
+        labels: &'a Labels,
         lang: &str,
         assets: &super::assets::Assets,
-    ) -> Values {
-        let site = index.site;
-        let config = &site.config;
-        let actors: Vec<Value> = (0..index.actors.len())
-            .map(|i| {
-                let a = index.actor(ActorIx(i as u32));
-                link(
-                    a.id.as_str(),
-                    &a.matter.name.0,
-                    urls.actor(a.id.as_str()),
-                    "actor",
-                )
-                .set("kind", a.matter.kind.as_str())
-                .set("role", a.matter.role.as_deref())
-                .set("image", a.matter.image.as_ref().map(|i| urls.image(&i.0)))
-                .into()
-            })
-            .collect();
-        let sources: Vec<Value> = (0..index.sources.len())
-            .map(|i| {
-                let s = index.source(SourceIx(i as u32));
-                link(
-                    s.id.as_str(),
-                    &s.matter.name.0,
-                    urls.source(s.id.as_str()),
-                    "source",
-                )
-                .set("kind", s.matter.kind.as_str())
-                .into()
-            })
-            .collect();
-        let stories: Vec<Value> = (0..index.stories.len())
-            .map(|i| {
-                let s = index.story(StoryIx(i as u32));
-                link(
-                    s.id.as_str(),
-                    &s.matter.title.0,
-                    urls.story(s.id.as_str()),
-                    "story",
-                )
-                .into()
-            })
-            .collect();
-        let tags: Vec<Value> = index
-            .tags
-            .iter()
-            .map(|t| {
-                Obj::new()
-                    .set("name", t.name.as_str())
-                    .set("slug", t.slug.as_str())
-                    .set("url", urls.tag(&t.slug))
-                    .set("count", t.digests.len())
-                    .into()
-            })
-            .collect();
-        let digest_links: Vec<Value> = (0..index.digests.len())
-            .into_par_iter()
-            .map(|i| {
-                let d = index.digest(DigestIx(i as u32));
-                link(
-                    d.id.as_str(),
-                    &d.matter.title.0,
-                    urls.digest(d.id.as_str()),
-                    "digest",
-                )
-                .into()
-            })
-            .collect();
-        let dates: Vec<Value> = index
-            .digests
-            .par_iter()
-            .map(|node| date(labels, &node.date))
-            .collect();
-        let cards: Vec<Value> = index
-            .digests
-            .par_iter()
-            .enumerate()
-            .map(|(i, node)| {
-                let d = index.digest(DigestIx(i as u32));
-                let m = &d.matter;
-                let l = &digest_links[i];
-                Obj::new()
-                    .set("id", field(l, "id"))
-                    .set("title", field(l, "title"))
-                    .set("url", field(l, "url"))
-                    .set("date", dates[i].clone())
-                    .set("updated", node.updated.map(|u| date(labels, &u)))
-                    .set("summary", summary(d))
-                    .set(
-                        "authors",
-                        m.authors.0.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(),
-                    )
-                    .set(
-                        "stories",
-                        list(node.stories.iter().map(|s| &stories[s.ix()])),
-                    )
-                    .set("tags", list(node.tags.iter().map(|t| &tags[t.ix()])))
-                    .set("image", m.image.as_ref().map(|i| urls.image(&i.0)))
-                    .set("quote_count", node.quotes.len())
-                    .set("draft", m.draft)
-                    .set("word_count", d.words)
-                    .set("reading_time", reading_minutes(d.words))
-                    .into()
-            })
-            .collect();
-        let pages: Vec<Value> = (0..index.pages.len())
-            .map(|i| {
-                let p = index.page(PageIx(i as u32));
-                link(
-                    p.id.as_str(),
-                    &p.matter.title.0,
-                    urls.section(p.id.as_str()),
-                    "page",
-                )
-                .into()
-            })
-            .collect();
+    ) -> Values<'a> {
+        let config = r.config();
         let p = &config.paths;
-        let site_value = json!({
+        let pages: Vec<Json> = r
+            .all_pages(Whole)
+            .iter()
+            .map(|px| {
+                let id = r.page_id(px);
+                json!({
+                    "id": id,
+                    "title": r.page_title(px),
+                    "url": urls.page(id),
+                    "page_kind": "page",
+                })
+            })
+            .collect();
+        let site = json!({
             "title": config.title,
             "description": config.description,
             "language": lang,
@@ -251,105 +165,248 @@ impl Values {
             "style_css": assets.url("style.css").unwrap_or_else(|| format!("{}style.css", urls.root_path)),
             "highlight_css": assets.url("highlight.css").unwrap_or_else(|| format!("{}highlight.css", urls.root_path)),
             "search_js": assets.url("search.js").unwrap_or_else(|| format!("{}search.js", urls.root_path)),
-            "menu": menu(index, urls),
-            "pages": pages.iter().map(|p| json!({
-                "id": text(p, "id"),
-                "title": text(p, "title"),
-                "url": text(p, "url"),
-                "page_kind": "page",
-            })).collect::<Vec<_>>(),
+            "menu": menu(r, urls),
+            "pages": pages,
         });
         Values {
-            site: site_value,
-            actors,
-            sources,
-            stories,
-            tags,
-            digest_links,
-            cards,
-            dates,
-            pages,
+            site,
+            urls,
+            labels,
+            cards: Lazy::new(r.all_digests(Whole).len()),
+            digest_links: Lazy::new(r.all_digests(Whole).len()),
+            actor_links: Lazy::new(r.all_actors(Whole).len()),
+            source_links: Lazy::new(r.all_sources(Whole).len()),
+            story_links: Lazy::new(r.all_stories(Whole).len()),
+            tag_links: Lazy::new(r.all_tags(Whole).len()),
+            page_links: Lazy::new(r.all_pages(Whole).len()),
         }
     }
 
-    /// Quote `qx` as templates see it. Built where a page shows it, not
+    /// The URLs of these pages.
+    pub fn urls(&self) -> &'a Urls {
+        self.urls
+    }
+
+    /// The labels of these pages.
+    pub fn labels(&self) -> &'a Labels {
+        self.labels
+    }
+
+    /// A digest's link: `id`, `title`, `url`, `page_kind`.
+    pub fn digest_link(&self, r: &Reader<'_, '_>, d: DigestIx) -> Value {
+        self.digest_links.get(d.ix(), r, |r| {
+            let id = r.digest_id(d);
+            r.digest_exists(d);
+            link(id, r.digest_title(d), self.urls.digest(id), "digest").into()
+        })
+    }
+
+    /// An actor's link, with `kind`, `role` and `image`.
+    pub fn actor_link(&self, r: &Reader<'_, '_>, a: ActorIx) -> Value {
+        self.actor_links.get(a.ix(), r, |r| {
+            let id = r.actor_id(a);
+            r.actor_exists(a);
+            link(id, r.actor_name(a), self.urls.actor(id), "actor")
+                .set("kind", r.actor_kind(a).as_str())
+                .set("role", r.actor_role(a))
+                .set("image", r.actor_image(a).map(|i| self.urls.image(i)))
+                .into()
+        })
+    }
+
+    /// A source's link, with `kind`.
+    pub fn source_link(&self, r: &Reader<'_, '_>, s: SourceIx) -> Value {
+        self.source_links.get(s.ix(), r, |r| {
+            let id = r.source_id(s);
+            r.source_exists(s);
+            link(id, r.source_name(s), self.urls.source(id), "source")
+                .set("kind", r.source_kind(s))
+                .into()
+        })
+    }
+
+    /// A story's link.
+    pub fn story_link(&self, r: &Reader<'_, '_>, s: StoryIx) -> Value {
+        self.story_links.get(s.ix(), r, |r| {
+            let id = r.story_id(s);
+            r.story_exists(s);
+            link(id, r.story_title(s), self.urls.story(id), "story").into()
+        })
+    }
+
+    /// A plain page's link.
+    pub fn page_link(&self, r: &Reader<'_, '_>, p: PageIx) -> Value {
+        self.page_links.get(p.ix(), r, |r| {
+            let id = r.page_id(p);
+            r.page_exists(p);
+            link(id, r.page_title(p), self.urls.page(id), "page").into()
+        })
+    }
+
+    /// A tag as cards show it: `name`, `slug`, `url`.
+    pub fn tag_link(&self, r: &Reader<'_, '_>, t: TagIx) -> Value {
+        self.tag_links.get(t.ix(), r, |r| {
+            let slug = r.tag_slug(t);
+            Obj::new()
+                .set("name", r.tag_name(t))
+                .set("slug", slug)
+                .set("url", self.urls.tag(slug))
+                .into()
+        })
+    }
+
+    /// A tag with the `count` of its digests.
+    pub fn tag(&self, r: &Reader<'_, '_>, t: TagIx) -> Value {
+        Obj::copy_of(&self.tag_link(r, t))
+            .set("count", r.tag_digests(t).len())
+            .into()
+    }
+
+    /// The link of a page that links to others.
+    pub fn link_of(&self, r: &Reader<'_, '_>, p: PageRef) -> Value {
+        match p {
+            PageRef::Digest(d) => self.digest_link(r, d),
+            PageRef::Actor(a) => self.actor_link(r, a),
+            PageRef::Source(s) => self.source_link(r, s),
+            PageRef::Story(s) => self.story_link(r, s),
+            PageRef::Page(p) => self.page_link(r, p),
+        }
+    }
+
+    /// The link of the actor or source who said quote `q`.
+    pub fn speaker(&self, r: &Reader<'_, '_>, q: QuoteIx) -> Value {
+        match r.quote_speaker(q) {
+            Speaker::Actor(a) => self.actor_link(r, a),
+            Speaker::Source(s) => self.source_link(r, s),
+        }
+    }
+
+    /// A digest's card.
+    pub fn card(&self, r: &Reader<'_, '_>, d: DigestIx) -> Value {
+        self.cards.get(d.ix(), r, |r| {
+            let l = self.labels;
+            let words = r.digest_words(d);
+            let id = r.digest_id(d);
+            Obj::new()
+                .set("id", id)
+                .set("title", r.digest_title(d))
+                .set("url", self.urls.digest(id))
+                .set("date", date(l, &r.digest_date(d)))
+                .set("updated", r.digest_updated(d).map(|u| date(l, &u)))
+                .set("summary", r.digest_summary(d))
+                .set(
+                    "authors",
+                    r.digest_authors(d)
+                        .iter()
+                        .map(|a| a.0.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .set(
+                    "stories",
+                    list(r.digest_stories(d).iter().map(|s| self.story_link(r, *s))),
+                )
+                .set(
+                    "tags",
+                    list(r.digest_tags(d).iter().map(|t| self.tag_link(r, *t))),
+                )
+                .set("image", r.digest_image(d).map(|i| self.urls.image(i)))
+                .set("quote_count", r.digest_quotes(d).len())
+                .set("draft", r.digest_draft(d))
+                .set("word_count", words)
+                .set("reading_time", reading_minutes(words))
+                .into()
+        })
+    }
+
+    /// Cards of `digests`.
+    pub fn cards(&self, r: &Reader<'_, '_>, digests: &[DigestIx]) -> Value {
+        list(digests.iter().map(|d| self.card(r, *d)))
+    }
+
+    /// Quote `q` as templates see it. Built where a page shows it, not
     /// kept: quotes are the most numerous values (350,000 maps of 16
     /// entries, 0.4 GB, at 100,000 digests) and each is shown on about two
     /// pages.
-    pub fn quote(&self, index: &Index<'_>, labels: &Labels, qx: QuoteIx) -> Value {
-        let config = &index.site.config;
-        let node = &index.quotes[qx.ix()];
-        let q = index.quote(qx);
-        let d = index.digest(node.digest);
-        let citation = node.citation.map(|n| {
+    pub fn quote(&self, r: &Reader<'_, '_>, q: QuoteIx) -> Value {
+        let l = self.labels;
+        let fields = r.quote_fields(q);
+        let d = r.quote_digest(q);
+        let citation = r.quote_citation(q).map(|n| {
+            let (citations, _) = r.digest_citations(d);
             Obj::new()
                 .set("number", n + 1)
-                .set("title", citation_title(index, node.digest, n))
-                .set("url", d.matter.sources[n].url.0.as_str())
+                .set("title", r.citation_title(d, n))
+                .set("url", citations[n].url.0.as_str())
         });
-        let original_lang = q.original_lang.as_deref();
-        let quote_date = if node.date == index.digests[node.digest.ix()].date {
-            self.dates[node.digest.ix()].clone()
-        } else {
-            date(labels, &node.date)
-        };
+        let original_lang = fields.original_lang.as_deref();
+        let tz = r.config().timezone;
         Obj::new()
-            .set("id", q.id.as_str())
-            .set("anchor", format!("q-{}", q.id))
-            .set("text", q.text.0.as_str())
-            .set("original", q.original.as_deref())
+            .set("id", fields.id.as_str())
+            .set("anchor", format!("q-{}", fields.id))
+            .set("text", fields.text.0.as_str())
+            .set("original", fields.original.as_deref())
             .set("original_lang", original_lang)
             .set(
                 "original_lang_name",
-                original_lang.map(|l| labels.language_name(l)),
+                original_lang.map(|o| l.language_name(o)),
             )
             .set("original_dir", original_lang.map(Labels::dir))
-            .set(
-                "lang",
-                d.matter.lang.as_deref().unwrap_or(config.language.as_str()),
-            )
+            .set("lang", r.digest_language(d))
             .set(
                 "said",
-                q.said
-                    .map(|s| date(labels, &crate::index::moment(s, config.timezone))),
+                fields.said.map(|s| date(l, &crate::index::moment(s, tz))),
             )
-            .set("date", quote_date)
-            .set("context", q.context.as_deref())
-            .set("speaker", self.speaker(index, qx).clone())
-            .set("digest", self.digest_links[node.digest.ix()].clone())
-            .set("url", self.quote_url(index, qx))
+            .set("date", date(l, &r.quote_date(q)))
+            .set("context", fields.context.as_deref())
+            .set("speaker", self.speaker(r, q))
+            .set("digest", self.digest_link(r, d))
+            .set("url", self.quote_url(r, q))
             .set("citation", citation)
             .into()
     }
 
-    /// The link of the actor or source who said quote `qx`.
-    pub fn speaker(&self, index: &Index<'_>, qx: QuoteIx) -> &Value {
-        match index.quotes[qx.ix()].speaker {
-            Speaker::Actor(a) => &self.actors[a.ix()],
-            Speaker::Source(s) => &self.sources[s.ix()],
-        }
+    /// Quotes `quotes`.
+    pub fn quotes(&self, r: &Reader<'_, '_>, quotes: &[QuoteIx]) -> Value {
+        list(quotes.iter().map(|q| self.quote(r, *q)))
     }
 
-    /// Quote `qx`'s URL: its digest's page, at its anchor.
-    pub fn quote_url(&self, index: &Index<'_>, qx: QuoteIx) -> String {
-        let digest = &self.digest_links[index.quotes[qx.ix()].digest.ix()];
-        format!("{}#q-{}", text(digest, "url"), index.quote(qx).id)
+    /// Quote `q`'s URL: its digest's page, at its anchor.
+    pub fn quote_url(&self, r: &Reader<'_, '_>, q: QuoteIx) -> String {
+        let d = r.quote_digest(q);
+        r.digest_exists(d);
+        format!("{}#q-{}", self.urls.digest(r.digest_id(d)), r.quote_id(q))
     }
+
+    /// Links of `actors` with a `count` each.
+    pub fn counted_actors(&self, r: &Reader<'_, '_>, actors: &[(ActorIx, usize)]) -> Value {
+        list(actors.iter().map(|(a, n)| {
+            Obj::copy_of(&self.actor_link(r, *a))
+                .set("count", *n)
+                .into()
+        }))
+    }
+}
+
+/// An entity's link: `id`, `title`, `url`, `page_kind`.
+fn link(id: &str, title: &str, url: String, page_kind: &'static str) -> Obj {
+    Obj::new()
+        .set("id", id)
+        .set("title", title)
+        .set("url", url)
+        .set("page_kind", page_kind)
 }
 
 /// `site.menu`: each entry of site.yaml's `menu:` as `title`, `url` and
 /// `page_kind` (`page` or `link`). Site paths are taken from the site's
 /// root, as images are.
-fn menu(index: &Index<'_>, urls: &Urls) -> Json {
+fn menu(r: &Reader<'_, '_>, urls: &Urls) -> Json {
     use crate::menu::MenuItem;
-    let entries = index.site.config.menu.iter().filter_map(|item| match item {
+    let entries = r.config().menu.iter().filter_map(|item| match item {
         MenuItem::Page { id, title, .. } => {
             // Resolving reported entries that name no published page.
-            let page = (0..index.pages.len())
-                .map(|i| index.page(PageIx(i as u32)))
-                .find(|p| p.id.as_str() == id)?;
+            let page = r.all_pages(Whole).iter().find(|p| r.page_id(*p) == id)?;
             Some(json!({
-                "title": title.as_deref().unwrap_or(&page.matter.title.0),
+                "title": title.as_deref().unwrap_or(r.page_title(page)),
                 "url": urls.section(id),
                 "page_kind": "page",
             }))
@@ -361,36 +418,4 @@ fn menu(index: &Index<'_>, urls: &Urls) -> Json {
         })),
     });
     Json::Array(entries.collect())
-}
-
-/// Minutes to read `words` at 220 words a minute, at least one.
-fn reading_minutes(words: usize) -> usize {
-    words.div_ceil(220).max(1)
-}
-
-/// A digest's summary: its own, or its body's first paragraph.
-pub fn summary(d: &crate::content::Digest) -> String {
-    d.matter
-        .summary
-        .clone()
-        .or_else(|| d.first_paragraph.clone())
-        .unwrap_or_default()
-}
-
-/// A citation's title: its own, else its outlet's name, else its URL's host.
-pub fn citation_title(index: &Index<'_>, dx: DigestIx, n: usize) -> String {
-    let d = index.digest(dx);
-    let c = &d.matter.sources[n];
-    c.title
-        .clone()
-        .or_else(|| {
-            index.digests[dx.ix()].citation_sources[n]
-                .map(|s| index.source(s).matter.name.0.clone())
-        })
-        .unwrap_or_else(|| {
-            url::Url::parse(&c.url.0)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_string))
-                .unwrap_or_else(|| c.url.0.clone())
-        })
 }

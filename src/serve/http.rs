@@ -12,7 +12,9 @@ use axum::Router;
 use futures_util::stream::{self, Stream, StreamExt};
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 use tokio::sync::broadcast;
 
 /// What the server shows now.
@@ -52,6 +54,182 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/__storia/reload.js", get(reload_js))
         .fallback(site)
         .with_state(shared)
+}
+
+/// How long a connection may take to send a request's head, and how long
+/// it may sit idle between requests.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a response may wait for a client that stopped reading.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves `app` on `listener` until Ctrl-C: each connection on its own
+/// task, closed when its request head takes longer than [`HEAD_TIMEOUT`]
+/// (idle keep-alive included) or a write stalls for [`WRITE_TIMEOUT`], and
+/// every request checked for a `Host` this server answers to.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // Out of descriptors and the like: the next accept may do.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => return Ok(()),
+        };
+        let Ok(local) = stream.local_addr() else {
+            continue;
+        };
+        let app = app
+            .clone()
+            .layer(axum::middleware::from_fn(check_host))
+            .layer(axum::Extension(Bound(local)));
+        tokio::spawn(async move {
+            let io = hyper_util::rt::TokioIo::new(WriteTimeout::new(stream, WRITE_TIMEOUT));
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .serve_connection(io, service)
+                .await;
+        });
+    }
+}
+
+/// The address a connection came in on.
+#[derive(Clone, Copy)]
+struct Bound(std::net::SocketAddr);
+
+/// Refuses a request whose `Host` is neither a loopback name nor the
+/// address the connection came in on. A web page the editor visits could
+/// otherwise point a name of its own at 127.0.0.1 (DNS rebinding) and read
+/// the drafts this server shows.
+async fn check_host(
+    axum::Extension(Bound(local)): axum::Extension<Bound>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if host.is_some_and(|h| host_allowed(h, local)) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!(
+            "storia serve answers only to http://localhost:{port}/ or http://{local}/: \
+             this request named another host (`{}`), as a page using DNS rebinding to read \
+             the site would\n",
+            host.unwrap_or("none"),
+            port = local.port()
+        ),
+    )
+        .into_response()
+}
+
+/// Whether `host` (a `Host` header: a name or address, maybe a port) names
+/// this server: `localhost` or a name under it, a loopback address, or the
+/// address the connection came in on.
+pub fn host_allowed(host: &str, local: std::net::SocketAddr) -> bool {
+    let name = match host.strip_prefix('[') {
+        // `[::1]:1111`
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == local.ip(),
+        Err(_) => false,
+    }
+}
+
+/// A connection whose writes fail once one has made no progress for a
+/// while: a client that stops reading cannot hold a response (or the
+/// reload channel) open forever.
+struct WriteTimeout {
+    stream: tokio::net::TcpStream,
+    limit: Duration,
+    stalled: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl WriteTimeout {
+    fn new(stream: tokio::net::TcpStream, limit: Duration) -> Self {
+        WriteTimeout {
+            stream,
+            limit,
+            stalled: None,
+        }
+    }
+
+    /// Turns a pending write into an error once it has been pending too long.
+    fn watch<T>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        poll: std::task::Poll<std::io::Result<T>>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::task::Poll;
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let limit = self.limit;
+        let sleep = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::ErrorKind::TimedOut.into())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for WriteTimeout {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for WriteTimeout {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let poll = std::pin::Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.watch(cx, poll)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let poll = std::pin::Pin::new(&mut self.stream).poll_flush(cx);
+        self.watch(cx, poll)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
 }
 
 async fn reload_js() -> Response {
@@ -277,6 +455,34 @@ mod tests {
         }
         // Absolute paths are names in the site like any other.
         assert_eq!(resolve("/etc/passwd", site), Found::Missing);
+    }
+
+    #[test]
+    fn only_loopback_names_and_the_bound_address_are_hosts() {
+        let local: std::net::SocketAddr = "192.168.1.5:1111".parse().unwrap();
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.:1111",
+            "app.localhost:1111",
+            "127.0.0.1:1111",
+            "127.1.2.3",
+            "[::1]:1111",
+            "192.168.1.5:1111",
+        ] {
+            assert!(host_allowed(ok, local), "{ok}");
+        }
+        for bad in [
+            "attacker.example:1111",
+            "localhost.attacker.example",
+            "192.168.1.6:1111",
+            "0.0.0.0:1111",
+            "[::2]:1111",
+            "",
+            "127.0.0.1.nip.io",
+        ] {
+            assert!(!host_allowed(bad, local), "{bad}");
+        }
     }
 
     #[test]

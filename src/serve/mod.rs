@@ -33,6 +33,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in the default browser.
     pub open: bool,
+    /// Print each rebuild's stage timings.
+    pub timings: bool,
 }
 
 /// Serves the site until the process is stopped. Errors only when the
@@ -65,6 +67,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         minify: false,
         force: false,
     });
+    session.timings = options.timings;
     let epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
@@ -124,10 +127,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
             .map_err(|e| serve_error(format!("cannot start the server: {e}")))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| serve_error(format!("cannot start the server: {e}")))?;
-        axum::serve(listener, http::router(shared))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+        http::serve(listener, http::router(shared))
             .await
             .map_err(|e| serve_error(format!("the server stopped: {e}")))
     })
@@ -150,15 +150,28 @@ fn publish(
     }
     session.last_report.clone_from(&rebuilt.report);
     eprintln!("{}", session::summary(changed, &rebuilt));
+    if session.timings {
+        let t = rebuilt.timings;
+        eprintln!(
+            "timings: load {} ms, resolve {} ms, render {} ms, warnings {} ms",
+            t.load.as_millis(),
+            t.resolve.as_millis(),
+            t.render.as_millis(),
+            t.warnings.as_millis()
+        );
+    }
     let notice = {
         let mut served = shared.served.write().unwrap_or_else(|p| p.into_inner());
         match rebuilt.files {
-            Some(files) => {
+            Some(changes) => {
                 *builds += 1;
-                served.files = files
-                    .into_iter()
-                    .map(|f| (f.path, f.bytes.into()))
-                    .collect();
+                if changes.whole {
+                    served.files.clear();
+                }
+                for path in &changes.removed {
+                    served.files.remove(path);
+                }
+                served.files.extend(changes.changed);
                 served.version = format!("{epoch}.{builds}");
                 served.errors = None;
                 Notice::Reload {

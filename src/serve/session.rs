@@ -3,7 +3,7 @@
 //! pages whose inputs changed.
 
 use crate::build::{render_incremental, BuildOptions, Caches};
-use crate::render::OutputFile;
+use axum::body::Bytes;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,12 +13,15 @@ pub struct Session {
     caches: Caches,
     /// The diagnostics the last rebuild printed.
     pub last_report: String,
+    /// Whether to print stage timings after each rebuild.
+    pub timings: bool,
 }
 
 /// What one rebuild gave.
 pub struct Rebuilt {
-    /// The site's files, or `None` when the build failed (keep serving the last good one).
-    pub files: Option<Vec<OutputFile>>,
+    /// What changed in the site, or `None` when the build failed (keep
+    /// serving the last good one).
+    pub files: Option<Changes>,
     /// The diagnostics as the terminal shows them (errors and warnings).
     pub report: String,
     /// Pages whose templates ran.
@@ -29,6 +32,8 @@ pub struct Rebuilt {
     pub read: usize,
     /// How long it took.
     pub elapsed: Duration,
+    /// How long each stage took.
+    pub timings: crate::build::Timings,
 }
 
 impl Session {
@@ -38,6 +43,7 @@ impl Session {
             options,
             caches: Caches::default(),
             last_report: String::new(),
+            timings: false,
         }
     }
 
@@ -53,6 +59,7 @@ impl Session {
             self.caches.load.forget(path);
         }
         let ids_before = self.caches.ids.clone();
+        let whole = self.caches.render.output().is_empty();
         let built = render_incremental(&self.options, &mut self.caches);
         let mut diagnostics = built.diagnostics;
         // Editors autocomplete ids from the site's schemas: keep them current.
@@ -64,8 +71,21 @@ impl Session {
             }
         }
         let failed = diagnostics.has_errors();
+        let memo = &self.caches.render;
+        let changes = || Changes {
+            whole,
+            changed: memo
+                .changed
+                .iter()
+                .filter_map(|path| {
+                    let bytes = memo.output().get(path)?.bytes.clone()?;
+                    Some((path.clone(), Bytes::from_owner(bytes)))
+                })
+                .collect(),
+            removed: memo.removed.clone(),
+        };
         Rebuilt {
-            files: (!failed).then_some(built.files),
+            files: (!failed).then(changes),
             report: diagnostics.render_all(),
             rendered: if failed {
                 0
@@ -75,8 +95,20 @@ impl Session {
             reused: if failed { 0 } else { self.caches.render.reused },
             read: self.caches.load.last_read,
             elapsed: started.elapsed(),
+            timings: built.timings,
         }
     }
+}
+
+/// How the site's files changed.
+pub struct Changes {
+    /// Whether these are all the files (the site was built from nothing):
+    /// files not among them are gone.
+    pub whole: bool,
+    /// Files added or changed.
+    pub changed: Vec<(String, Bytes)>,
+    /// Files removed.
+    pub removed: Vec<String>,
 }
 
 /// Whether an edit of `changed` can be shown by swapping stylesheets: every

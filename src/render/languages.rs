@@ -1,0 +1,69 @@
+//! The site's languages as pages see them: where each one's pages live,
+//! and every digest as a version link, wherever its language puts it.
+
+use super::i18n::{endonym, Labels};
+use super::reads::Reader;
+use super::urls::Urls;
+use crate::index::DigestIx;
+use serde_json::{json, Value as Json};
+
+/// Each language with the URLs of its pages, the site's language first;
+/// one entry when the site declares no `languages:`.
+pub struct Languages {
+    /// Language code and the URLs of its pages.
+    pub each: Vec<(String, Urls)>,
+}
+
+impl Languages {
+    /// The URLs of the language digest `d` (of the index `full` reads) is in.
+    fn urls_of(&self, full: &Reader<'_, '_>, d: DigestIx) -> &Urls {
+        let lang = full.digest_language(d);
+        self.each
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(&self.each[0].1, |(_, u)| u)
+    }
+
+    /// The URL of digest `d` of `full`, wherever its language puts it.
+    pub fn digest_url(&self, full: &Reader<'_, '_>, d: DigestIx) -> String {
+        full.digest_exists(d);
+        self.urls_of(full, d).digest(full.digest_id(d))
+    }
+
+    /// Digest `d` of `full` as a version: `lang`, `name`, `dir`, `title`,
+    /// `url`, `permalink`.
+    pub fn version(&self, full: &Reader<'_, '_>, d: DigestIx) -> Json {
+        let lang = full.digest_language(d);
+        let url = self.digest_url(full, d);
+        json!({
+            "lang": lang,
+            "name": endonym(lang),
+            "dir": Labels::dir(lang),
+            "title": full.digest_title(d),
+            "permalink": self.urls_of(full, d).absolute(&url),
+            "url": url,
+        })
+    }
+
+    /// The same page (`url`, under `urls`) in every language, as versions;
+    /// empty on a site of one language.
+    pub fn alternates(&self, urls: &Urls, url: &str) -> Vec<Json> {
+        if self.each.len() < 2 {
+            return Vec::new();
+        }
+        let rel = url.strip_prefix(&urls.base_path).unwrap_or(url);
+        self.each
+            .iter()
+            .map(|(lang, u)| {
+                let url = format!("{}{rel}", u.base_path);
+                json!({
+                    "lang": lang,
+                    "name": endonym(lang),
+                    "dir": Labels::dir(lang),
+                    "permalink": u.absolute(&url),
+                    "url": url,
+                })
+            })
+            .collect()
+    }
+}
