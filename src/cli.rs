@@ -26,6 +26,8 @@ pub struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the biggest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the site into the output folder (default `public/`).
@@ -141,8 +143,12 @@ enum Command {
     /// Create a new content file with valid front matter, or add a quote to a digest.
     #[command(after_help = "Examples:\n  \
         storia new digest --title \"Vertice a Minsk\" --story guerra-in-ucraina --actors putin,lukashenko\n  \
-        storia new actor peskov --title \"Dmitrij Peskov\"\n  \
-        storia new quote --digest 2022-12-20-minsk --by putin --text \"...\" --said 2022-12-19")]
+        storia new actor peskov --title \"Dmitrij Peskov\" --role \"Portavoce del Cremlino\"\n  \
+        storia new actor onu --title \"Nazioni Unite\" --kind organization\n  \
+        storia new source isw --title \"Institute for the Study of War\" --kind think-tank --url https://www.understandingwar.org\n  \
+        storia new page chi-siamo --title \"Chi siamo\"\n  \
+        storia new quote --digest 2022-12-20-minsk --by putin --text \"...\" --said 2022-12-19\n\n\
+        The new file's path goes to standard output; the line that links to it (or embeds the quote) to standard error.")]
     New {
         /// What to create.
         #[arg(value_enum)]
@@ -165,6 +171,15 @@ enum Command {
         /// A digest's actors (ids, comma-separated).
         #[arg(long, value_delimiter = ',')]
         actors: Vec<String>,
+        /// actor: person, organization, country or group; source: newspaper, agency, broadcaster, think-tank, government, social or other.
+        #[arg(long = "kind", value_name = "KIND")]
+        entity_kind: Option<String>,
+        /// actor: their role or title ("Secretary-General of the UN").
+        #[arg(long)]
+        role: Option<String>,
+        /// source: the outlet's home page (https://…).
+        #[arg(long)]
+        url: Option<String>,
         /// quote: the digest to add it to.
         #[arg(long, required_if_eq("kind", "quote"))]
         digest: Option<String>,
@@ -439,7 +454,11 @@ fn run(cli: Cli) -> i32 {
             match scaffold::new_quote(&root, &quote) {
                 Ok((path, id)) => {
                     println!("{}", path.display());
-                    let _ = writeln!(stderr, "added quote `{id}`");
+                    let _ = writeln!(
+                        stderr,
+                        "added quote `{id}` to digest `{}`; to embed it in a body, paste:\n\n![](quote:{id})\n",
+                        quote.digest
+                    );
                     0
                 }
                 Err(d) => fail(&mut stderr, d, colour),
@@ -453,6 +472,9 @@ fn run(cli: Cli) -> i32 {
             date,
             story,
             actors,
+            entity_kind,
+            role,
+            url,
             ..
         } => {
             let file = scaffold::NewFile {
@@ -461,10 +483,23 @@ fn run(cli: Cli) -> i32 {
                 date: date.as_deref(),
                 stories: &story,
                 actors: &actors,
+                kind: entity_kind.as_deref(),
+                role: role.as_deref(),
+                url: url.as_deref(),
             };
             match scaffold::new(&root, kind, &file) {
-                Ok(path) => {
-                    println!("{}", path.display());
+                Ok(created) => {
+                    println!("{}", created.path.display());
+                    let draft = if kind == EntityKind::Digest {
+                        " (a draft: remove `draft: true` to publish it)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        stderr,
+                        "created {} `{}`{draft}; to link to it from a body, paste:\n\n{}\n",
+                        created.kind_word, created.id, created.link
+                    );
                     0
                 }
                 Err(d) => fail(&mut stderr, d, colour),

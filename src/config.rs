@@ -240,6 +240,15 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether a plain page may not take `id`: a section word, a name the
+    /// site itself uses at the top (`search`, `network`, …) or the folder
+    /// of one of its languages.
+    pub fn is_reserved_page_id(&self, id: &str) -> bool {
+        self.paths.all().iter().any(|(_, w)| *w == id)
+            || RESERVED_WORDS.contains(&id)
+            || self.languages.iter().skip(1).any(|l| l == id)
+    }
+
     /// Where a key's value sits in `site.yaml`.
     pub fn locate(&self, key: &str) -> Location {
         self.file.locate_yaml(&[Seg::Key(key)])

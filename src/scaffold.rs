@@ -4,7 +4,7 @@
 //! added to a digest by editing its text, so the rest of the file keeps its
 //! bytes).
 
-use crate::content::{Content, Entry};
+use crate::content::Entry;
 use crate::diagnostics::{display_path, Diagnostic, Problem};
 use crate::entity::EntityKind;
 use crate::input::fields::{is_valid_id, DateValue};
@@ -117,7 +117,7 @@ fn editor_settings() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// What `storia new` writes (digest, actor, source or story).
+/// What `storia new` writes (digest, actor, source, story or page).
 #[derive(Debug, Clone, Default)]
 pub struct NewFile<'a> {
     /// The id; when absent, the title slugged (digests get the date in front).
@@ -130,6 +130,100 @@ pub struct NewFile<'a> {
     pub stories: &'a [String],
     /// A digest's actors.
     pub actors: &'a [String],
+    /// An actor's or source's kind, one of the content format's words.
+    pub kind: Option<&'a str>,
+    /// An actor's role.
+    pub role: Option<&'a str>,
+    /// A source's home page.
+    pub url: Option<&'a str>,
+}
+
+/// What `storia new` created: the file, relative to the site root, and
+/// the line that links to it from a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The new file.
+    pub path: PathBuf,
+    /// What it is: `digest`, `actor`, `source`, `story` or `page`.
+    pub kind_word: &'static str,
+    /// Its id.
+    pub id: String,
+    /// A Markdown link to it (`[Name](actor:id)`), to paste into a body.
+    pub link: String,
+}
+
+impl NewFile<'_> {
+    /// Refuses options that mean nothing for `kind`, rather than ignoring
+    /// them: an editor who wrote `--role` on a source expected it written.
+    fn check_options(&self, kind: EntityKind) -> Result<(), Diagnostic> {
+        let given: [(&str, bool, &[EntityKind]); 6] = [
+            ("--date", self.date.is_some(), &[EntityKind::Digest]),
+            ("--story", !self.stories.is_empty(), &[EntityKind::Digest]),
+            ("--actors", !self.actors.is_empty(), &[EntityKind::Digest]),
+            (
+                "--kind",
+                self.kind.is_some(),
+                &[EntityKind::Actor, EntityKind::Source],
+            ),
+            ("--role", self.role.is_some(), &[EntityKind::Actor]),
+            ("--url", self.url.is_some(), &[EntityKind::Source]),
+        ];
+        for (flag, present, kinds) in given {
+            if present && !kinds.contains(&kind) {
+                let names: Vec<String> = kinds
+                    .iter()
+                    .map(|k| format!("`new {}`", k.name()))
+                    .collect();
+                return Err(usage(
+                    format!("`{flag}` does not apply to `new {}`", kind.name()),
+                    &format!("`{flag}` is for {}", names.join(" and ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The words a field of type `T` accepts, read from its JSON Schema (the
+/// schema is derived from the type that parses front matter, so this is
+/// the content format's own list).
+fn enumeration<T: schemars::JsonSchema>() -> Vec<String> {
+    let schema = schemars::SchemaGenerator::default().into_root_schema_for::<T>();
+    let value = schema.as_value();
+    let words = |v: &serde_json::Value| -> Vec<String> {
+        match (v.get("enum"), v.get("const")) {
+            (Some(serde_json::Value::Array(list)), _) => list
+                .iter()
+                .filter_map(|w| w.as_str().map(str::to_string))
+                .collect(),
+            (_, Some(serde_json::Value::String(w))) => vec![w.clone()],
+            _ => Vec::new(),
+        }
+    };
+    let mut out = words(value);
+    for key in ["oneOf", "anyOf"] {
+        if let Some(serde_json::Value::Array(variants)) = value.get(key) {
+            out.extend(variants.iter().flat_map(words));
+        }
+    }
+    out
+}
+
+/// Checks `--kind` against the words of `T`.
+fn check_kind<T: schemars::JsonSchema>(what: &str, kind: &str) -> Result<String, Diagnostic> {
+    let words = enumeration::<T>();
+    if words.iter().any(|w| w == kind) {
+        return Ok(kind.to_string());
+    }
+    let list = words.join(", ");
+    Err(
+        Diagnostic::error(Problem::Config(format!("unknown {what} kind `{kind}`"))).help(
+            match did_you_mean(kind, words.iter().map(String::as_str)) {
+                Some(guess) => format!("{guess} ({what} kinds: {list})"),
+                None => format!("{what} kinds: {list}"),
+            },
+        ),
+    )
 }
 
 /// The longest id `storia new` makes from a title, cut at a word.
@@ -182,11 +276,11 @@ fn ids<M>(entries: &[Entry<M>]) -> Vec<&str> {
     entries.iter().map(|e| e.id.as_str()).collect()
 }
 
-/// Loads the site's content to check ids against; a site whose
-/// `site.yaml` does not load is not a place to add files to.
-fn load_content(root: &Path) -> Result<Content, Diagnostic> {
+/// Loads the site to check ids against; a site whose `site.yaml` does
+/// not load is not a place to add files to.
+fn load_site(root: &Path) -> Result<crate::content::Site, Diagnostic> {
     match crate::content::load(root, None) {
-        (Some(site), _) => Ok(site.content),
+        (Some(site), _) => Ok(site),
         (None, diags) => Err(diags.sorted().into_iter().next().unwrap_or_else(|| {
             Diagnostic::error(Problem::MissingSiteConfig {
                 root: root.display().to_string(),
@@ -216,9 +310,11 @@ fn parse_day(date: &str) -> Result<chrono::NaiveDate, Diagnostic> {
     }
 }
 
-/// Writes a new content file and returns its path relative to `root`;
-/// never overwrites, and checks the ids it is given against the site's.
-pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf, Diagnostic> {
+/// Writes a new content file and returns what it created; never
+/// overwrites, and checks the ids and words it is given against the site's
+/// and the content format's.
+pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<Created, Diagnostic> {
+    file.check_options(kind)?;
     let id = match (file.id, file.title) {
         (Some(id), _) => id.to_string(),
         (None, Some(title)) => slug_id(title),
@@ -234,13 +330,14 @@ pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf,
         return Err(Diagnostic::error(Problem::BadFileName { name: id.clone() })
             .maybe_help((!slug.is_empty()).then(|| format!("use `{slug}`"))));
     }
-    let content = load_content(root)?;
+    let site = load_site(root)?;
+    let content = &site.content;
     let title = file
         .title
         .map(str::to_string)
         .unwrap_or_else(|| id.replace('-', " "));
     let quoted = yaml_string(&title);
-    let (rel, text) = match kind {
+    let (rel, text, id) = match kind {
         EntityKind::Digest => {
             let day = match file.date {
                 Some(d) => parse_day(d)?,
@@ -278,6 +375,7 @@ pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf,
             (
                 PathBuf::from(format!("content/digests/{}/{}.md", day.format("%Y/%m"), id)),
                 text,
+                id,
             )
         }
         EntityKind::Actor | EntityKind::Source => {
@@ -291,26 +389,57 @@ pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf,
             if let Some(other) = clash {
                 return Err(exists(other));
             }
-            if kind == EntityKind::Actor {
-                (
-                    PathBuf::from(format!("content/actors/{id}.md")),
-                    format!("---\nname: {quoted}\nkind: person\n---\n"),
-                )
+            let mut text = format!("---\nname: {quoted}\n");
+            let folder = if kind == EntityKind::Actor {
+                let k = match file.kind {
+                    Some(k) => check_kind::<crate::content::frontmatter::ActorKind>("actor", k)?,
+                    None => "person".into(),
+                };
+                text.push_str(&format!("kind: {k}\n"));
+                if let Some(role) = file.role.filter(|r| !r.trim().is_empty()) {
+                    text.push_str(&format!("role: {}\n", yaml_string(role.trim())));
+                }
+                "actors"
             } else {
-                (
-                    PathBuf::from(format!("content/sources/{id}.md")),
-                    format!("---\nname: {quoted}\nkind: newspaper\n---\n"),
-                )
-            }
+                let k = match file.kind {
+                    Some(k) => check_kind::<crate::content::frontmatter::SourceKind>("source", k)?,
+                    None => "newspaper".into(),
+                };
+                text.push_str(&format!("kind: {k}\n"));
+                if let Some(url) = file.url {
+                    let url = url.trim();
+                    crate::input::fields::check_http_url(url).map_err(|(message, help)| {
+                        Diagnostic::error(Problem::Config(format!("`--url`: {message}"))).help(help)
+                    })?;
+                    text.push_str(&format!("url: {url}\n"));
+                }
+                "sources"
+            };
+            text.push_str("---\n");
+            (PathBuf::from(format!("content/{folder}/{id}.md")), text, id)
         }
         EntityKind::Story => (
             PathBuf::from(format!("content/stories/{id}.md")),
             format!("---\ntitle: {quoted}\n---\n"),
+            id,
         ),
-        EntityKind::Page | EntityKind::Citation => {
+        EntityKind::Page => {
+            if site.config.is_reserved_page_id(&id) {
+                return Err(
+                    Diagnostic::error(Problem::ReservedPageId { id: id.clone() })
+                        .help(format!("choose another id, e.g. `{id}-page`")),
+                );
+            }
+            (
+                PathBuf::from(format!("content/pages/{id}.md")),
+                format!("---\ntitle: {quoted}\n---\n"),
+                id,
+            )
+        }
+        EntityKind::Citation => {
             return Err(usage(
-                format!("`storia new` does not create a {}", kind.name()),
-                "it creates a digest, actor, source, story or quote",
+                "`storia new` does not create a citation".into(),
+                "add it under `sources:` of the digest",
             ))
         }
         EntityKind::Quote => {
@@ -336,7 +465,21 @@ pub fn new(root: &Path, kind: EntityKind, file: &NewFile<'_>) -> Result<PathBuf,
         Err(e) => return Err(io("write", &path, e)),
     };
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| io("write", &path, e))?;
-    Ok(rel)
+    // Brackets in the text would end the link early.
+    let text = title
+        .replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]");
+    let link = match kind {
+        EntityKind::Page => format!("[{text}](/{id}/)"),
+        _ => format!("[{text}]({}:{id})", kind.name()),
+    };
+    Ok(Created {
+        path: rel,
+        kind_word: kind.name(),
+        id,
+        link,
+    })
 }
 
 fn exists(rel: &Path) -> Diagnostic {
@@ -390,7 +533,7 @@ fn quote_id(by: &str, text: &str, taken: &std::collections::HashSet<&str>) -> St
 /// byte of the file stays as it was. Returns the file (relative to `root`)
 /// and the new quote's id.
 pub fn new_quote(root: &Path, quote: &NewQuote<'_>) -> Result<(PathBuf, String), Diagnostic> {
-    let content = load_content(root)?;
+    let content = load_site(root)?.content;
     if content.is_broken(EntityKind::Digest, quote.digest) {
         return Err(usage(
             format!("digest `{}` has errors", quote.digest),

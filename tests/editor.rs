@@ -209,6 +209,148 @@ fn init_writes_schemas_and_editor_settings_and_new_files_build() {
 }
 
 #[test]
+fn new_knows_the_kinds_and_prints_the_line_that_links_to_the_new_file() {
+    let dir = new_site();
+    let site = dir.path().join("site");
+    let run = |args: &[&str]| {
+        let o = storia(&site, args);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr(&o),
+        )
+    };
+    let (code, out, err) = run(&[
+        "new",
+        "actor",
+        "onu",
+        "--title",
+        "Nazioni Unite [ONU]",
+        "--kind",
+        "organization",
+        "--role",
+        "Organizzazione internazionale",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "content/actors/onu.md\n");
+    assert_eq!(
+        err,
+        "created actor `onu`; to link to it from a body, paste:\n\n[Nazioni Unite \\[ONU\\]](actor:onu)\n\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("content/actors/onu.md")).unwrap(),
+        "---\nname: \"Nazioni Unite [ONU]\"\nkind: organization\nrole: \"Organizzazione internazionale\"\n---\n"
+    );
+    let (code, _, err) = run(&[
+        "new",
+        "source",
+        "isw",
+        "--title",
+        "Institute for the Study of War",
+        "--kind",
+        "think-tank",
+        "--url",
+        "https://www.understandingwar.org",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(site.join("content/sources/isw.md")).unwrap(),
+        "---\nname: \"Institute for the Study of War\"\nkind: think-tank\nurl: https://www.understandingwar.org\n---\n"
+    );
+    let (code, out, err) = run(&["new", "page", "--title", "Chi siamo"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "content/pages/chi-siamo.md\n");
+    assert!(err.ends_with("\n\n[Chi siamo](/chi-siamo/)\n\n"), "{err}");
+    let (code, out, err) = run(&[
+        "new",
+        "digest",
+        "--title",
+        "Il vertice",
+        "--date",
+        "2024-02-01",
+        "--actors",
+        "onu",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "content/digests/2024/02/2024-02-01-il-vertice.md\n");
+    assert_eq!(
+        err,
+        "created digest `2024-02-01-il-vertice` (a draft: remove `draft: true` to publish it); \
+         to link to it from a body, paste:\n\n[Il vertice](digest:2024-02-01-il-vertice)\n\n"
+    );
+    let (code, _, err) = run(&[
+        "new",
+        "quote",
+        "--digest",
+        "2024-01-15-first-digest",
+        "--by",
+        "onu",
+        "--text",
+        "Basta guerre.",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        err,
+        "added quote `onu-basta-guerre` to digest `2024-01-15-first-digest`; to embed it in a body, paste:\n\n![](quote:onu-basta-guerre)\n\n"
+    );
+    // What was printed works when pasted into bodies.
+    let digest = site.join("content/digests/2024/01/2024-01-15-first-digest.md");
+    let text = std::fs::read_to_string(&digest).unwrap();
+    std::fs::write(
+        &digest,
+        format!("{text}\n[Nazioni Unite](actor:onu), [ISW](source:isw).\n\n![](quote:onu-basta-guerre)\n"),
+    )
+    .unwrap();
+    let b = build_site(&site, &[]).ok();
+    let html = b.read("digests/2024-01-15-first-digest/index.html");
+    assert!(html.contains("id=\"q-onu-basta-guerre\""), "{html}");
+    assert!(b.exists("chi-siamo/index.html"));
+
+    // Mistakes: exit 1, nothing written, the accepted words listed.
+    for (args, message) in [
+        (
+            &["new", "actor", "a", "--kind", "persn"][..],
+            "error: unknown actor kind `persn`\n  = help: did you mean `person`? (actor kinds: person, organization, country, group)\n",
+        ),
+        (
+            &["new", "source", "b", "--kind", "blog"][..],
+            "error: unknown source kind `blog`\n  = help: source kinds: newspaper, agency, broadcaster, think-tank, government, social, other\n",
+        ),
+        (
+            &["new", "source", "c", "--url", "www.example.org"][..],
+            "error: `--url`: `www.example.org` is not an absolute URL\n  = help: write the whole address, starting with `https://`\n",
+        ),
+        (
+            &["new", "actor", "d", "--url", "https://example.org"][..],
+            "error: `--url` does not apply to `new actor`\n  = help: `--url` is for `new source`\n",
+        ),
+        (
+            &["new", "story", "e", "--kind", "person"][..],
+            "error: `--kind` does not apply to `new story`\n  = help: `--kind` is for `new actor` and `new source`\n",
+        ),
+        (
+            &["new", "page", "network"][..],
+            "error: page id `network` is reserved: it would collide with `/network/` of the site\n  = help: choose another id, e.g. `network-page`\n",
+        ),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, Some(1), "{args:?}");
+        assert_eq!(out, "", "{args:?}");
+        assert_eq!(err, message, "{args:?}");
+    }
+    for path in [
+        "content/actors/a.md",
+        "content/sources/b.md",
+        "content/sources/c.md",
+        "content/actors/d.md",
+        "content/stories/e.md",
+        "content/pages/network.md",
+    ] {
+        assert!(!site.join(path).exists(), "{path}");
+    }
+}
+
+#[test]
 fn new_quote_appends_to_the_list_and_keeps_every_other_byte() {
     let dir = new_site();
     let site = dir.path().join("site");

@@ -68,8 +68,57 @@ fn charts_are_well_formed_svg_and_every_mark_links_to_a_page() {
     // Lukashenko: quote activity and who he appears with.
     let (n, _) = check_charts(&b, "attori/lukashenko/index.html");
     assert_eq!(n, 2);
+    // The site's network, laid out twice: named, and numbered for phones.
     let (n, _) = check_charts(&b, "network/index.html");
-    assert_eq!(n, 1);
+    assert_eq!(n, 2);
+    let network = b.read("network/index.html");
+    let doc = scraper::Html::parse_document(&network);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+    let named: Vec<String> = doc
+        .select(&sel(".chart-wide .net-name"))
+        .map(|t| t.text().collect())
+        .collect();
+    assert!(named.iter().any(|t| t.contains("Lukashenko")), "{named:?}");
+    // Each number on the narrow one is the actor's place in the list below,
+    // and is part of its link's name.
+    let listed: Vec<(String, String)> = doc
+        .select(&sel(".network-ranked > li"))
+        .map(|li| {
+            let rank = li
+                .select(&sel(".network-rank"))
+                .next()
+                .unwrap()
+                .text()
+                .collect();
+            let href = li
+                .select(&sel(".entity-link"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("href")
+                .unwrap();
+            (rank, href.to_string())
+        })
+        .collect();
+    assert!(!listed.is_empty());
+    for a in doc.select(&sel(".chart-narrow a")) {
+        let number: String = a
+            .select(&sel(".chart-key"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        let href = a.value().attr("href").unwrap().to_string();
+        assert!(
+            listed.contains(&(number.clone(), href.clone())),
+            "{number} {href}"
+        );
+        assert!(a
+            .value()
+            .attr("aria-label")
+            .unwrap()
+            .starts_with(&format!("{number}. ")));
+    }
     // Page 2 of the story carries the same timeline.
     let one = b.read("storie/guerra/index.html");
     let two = b.read("storie/guerra/page/2/index.html");

@@ -113,7 +113,11 @@ fn each_language_has_its_pages_under_its_prefix_with_its_digests() {
             .collect()
     };
     assert!(titles("uk", "саміт").iter().any(|t| t == "Саміт у Мінську"));
-    assert!(titles("uk", "summit").is_empty());
+    // The English digest is not in the Ukrainian index (the Ukrainian one
+    // is found one typo away from its transliteration, `samit`).
+    assert!(!titles("uk", "summit")
+        .iter()
+        .any(|t| t == "The Minsk summit"));
     assert!(titles("en", "summit")
         .iter()
         .any(|t| t == "The Minsk summit"));

@@ -538,17 +538,14 @@ fn binding_beyond_loopback_warns() {
 fn in_a_real_browser_edits_errors_and_styles_show_without_a_manual_reload() {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(&common::fixture("basic"), dir.path());
-    let out = Command::new("node")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/serve_e2e.mjs"))
-        .arg(env!("CARGO_BIN_EXE_storia"))
-        .arg(dir.path())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("node is needed for the browser test");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert_eq!(stdout.matches("ok: ").count(), 6, "{stdout}");
+    common::browser_script(
+        "serve_e2e.mjs",
+        &[
+            env!("CARGO_BIN_EXE_storia").as_ref(),
+            dir.path().as_os_str(),
+        ],
+        6,
+    );
 }
 
 #[test]

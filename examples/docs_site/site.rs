@@ -9,11 +9,13 @@ use std::path::Path;
 /// The chapters, in reading order: `docs/guide/<id>.md`.
 pub const CHAPTERS: &[&str] = &[
     "getting-started",
+    "install",
     "content",
     "references",
     "editors",
     "cli",
     "themes",
+    "search-page",
     "serve",
     "publishing",
     "troubleshooting",

@@ -96,11 +96,9 @@ impl<'s> Resolver<'s> {
     /// Page ids may not take a section's or the site's own top-level names.
     pub(super) fn check_pages(&mut self) {
         let site = self.site;
-        let words: Vec<&str> = site.config.paths.all().iter().map(|(_, w)| *w).collect();
         for p in &site.content.pages {
             let id = p.id.as_str();
-            let language = site.config.languages.iter().skip(1).any(|l| l == id);
-            if words.contains(&id) || crate::config::RESERVED_WORDS.contains(&id) || language {
+            if site.config.is_reserved_page_id(id) {
                 self.error(
                     Problem::ReservedPageId { id: id.to_string() },
                     Location::file(&p.file.path),

@@ -166,7 +166,9 @@ pub fn actor_activity(r: &Reader<'_, '_>, values: &Values<'_>, ax: ActorIx) -> J
     }
 }
 
-/// The most connected actors: `svg`, `title`, and `actors` (link plus
+/// The most connected actors: `svg`, `svg_narrow` (the same for a narrow
+/// screen, nodes numbered by their place in `actors`), `title`, and
+/// `actors` (link plus
 /// `connections` and `ties`: the links of those they share most digests
 /// with among the shown, with `count`); none when no two actors meet.
 pub fn site_network(r: &Reader<'_, '_>, values: &Values<'_>) -> Value {
@@ -210,9 +212,11 @@ pub fn site_network(r: &Reader<'_, '_>, values: &Values<'_>) -> Value {
     let title = labels.text("network_title", "network_title");
     let tooltip =
         |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
-    let Some(scene) = network::site(&nodes, &edges, title, &tooltip) else {
+    let Some(scene) = network::site(&nodes, &edges, title.clone(), &tooltip) else {
         return Value::none();
     };
+    let narrow = network::site_numbered(&nodes, &edges, title, &tooltip)
+        .map(|s| s.to_svg("site-network-narrow"));
     let actors: Vec<Value> = top
         .iter()
         .enumerate()
@@ -237,6 +241,7 @@ pub fn site_network(r: &Reader<'_, '_>, values: &Values<'_>) -> Value {
         .collect();
     Obj::new()
         .set("svg", scene.to_svg("site-network"))
+        .set("svg_narrow", narrow)
         .set("title", scene.title)
         .set("actors", actors)
         .into()

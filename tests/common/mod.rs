@@ -154,6 +154,27 @@ pub fn alternates(html: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Runs the browser script `tests/browser/<script>` with `args` in node
+/// (Debian's Chromium through playwright-core), asserts it succeeded and
+/// printed `steps` lines starting `ok: `, and returns what it printed.
+pub fn browser_script(script: &str, args: &[&std::ffi::OsStr], steps: usize) -> String {
+    let out = Command::new("node")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/browser")
+                .join(script),
+        )
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("node is needed for the browser test");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("ok: ").count(), steps, "{stdout}");
+    stdout
+}
+
 /// Copies a fixture into a temp folder so a test can edit it.
 pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     for e in walkdir::WalkDir::new(from) {
@@ -170,68 +191,209 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 /// One search result: kind, title, URL.
 pub type Hit = (String, String, String);
 
+/// One search result as the search page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub kind: String,
+    pub title: String,
+    pub url: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub date: String,
+    pub snippet: String,
+    pub by: String,
+    pub also: Vec<String>,
+    /// How many query words it matched only one typo away.
+    pub typos: usize,
+}
+
 /// Runs `query` against the search index of the built site at `out` the way
 /// themes/default/static/search.js does (every word a term prefix, all
-/// words required; Latin words folded, other scripts as written).
+/// words required; Latin words folded, other scripts as written; words of
+/// five letters or more also one typo away), results in its order.
 pub fn search(out: &Path, query: &str) -> Vec<Hit> {
+    search_found(out, query)
+        .into_iter()
+        .map(|f| (f.kind, f.title, f.url))
+        .collect()
+}
+
+/// The query words of `query`, as the search page splits them.
+pub fn query_terms(query: &str) -> Vec<String> {
+    let mut terms = Vec::new();
+    for word in query.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
+        let latin = word
+            .chars()
+            .all(|c| (c as u32) < 0x250 || (0x1e00..0x1f00).contains(&(c as u32)));
+        if latin {
+            terms.extend(
+                deunicode::deunicode(word)
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|t| !t.is_empty())
+                    .map(|t| t.chars().take(32).collect::<String>()),
+            );
+        } else if !word.is_empty() {
+            terms.push(word.to_string());
+        }
+    }
+    terms
+}
+
+fn collapse(s: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    for c in s.chars() {
+        if out.last() != Some(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether a prefix of `t` is at most one edit (insert, delete, change,
+/// swap of neighbours) from `w`.
+fn near_prefix(w: &[char], t: &[char]) -> bool {
+    let (n, m) = (w.len(), t.len().min(w.len() + 1));
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        d[i][0] = i;
+        for j in 1..=m {
+            let cost = usize::from(w[i - 1] != t[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && w[i - 1] == t[j - 2] && w[i - 2] == t[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    (n.saturating_sub(1)..=m).any(|j| d[n][j] <= 1)
+}
+
+/// [`search`], with everything a result shows.
+pub fn search_found(out: &Path, query: &str) -> Vec<Found> {
     let read = |rel: &str| -> Option<serde_json::Value> {
         let text = std::fs::read_to_string(out.join("search").join(rel)).ok()?;
         Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("search/{rel}: {e}")))
     };
     let meta = read("index.json").expect("search/index.json");
-    let mut found: Option<BTreeSet<u64>> = None;
-    for word in query.to_lowercase().split(|c: char| !c.is_alphanumeric()) {
-        let latin = word
-            .chars()
-            .all(|c| (c as u32) < 0x250 || (0x1e00..0x1f00).contains(&(c as u32)));
-        let terms: Vec<String> = if latin {
-            deunicode::deunicode(word)
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .map(str::to_string)
+    assert_eq!(meta["version"], 3);
+    let group_of = |t: &str| -> String {
+        let c: Vec<char> = t.chars().collect();
+        if !c[0].is_ascii_alphanumeric() {
+            "_".into()
+        } else if c.len() == 1 {
+            c[0].to_string()
+        } else if c[1].is_ascii_alphanumeric() {
+            format!("{}{}", c[0], c[1])
+        } else {
+            format!("{}_", c[0])
+        }
+    };
+    let docs_of = |terms: &[String]| -> BTreeSet<u64> {
+        let mut docs = BTreeSet::new();
+        for t in terms {
+            let group = read(&format!("postings/{}.json", group_of(t))).expect("a postings group");
+            let names = group["t"].as_array().unwrap();
+            let i = names
+                .iter()
+                .position(|n| n == t.as_str())
+                .expect("term in its group");
+            let mut doc = 0;
+            for gap in group["p"][i].as_array().unwrap() {
+                doc += gap.as_u64().unwrap();
+                docs.insert(doc);
+            }
+        }
+        docs
+    };
+    let words = query_terms(query);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut per = Vec::new();
+    for w in &words {
+        let first = w.chars().next().unwrap();
+        let letter = if first.is_ascii_alphanumeric() {
+            first.to_string()
+        } else {
+            "_".into()
+        };
+        let list: Vec<String> = read(&format!("words/{letter}.json"))
+            .map(|v| serde_json::from_value(v).unwrap())
+            .unwrap_or_default();
+        let exact: Vec<String> = list
+            .iter()
+            .filter(|t| {
+                if w.chars().count() > 1 {
+                    t.starts_with(w.as_str())
+                } else {
+                    *t == w
+                }
+            })
+            .cloned()
+            .collect();
+        let cw = collapse(w);
+        let near: Vec<String> = if cw.len() >= 5 {
+            list.iter()
+                .filter(|t| !t.starts_with(w.as_str()) && near_prefix(&cw, &collapse(t)))
+                .cloned()
                 .collect()
         } else {
-            vec![word.to_string()]
+            Vec::new()
         };
-        for term in terms.iter().filter(|t| !t.is_empty()) {
-            let first = term.chars().next().unwrap();
-            let shard = if first.is_ascii_alphanumeric() {
-                first
-            } else {
-                '_'
-            };
-            let mut docs = BTreeSet::new();
-            if let Some(shard) = read(&format!("terms/{shard}.json")) {
-                let names = shard["t"].as_array().unwrap();
-                for (i, t) in names.iter().enumerate() {
-                    if t.as_str().unwrap().starts_with(term.as_str()) {
-                        let mut doc = 0;
-                        for gap in shard["p"][i].as_array().unwrap() {
-                            doc += gap.as_u64().unwrap();
-                            docs.insert(doc);
-                        }
-                    }
-                }
-            }
-            found = Some(match found {
-                None => docs,
-                Some(f) => f.intersection(&docs).copied().collect(),
-            });
-        }
+        per.push((docs_of(&exact), docs_of(&near)));
     }
+    let mut hits: Vec<(usize, u64)> = per[0]
+        .0
+        .union(&per[0].1)
+        .filter_map(|d| {
+            let mut typos = 0;
+            for (exact, near) in &per {
+                if exact.contains(d) {
+                    continue;
+                }
+                if !near.contains(d) {
+                    return None;
+                }
+                typos += 1;
+            }
+            Some((typos, *d))
+        })
+        .collect();
+    hits.sort();
     let chunk = meta["chunk"].as_u64().unwrap();
-    found
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| {
+    hits.into_iter()
+        .map(|(typos, d)| {
             let rows = read(&format!("docs/{}.json", d / chunk)).expect("a docs chunk");
             let row = &rows[(d % chunk) as usize];
             let kind = row[0].as_u64().unwrap() as usize;
             let rest = row[2].as_str().unwrap();
-            (
-                meta["kinds"][kind].as_str().unwrap().to_string(),
-                row[1].as_str().unwrap().to_string(),
-                format!("{}{rest}", meta["prefixes"][kind].as_str().unwrap()),
-            )
+            let field = |i: usize| {
+                row.get(i)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            Found {
+                kind: meta["kinds"][kind].as_str().unwrap().to_string(),
+                title: row[1].as_str().unwrap().to_string(),
+                url: if rest.starts_with('/') || rest.contains(':') {
+                    rest.to_string()
+                } else {
+                    format!("{}{rest}", meta["prefixes"][kind].as_str().unwrap())
+                },
+                date: field(3),
+                snippet: field(4),
+                by: field(5),
+                also: row
+                    .get(6)
+                    .map(|v| serde_json::from_value(v.clone()).unwrap())
+                    .unwrap_or_default(),
+                typos,
+            }
         })
         .collect()
 }

@@ -31,6 +31,10 @@ pub trait Locale {
     fn quote(&self, text: &str) -> String;
 }
 
+/// The class of a label that is a key into a list beside the chart (a
+/// number), not the name of what it marks.
+pub const KEY_CLASS: &str = "chart-key";
+
 /// A box, in SVG user units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
@@ -183,8 +187,12 @@ impl Scene {
             if !g.class.is_empty() {
                 let _ = write!(s, " class=\"{}\"", g.class);
             }
-            // A link with no text of its own is named by its tooltip.
-            let has_text = g.shapes.iter().any(|x| matches!(x, Shape::Text(_)));
+            // A link with no text of its own, or only a key (a number that
+            // points into the list beside the chart), is named by its tooltip.
+            let has_text = g
+                .shapes
+                .iter()
+                .any(|x| matches!(x, Shape::Text(l) if l.class != KEY_CLASS));
             if let (Some(t), Some(_), false) = (&g.title, &g.href, has_text) {
                 let _ = write!(s, " aria-label=\"{}\"", escape_html(t));
             }

@@ -88,51 +88,149 @@ pub fn ego(
     Some(framed(width, title, "network-chart", groups))
 }
 
-/// The most connected actors of the site on a ring. None without edges.
+/// The most connected actors of the site on a ring, named. None without
+/// edges.
 pub fn site(
     nodes: &[Node<'_>],
     edges: &[Edge],
     title: String,
     tooltip: Tooltip<'_>,
 ) -> Option<Scene> {
-    if nodes.is_empty() || edges.is_empty() {
-        return None;
-    }
-    let order = ring_order(nodes.len(), edges);
-    let placed: Vec<Node<'_>> = order.iter().map(|&i| nodes[i]).collect();
-    let width = 760.0;
     let radius = (nodes.len() as f64 * 9.0).clamp(120.0, 230.0);
-    let cx = width / 2.0;
-    let points = ring(placed.len(), cx, 0.0, radius);
-    let mut slot = vec![0; nodes.len()];
-    for (k, &i) in order.iter().enumerate() {
-        slot[i] = k;
-    }
-    let most = nodes.iter().map(|n| n.weight).max().unwrap_or(1).max(1) as f64;
-    let sizes: Vec<f64> = placed
-        .iter()
-        .map(|n| 3.5 + 8.0 * (n.weight as f64 / most).sqrt())
-        .collect();
-    let most_edge = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
-    let mut sorted: Vec<&Edge> = edges
-        .iter()
-        .filter(|e| e.0 < nodes.len() && e.1 < nodes.len())
-        .collect();
-    // Light edges first, so heavy ones are drawn over them.
-    sorted.sort_by_key(|e| (e.2, e.0, e.1));
-    let mut groups: Vec<Group> = sorted
-        .into_iter()
-        .map(|&(a, b, w)| {
-            edge_group(
-                points[slot[a]],
-                points[slot[b]],
-                0.5 + 4.5 * w as f64 / most_edge,
-                "net-edge",
-            )
-        })
-        .collect();
-    groups.extend(node_groups(&placed, &points, &sizes, cx, radius, tooltip));
+    // Wide enough for the ring and a name on each side, no wider.
+    let width = 2.0 * (radius + MARK_MAX + PAD + NAME_W + PAD);
+    let ring = SiteRing::new(nodes, edges, width / 2.0, radius, 1.0)?;
+    let mut groups = ring.edges;
+    groups.extend(node_groups(
+        &ring.placed,
+        &ring.points,
+        &ring.sizes,
+        width / 2.0,
+        radius,
+        tooltip,
+    ));
     Some(framed(width, title, "network-chart network-site", groups))
+}
+
+/// The same network for a narrow screen: the ring fills the width and each
+/// node carries its number in `nodes` (1 for the first) instead of its name,
+/// the key to the numbered list of actors shown beside the chart; the name
+/// stays in each link's tooltip and accessible name ("1. Name: 5 digests").
+/// None without edges.
+pub fn site_numbered(
+    nodes: &[Node<'_>],
+    edges: &[Edge],
+    title: String,
+    tooltip: Tooltip<'_>,
+) -> Option<Scene> {
+    let width = NARROW_W;
+    let radius = (nodes.len() as f64 * 5.0).clamp(80.0, 125.0);
+    let cx = width / 2.0;
+    let ring = SiteRing::new(nodes, edges, cx, radius, 0.7)?;
+    let mut groups = ring.edges;
+    for (k, node) in ring.placed.iter().enumerate() {
+        let (x, y) = ring.points[k];
+        // The number just outside the node, away from the centre.
+        let (dx, dy) = ((x - cx) / radius, y / radius);
+        let out = ring.sizes[k] + KEY_SIZE * 0.9;
+        let number = ring.order[k] + 1;
+        groups.push(Group {
+            class: "net-node",
+            href: Some(node.url.to_string()),
+            // The number shown is part of the link's name (WCAG 2.5.3).
+            title: Some(format!("{number}. {}", tooltip(node))),
+            shapes: vec![
+                Shape::Circle {
+                    c: (x, y),
+                    r: ring.sizes[k],
+                    class: "chart-mark",
+                },
+                Shape::Text(Label {
+                    x: x + dx * out,
+                    y: y + dy * out + KEY_SIZE * 0.35,
+                    size: KEY_SIZE,
+                    anchor: Anchor::Middle,
+                    class: super::KEY_CLASS,
+                    text: number.to_string(),
+                }),
+            ],
+        });
+    }
+    Some(framed(
+        width,
+        title,
+        "network-chart network-site network-numbered",
+        groups,
+    ))
+}
+
+/// The largest node of the site's network (radius, before scaling).
+const MARK_MAX: f64 = 11.5;
+/// The narrow site network fits a phone's width without scaling.
+const NARROW_W: f64 = 340.0;
+/// Numbers on the narrow site network.
+const KEY_SIZE: f64 = 12.0;
+
+/// The site network's ring: the nodes in ring order with their places and
+/// sizes, and the edges drawn first (light ones under heavy ones).
+struct SiteRing<'n> {
+    /// `placed[k]` is `nodes[order[k]]`.
+    order: Vec<usize>,
+    placed: Vec<Node<'n>>,
+    points: Vec<(f64, f64)>,
+    sizes: Vec<f64>,
+    edges: Vec<Group>,
+}
+
+impl<'n> SiteRing<'n> {
+    fn new(
+        nodes: &[Node<'n>],
+        edges: &[Edge],
+        cx: f64,
+        radius: f64,
+        scale: f64,
+    ) -> Option<SiteRing<'n>> {
+        if nodes.is_empty() || edges.is_empty() {
+            return None;
+        }
+        let order = ring_order(nodes.len(), edges);
+        let placed: Vec<Node<'_>> = order.iter().map(|&i| nodes[i]).collect();
+        let points = ring(placed.len(), cx, 0.0, radius);
+        let mut slot = vec![0; nodes.len()];
+        for (k, &i) in order.iter().enumerate() {
+            slot[i] = k;
+        }
+        let most = nodes.iter().map(|n| n.weight).max().unwrap_or(1).max(1) as f64;
+        let sizes: Vec<f64> = placed
+            .iter()
+            .map(|n| scale * (3.5 + (MARK_MAX - 3.5) * (n.weight as f64 / most).sqrt()))
+            .collect();
+        let most_edge = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
+        let mut sorted: Vec<&Edge> = edges
+            .iter()
+            .filter(|e| e.0 < nodes.len() && e.1 < nodes.len())
+            .collect();
+        // Light edges first, so heavy ones are drawn over them.
+        sorted.sort_by_key(|e| (e.2, e.0, e.1));
+        let edges = sorted
+            .into_iter()
+            .map(|&(a, b, w)| {
+                edge_group(
+                    points[slot[a]],
+                    points[slot[b]],
+                    scale * (0.5 + 4.5 * w as f64 / most_edge),
+                    "net-edge",
+                )
+            })
+            .collect();
+        Some(SiteRing {
+            order,
+            placed,
+            points,
+            sizes,
+            edges,
+        })
+    }
 }
 
 /// `n` points on a circle, the first at the top, clockwise.
@@ -385,6 +483,17 @@ mod tests {
             let urls: Vec<String> = list.iter().map(|(_, u)| u.clone()).collect();
             check(&scene, &urls);
             assert_eq!(scene.links().count(), n);
+            // The narrow one: as wide as a phone, every node numbered by
+            // its place in `nodes`, each number once.
+            let narrow = site_numbered(&ns, &edges, "net".into(), &tip).unwrap();
+            check(&narrow, &urls);
+            assert!(narrow.width <= 340.0);
+            let mut numbers: Vec<usize> =
+                narrow.labels().map(|l| l.text.parse().unwrap()).collect();
+            numbers.sort();
+            assert_eq!(numbers, (1..=n).collect::<Vec<_>>());
+            let svg = narrow.to_svg("x");
+            assert_eq!(svg.matches("aria-label=").count(), n, "{svg}");
             // Deterministic.
             assert_eq!(
                 scene.to_svg("x"),
