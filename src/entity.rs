@@ -18,14 +18,8 @@ pub enum EntityKind {
     /// `content/stories/*.md`; linked as `story:`.
     #[value(help = "A story")]
     Story,
-<<<<<<< HEAD
     /// `content/pages/*.md`; linked as `page:`.
-    #[value(skip)]
-=======
-    /// `content/pages/*.md`. Not a reference kind yet: its scheme word only
-    /// serves to catch misspellings of it.
     #[value(help = "A plain page, under `content/pages/`")]
->>>>>>> newsroom
     Page,
     /// A quote of a digest; linked (or embedded) as `quote:`.
     #[value(help = "A quote, added to an existing digest (`--digest`, `--by`, `--text`)")]
