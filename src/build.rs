@@ -30,6 +30,9 @@ pub struct BuildOptions {
     /// Replace an output folder outside the site that storia did not
     /// write (`--force`); never the site or its sources.
     pub force: bool,
+    /// The build cache to read and keep up to date (`--cache-dir`,
+    /// `--no-cache`).
+    pub cache: crate::cache::Choice,
 }
 
 impl BuildOptions {

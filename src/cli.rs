@@ -72,6 +72,13 @@ enum Command {
         /// write (its dot-entries, such as `.git`, are kept).
         #[arg(long)]
         force: bool,
+        /// Keep the build cache in this folder (default: the user's cache
+        /// folder, `~/.cache/storia/`, or `STORIA_CACHE_DIR`).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+        /// Use no build cache: build everything from nothing.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Build in memory and verify every internal link, anchor and asset.
     Check {
@@ -134,6 +141,13 @@ enum Command {
         /// Print how long each stage of every rebuild took.
         #[arg(long)]
         timings: bool,
+        /// Keep the build cache in this folder (default: the user's cache
+        /// folder, `~/.cache/storia/`, or `STORIA_CACHE_DIR`).
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+        /// Use no build cache: build everything from nothing.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Create a new site in DIR, ready to build.
     Init {
@@ -283,6 +297,8 @@ fn run(cli: Cli) -> i32 {
             deny_warnings,
             minify,
             force,
+            cache_dir,
+            no_cache,
         } => {
             let started = Instant::now();
             let options = BuildOptions {
@@ -295,6 +311,7 @@ fn run(cli: Cli) -> i32 {
                 deny_warnings,
                 minify,
                 force,
+                cache: crate::cache::Choice::from_flags(cache_dir, no_cache),
             };
             let progress = crate::term::Progress::start("building", quiet);
             let result = build(&options);
@@ -369,6 +386,7 @@ fn run(cli: Cli) -> i32 {
                     deny_warnings: false,
                     minify: false,
                     force: false,
+                    cache: crate::cache::Choice::Off,
                 },
                 external,
                 timeout: std::time::Duration::from_secs(timeout),
@@ -408,6 +426,8 @@ fn run(cli: Cli) -> i32 {
             no_drafts,
             open,
             timings,
+            cache_dir,
+            no_cache,
         } => {
             let options = crate::serve::ServeOptions {
                 root,
@@ -416,6 +436,7 @@ fn run(cli: Cli) -> i32 {
                 timings,
                 drafts: !no_drafts,
                 open,
+                cache: crate::cache::Choice::from_flags(cache_dir, no_cache),
             };
             match crate::serve::serve(&options) {
                 Ok(()) => 0,

@@ -11,6 +11,7 @@
 //! problem they find; [`cli`] is the command line.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -19,6 +19,7 @@ fn options(root: &Path) -> BuildOptions {
         deny_warnings: false,
         minify: false,
         force: false,
+        cache: storia::cache::Choice::Off,
     }
 }
 

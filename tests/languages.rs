@@ -331,6 +331,7 @@ fn the_dev_server_rebuilds_every_language_as_a_full_build_does() {
         deny_warnings: false,
         minify: false,
         force: false,
+        cache: storia::cache::Choice::Off,
     };
     let files = |caches: &Caches| -> BTreeMap<String, Vec<u8>> {
         caches

@@ -46,6 +46,7 @@ fn build_at(root: &Path, now: &str, future: bool) -> (BTreeMap<String, String>, 
         deny_warnings: false,
         minify: false,
         force: false,
+        cache: storia::cache::Choice::Off,
     });
     let files = built
         .files
@@ -308,6 +309,7 @@ fn typeset_site(lang: &str) -> BTreeMap<String, String> {
         deny_warnings: false,
         minify: false,
         force: false,
+        cache: storia::cache::Choice::Off,
     });
     assert!(
         !built.diagnostics.has_errors(),

@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Print each rebuild's stage timings.
     pub timings: bool,
+    /// The build cache, shared with `storia build`.
+    pub cache: crate::cache::Choice,
 }
 
 /// Serves the site until the process is stopped. Errors only when the
@@ -68,6 +70,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
         deny_warnings: false,
         minify: false,
         force: false,
+        cache: options.cache.clone(),
     });
     session.timings = options.timings;
     let epoch = std::time::SystemTime::now()
