@@ -2,9 +2,10 @@
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::input::fields::{
-    check_base_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
+    check_base_url, check_lang, extra_to_json, opt_lang, opt_text, req_text, Extra, Id, Text,
 };
 use crate::input::reader::{Fields, Matter};
+use crate::input::texts::{Shown, Texts};
 use crate::input::SourceFile;
 use crate::suggest::did_you_mean;
 use crate::yaml::Seg;
@@ -16,8 +17,9 @@ use std::path::Path;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
-    /// The site's title (required).
-    title: Text,
+    /// The site's title (required), once or per language.
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    title: Texts<String>,
     /// The address the site is published at; required to build unless `--base-url` is given.
     #[serde(default, deserialize_with = "opt_text")]
     #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
@@ -30,10 +32,10 @@ pub(crate) struct RawConfig {
     /// site's `language`; each other one gets its pages under `/<lang>/`.
     #[serde(default)]
     languages: Option<Vec<Text>>,
-    /// The site's description.
-    #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
-    description: Option<String>,
+    /// The site's description (its tagline), once or per language.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    description: Texts<String>,
     /// A folder under `themes/`; default `default`.
     #[serde(default, deserialize_with = "opt_text")]
     #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
@@ -133,11 +135,11 @@ impl Matter for RawConfig {
     const WHAT: &'static str = "site.yaml";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         RawConfig {
-            title: f.required("title"),
+            title: f.texts("title", true, req_text),
             base_url: f.with("base_url", opt_text),
             language: f.with("language", opt_lang),
             languages: f.optional("languages"),
-            description: f.with("description", opt_text),
+            description: f.texts("description", false, opt_text),
             theme: f.with("theme", opt_text),
             paths: f.mapping("paths").unwrap_or_default(),
             per_page: f.optional("per_page"),
@@ -206,8 +208,8 @@ impl Paths {
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The site's title.
-    pub title: String,
+    /// The site's title, once or per language ([`Config::title`]).
+    pub titles: Texts<String>,
     /// The absolute base URL, always ending in `/`; `None` only when serving.
     pub base_url: Option<String>,
     /// BCP 47 language tag.
@@ -215,8 +217,8 @@ pub struct Config {
     /// The declared `languages:`, first the site's `language`; empty when
     /// the site does not declare them (one language, nothing split).
     pub languages: Vec<String>,
-    /// The site's description.
-    pub description: Option<String>,
+    /// The site's description, once or per language ([`Config::description`]).
+    pub descriptions: Texts<String>,
     /// The theme's folder name.
     pub theme: String,
     /// Section words.
@@ -240,6 +242,38 @@ pub struct Config {
 }
 
 impl Config {
+    /// The site's title in edition `lang`.
+    pub fn title(&self, lang: &str) -> Shown<'_, str> {
+        self.titles.text(lang, &self.language).unwrap_or_default()
+    }
+
+    /// The site's description in edition `lang`.
+    pub fn description(&self, lang: &str) -> Option<Shown<'_, str>> {
+        self.descriptions.text(lang, &self.language)
+    }
+
+    /// The languages text may be written in: `languages:`, else the site's
+    /// one language.
+    pub fn text_languages(&self) -> Vec<&str> {
+        if self.languages.is_empty() {
+            vec![self.language.as_str()]
+        } else {
+            self.languages.iter().map(String::as_str).collect()
+        }
+    }
+
+    /// Text of `file` written per language (each field's key, under
+    /// `under`, with the languages its map names) in a language the site
+    /// does not have: an error at the language's key.
+    pub fn unlisted_text_languages(
+        &self,
+        file: &SourceFile,
+        under: &[Seg<'_>],
+        written: &[(&'static str, Vec<&str>)],
+    ) -> Vec<Diagnostic> {
+        unlisted_text_languages(&self.text_languages(), file, under, written)
+    }
+
     /// Whether a plain page may not take `id`: a section word, a name the
     /// site itself uses at the top (`search`, `network`, …) or the folder
     /// of one of its languages.
@@ -466,15 +500,29 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             );
         });
     }
+    let text_languages: Vec<&str> = if declared.is_empty() {
+        vec![language.as_str()]
+    } else {
+        declared.iter().map(String::as_str).collect()
+    };
+    errors.extend(unlisted_text_languages(
+        &text_languages,
+        &file,
+        &[],
+        &[
+            ("title", raw.title.langs().collect()),
+            ("description", raw.description.langs().collect()),
+        ],
+    ));
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Config {
-        title: raw.title.0,
+        titles: raw.title,
         base_url,
         language,
         languages: declared,
-        description: raw.description,
+        descriptions: raw.description,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         paths,
         per_page,
@@ -488,6 +536,41 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         extra: extra_to_json(raw.extra),
         file,
     })
+}
+
+/// [`Config::unlisted_text_languages`] against `languages`.
+fn unlisted_text_languages(
+    languages: &[&str],
+    file: &SourceFile,
+    under: &[Seg<'_>],
+    written: &[(&'static str, Vec<&str>)],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (key, langs) in written {
+        for lang in langs {
+            if languages.contains(lang) {
+                continue;
+            }
+            let mut path = under.to_vec();
+            path.push(Seg::Key(key));
+            path.push(Seg::Key(lang));
+            let help = did_you_mean(lang, languages.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "write `{key}` in the site's languages, or add `{lang}` to `languages:` in site.yaml"
+                )
+            });
+            found.push(
+                Diagnostic::error(Problem::TextLanguageNotListed {
+                    key: key.to_string(),
+                    lang: lang.to_string(),
+                    languages: languages.join(", "),
+                })
+                .at(file.locate_key(&path))
+                .help(help),
+            );
+        }
+    }
+    found
 }
 
 /// The URL word of the site-wide actor network page.

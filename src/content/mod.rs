@@ -15,7 +15,7 @@ use crate::input::reader::{self, Matter};
 use crate::input::SourceFile;
 use crate::markdown::{self, BodyRef, LocalLink};
 use crate::yaml::Seg;
-use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
+use frontmatter::{ActorMatter, DigestMatter, Localized, PageMatter, SourceMatter, StoryMatter};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -377,6 +377,7 @@ pub fn load_with(
         }
     }
     if let Some(config) = &config {
+        diags.extend(unlisted_text_languages(&content, config));
         set_typography(&mut content, &config.language);
     }
     let site = config.map(|config| Site {
@@ -399,6 +400,23 @@ fn load_file(root: &Path, kind: EntityKind, rel: &Path) -> (Option<Parsed>, Vec<
             (None, vec![d.at(Location::file(rel))])
         }
     }
+}
+
+/// Text of entities written for a language the site does not have: found
+/// here, where `languages:` is known (files are parsed without it).
+fn unlisted_text_languages(content: &Content, config: &Config) -> Vec<Diagnostic> {
+    fn each<M: Localized>(entries: &[Entry<M>], config: &Config) -> Vec<Diagnostic> {
+        entries
+            .iter()
+            .flat_map(|e| config.unlisted_text_languages(&e.file, &[], &e.matter.written_langs()))
+            .collect()
+    }
+    let c = content;
+    let mut found = each(&c.actors, config);
+    found.extend(each(&c.sources, config));
+    found.extend(each(&c.stories, config));
+    found.extend(each(&c.pages, config));
+    found
 }
 
 /// Sets the prose of the front matter (titles, summaries, quote texts) and
@@ -427,21 +445,27 @@ fn set_typography(content: &mut Content, site_lang: &str) {
             opt(&mut q.context, lang);
         }
     }
+    // Text written per language in the marks of each.
+    let texts = |t: &mut crate::input::texts::Texts<String>| {
+        for (lang, v) in t.each_mut(site_lang) {
+            set(v, lang);
+        }
+    };
     for a in &mut content.actors {
-        opt(&mut a.matter.role, site_lang);
+        texts(&mut a.matter.role);
         opt(&mut a.first_paragraph, site_lang);
     }
     for s in &mut content.sources {
         opt(&mut s.first_paragraph, site_lang);
     }
     for s in &mut content.stories {
-        set(&mut s.matter.title.0, site_lang);
-        opt(&mut s.matter.summary, site_lang);
+        texts(&mut s.matter.title);
+        texts(&mut s.matter.summary);
         opt(&mut s.first_paragraph, site_lang);
     }
     for p in &mut content.pages {
-        set(&mut p.matter.title.0, site_lang);
-        opt(&mut p.matter.summary, site_lang);
+        texts(&mut p.matter.title);
+        texts(&mut p.matter.summary);
         opt(&mut p.first_paragraph, site_lang);
     }
 }

@@ -66,8 +66,8 @@ pub fn story_timeline(r: &Reader<'_, '_>, values: &Values<'_>, sx: StoryIx) -> J
 /// The name of whoever said quote `q`.
 fn speaker_name<'s>(r: &Reader<'_, 's>, q: QuoteIx) -> &'s str {
     match r.quote_speaker(q) {
-        crate::index::Speaker::Actor(a) => r.actor_name(a),
-        crate::index::Speaker::Source(s) => r.source_name(s),
+        crate::index::Speaker::Actor(a) => r.actor_name(a).as_str(),
+        crate::index::Speaker::Source(s) => r.source_name(s).as_str(),
     }
 }
 
@@ -154,7 +154,7 @@ pub fn actor_activity(r: &Reader<'_, '_>, values: &Values<'_>, ax: ActorIx) -> J
     let title = labels
         .text("activity_summary", "{count}")
         .replace("{count}", &labels.count("quote_count", said.len()))
-        .replace("{name}", r.actor_name(ax));
+        .replace("{name}", &r.actor_name(ax));
     match activity::layout(&said, title, labels) {
         None => Json::Null,
         Some(a) => json!({

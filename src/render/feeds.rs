@@ -83,11 +83,12 @@ pub fn render(
     feed: Feed,
 ) -> OutputFile {
     let config = r.config();
-    let entity = |title: &str, url: String| (format!("{title} – {}", config.title), url);
+    let site_title = config.title(lang);
+    let entity = |title: &str, url: String| (format!("{title} – {site_title}"), url);
     let (title, url) = match feed {
-        Feed::Site => (config.title.clone(), urls.home()),
-        Feed::Actor(a) => entity(r.actor_name(a), urls.actor(r.actor_id(a))),
-        Feed::Story(s) => entity(r.story_title(s), urls.story(r.story_id(s))),
+        Feed::Site => (site_title.to_string(), urls.home()),
+        Feed::Actor(a) => entity(&r.actor_name(a), urls.actor(r.actor_id(a))),
+        Feed::Story(s) => entity(&r.story_title(s), urls.story(r.story_id(s))),
     };
     let (digests, content) = list(r, feed);
     let digests = published(r, digests);
@@ -144,7 +145,7 @@ fn atom(
         escape_html(&feed_url),
         escape_html(&urls.absolute(page_url)),
         updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
-        escape_html(&config.title),
+        escape_html(&config.title(lang)),
     );
     for &d in digests.iter().take(config.feeds.entries) {
         let permalink = urls.absolute(&urls.item(&config.paths.digests, r.digest_id(d)));

@@ -16,6 +16,7 @@ use crate::index::{
     ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
 use crate::input::fields::{DateValue, Extra, Text};
+use crate::input::texts::Shown;
 use chrono::{DateTime, Datelike, FixedOffset};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -248,6 +249,13 @@ impl Stable for DateValue {
 impl Stable for Text {
     fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
         self.0.feed(ix, h);
+    }
+}
+
+impl Stable for Shown<'_, str> {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.value.feed(ix, h);
+        self.lang.feed(ix, h);
     }
 }
 
@@ -532,15 +540,18 @@ facts! {
         /// That the actor exists.
         ActorExists actor_exists -> () = |ix, a| { let _ = (ix, a); };
         /// Its name.
-        ActorName actor_name -> &'s str = |ix, a| ix.actor(a).matter.name.0.as_str();
+        ActorName actor_name -> Shown<'s, str> = |ix, a| ix.text(&ix.actor(a).matter.name).unwrap_or_default();
         /// Person, organisation, country or group.
         ActorKindOf actor_kind -> ActorKind = |ix, a| ix.actor(a).matter.kind;
         /// Its role.
-        ActorRole actor_role -> Option<&'s str> = |ix, a| ix.actor(a).matter.role.as_deref();
+        ActorRole actor_role -> Option<Shown<'s, str>> = |ix, a| ix.text(&ix.actor(a).matter.role);
         /// Its image, as written.
         ActorImage actor_image -> Option<&'s str> = |ix, a| ix.actor(a).matter.image.as_ref().map(|i| i.0.as_str());
         /// Other names.
-        ActorAliases actor_aliases -> &'s [Text] = |ix, a| ix.actor(a).matter.aliases.0.as_slice();
+        ActorAliases actor_aliases -> &'s [Text] = |ix, a| {
+            let aliases = &ix.actor(a).matter.aliases;
+            aliases.get(ix.lang, &ix.site.config.language).map_or(&[][..], |s| s.value.0.as_slice())
+        };
         /// Its Wikidata id.
         ActorWikidata actor_wikidata -> Option<&'s str> = |ix, a| ix.actor(a).matter.wikidata.as_deref();
         /// Its links, by name.
@@ -562,7 +573,7 @@ facts! {
         /// That the source exists.
         SourceExists source_exists -> () = |ix, s| { let _ = (ix, s); };
         /// Its name.
-        SourceName source_name -> &'s str = |ix, s| ix.source(s).matter.name.0.as_str();
+        SourceName source_name -> Shown<'s, str> = |ix, s| ix.text(&ix.source(s).matter.name).unwrap_or_default();
         /// Newspaper, agency, …
         SourceKindOf source_kind -> &'static str = |ix, s| ix.source(s).matter.kind.as_str();
         /// The outlet's own website.
@@ -584,9 +595,9 @@ facts! {
         /// That the story exists.
         StoryExists story_exists -> () = |ix, s| { let _ = (ix, s); };
         /// Its title.
-        StoryTitle story_title -> &'s str = |ix, s| ix.story(s).matter.title.0.as_str();
+        StoryTitle story_title -> Shown<'s, str> = |ix, s| ix.text(&ix.story(s).matter.title).unwrap_or_default();
         /// Its summary.
-        StorySummary story_summary -> Option<&'s str> = |ix, s| ix.story(s).matter.summary.as_deref();
+        StorySummary story_summary -> Option<Shown<'s, str>> = |ix, s| ix.text(&ix.story(s).matter.summary);
         /// When it started.
         StoryStarted story_started -> Option<DateTime<FixedOffset>> = |ix, s| {
             ix.story(s).matter.started.map(|d| crate::index::moment(d, ix.site.config.timezone))
@@ -628,9 +639,9 @@ facts! {
         /// That the page exists.
         PageExists page_exists -> () = |ix, p| { let _ = (ix, p); };
         /// Its title.
-        PageTitle page_title -> &'s str = |ix, p| ix.page(p).matter.title.0.as_str();
+        PageTitle page_title -> Shown<'s, str> = |ix, p| ix.text(&ix.page(p).matter.title).unwrap_or_default();
         /// Its summary.
-        PageSummary page_summary -> Option<&'s str> = |ix, p| ix.page(p).matter.summary.as_deref();
+        PageSummary page_summary -> Option<Shown<'s, str>> = |ix, p| ix.text(&ix.page(p).matter.summary);
         /// Whether it is a draft.
         PageDraft page_draft -> bool = |ix, p| ix.page(p).matter.draft;
         /// Its Markdown body.
@@ -727,6 +738,12 @@ impl<'r, 's> Reader<'r, 's> {
             kind,
             n,
         });
+    }
+
+    /// The language of the edition read (the site's for the index of
+    /// every language).
+    pub fn lang(&self) -> &'s str {
+        self.ix.lang
     }
 
     /// The site's configuration (site-wide: not a fact).

@@ -76,7 +76,7 @@ pub fn digest(r: &Reader<'_, '_>, values: &Values<'_>, d: DigestIx) -> Json {
         "inLanguage": r.digest_language(d),
         "description": r.digest_summary(d),
         "author": if authors.is_empty() {
-            vec![json!({"@type": "Organization", "name": r.config().title})]
+            vec![json!({"@type": "Organization", "name": r.config().title(r.lang())})]
         } else {
             authors.iter().map(|a| json!({"@type": "Person", "name": a.0})).collect()
         },

@@ -35,6 +35,23 @@ impl Obj {
         Obj(v.as_map().cloned().unwrap_or_default())
     }
 
+    /// Sets `key` to text an edition shows and, when it is a fallback in
+    /// another language, `lang_key` to that language (for a `lang`
+    /// attribute on the element showing it).
+    pub fn text(
+        self,
+        key: &'static str,
+        lang_key: &'static str,
+        text: Option<crate::input::texts::Shown<'_, str>>,
+    ) -> Obj {
+        let lang = text.and_then(|t| t.lang);
+        let o = self.set(key, text.map(|t| t.as_str()));
+        match lang {
+            Some(l) => o.set(lang_key, l),
+            None => o,
+        }
+    }
+
     /// Sets `key`, replacing it if present.
     pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Obj {
         self.0.insert(Key::Str(key), value.into());
@@ -137,14 +154,17 @@ impl<'a> Values<'a> {
                 json!({
                     "id": id,
                     "title": r.page_title(px),
+                    "title_lang": r.page_title(px).lang,
                     "url": urls.page(id),
                     "page_kind": "page",
                 })
             })
             .collect();
         let site = json!({
-            "title": config.title,
-            "description": config.description,
+            "title": config.title(lang),
+            "title_lang": config.title(lang).lang,
+            "description": config.description(lang),
+            "description_lang": config.description(lang).and_then(|d| d.lang),
             "language": lang,
             "base_url": urls.base_url,
             "base_path": urls.base_path,
@@ -208,7 +228,7 @@ impl<'a> Values<'a> {
             r.actor_exists(a);
             link(id, r.actor_name(a), self.urls.actor(id), "actor")
                 .set("kind", r.actor_kind(a).as_str())
-                .set("role", r.actor_role(a))
+                .text("role", "role_lang", r.actor_role(a))
                 .set("image", r.actor_image(a).map(|i| self.urls.image(i)))
                 .into()
         })
@@ -387,11 +407,17 @@ impl<'a> Values<'a> {
     }
 }
 
-/// An entity's link: `id`, `title`, `url`, `page_kind`.
-fn link(id: &str, title: &str, url: String, page_kind: &'static str) -> Obj {
+/// An entity's link: `id`, `title` (with `title_lang` when it is a
+/// fallback in another language), `url`, `page_kind`.
+fn link<'a>(
+    id: &str,
+    title: impl Into<crate::input::texts::Shown<'a, str>>,
+    url: String,
+    page_kind: &'static str,
+) -> Obj {
     Obj::new()
         .set("id", id)
-        .set("title", title)
+        .text("title", "title_lang", Some(title.into()))
         .set("url", url)
         .set("page_kind", page_kind)
 }
@@ -406,7 +432,7 @@ fn menu(r: &Reader<'_, '_>, urls: &Urls) -> Json {
             // Resolving reported entries that name no published page.
             let page = r.all_pages(Whole).iter().find(|p| r.page_id(*p) == id)?;
             Some(json!({
-                "title": title.as_deref().unwrap_or(r.page_title(page)),
+                "title": title.as_deref().unwrap_or(&r.page_title(page)),
                 "url": urls.section(id),
                 "page_kind": "page",
             }))

@@ -95,8 +95,8 @@ pub(super) fn render(
     let feed = p.urls().absolute(&format!("{list_url}atom.xml"));
     let page = p.page_value(
         "actor",
-        r.actor_name(a),
-        r.actor_role(a).unwrap_or_default(),
+        &r.actor_name(a),
+        &r.actor_role(a).unwrap_or_default(),
         &url,
         Some(feed),
         None,

@@ -92,7 +92,7 @@ pub(super) fn stories(p: &mut Page<'_, '_, '_>) -> Result<Rendered, Diagnostic> 
     let stories = list(r.all_stories(Whole).iter().map(|s| {
         let digests = r.story_digests(s);
         Obj::copy_of(&p.values().story_link(&r, s))
-            .set("summary", r.story_summary(s))
+            .text("summary", "summary_lang", r.story_summary(s))
             .set("count", digests.len())
             .set("latest", p.latest_date(digests))
             .into()

@@ -248,7 +248,7 @@ impl<'a> Page<'_, 'a, '_> {
         lang: Option<&str>,
     ) -> Json {
         let config = self.r.config();
-        let site_title = &config.title;
+        let site_title = config.title(self.cx.lang).as_str();
         // The same page exists in every language but for digests (linked
         // to their translations instead), tags (a language may not use
         // one), later pages of a list, and the one 404 page.
@@ -262,8 +262,8 @@ impl<'a> Page<'_, 'a, '_> {
         let lang = lang.unwrap_or(self.cx.lang);
         let mut page = json!({
             "kind": kind,
-            "title": if title.is_empty() || title == site_title { site_title.clone() } else { format!("{title} – {site_title}") },
-            "description": if description.is_empty() { config.description.clone().unwrap_or_default() } else { description.to_string() },
+            "title": if title.is_empty() || title == site_title { site_title.to_string() } else { format!("{title} – {site_title}") },
+            "description": if description.is_empty() { config.description(self.cx.lang).unwrap_or_default().to_string() } else { description.to_string() },
             "url": url,
             "permalink": self.cx.urls.absolute(url),
             "feed": feed,

@@ -21,7 +21,7 @@ pub(super) fn render(
     let (image, absolute_image) = p.image(r.story_image(s));
     let digests = r.story_digests(s);
     let story = Obj::copy_of(&v.story_link(&r, s))
-        .set("summary", r.story_summary(s))
+        .text("summary", "summary_lang", r.story_summary(s))
         .set("started", r.story_started(s).map(|d| date(p.labels(), &d)))
         .set("image", image)
         .set("content", p.cx.bodies.story(&r, s)?)
@@ -50,8 +50,8 @@ pub(super) fn render(
     let ld = crate::render::structured::story(&r, v, s, shown, &url);
     let page = p.page_value(
         "story",
-        r.story_title(s),
-        r.story_summary(s).unwrap_or(""),
+        &r.story_title(s),
+        r.story_summary(s).as_deref().unwrap_or(""),
         &url,
         Some(feed),
         None,

@@ -1,0 +1,190 @@
+//! Every language edition whole: the fixture `editions` is a site in
+//! German, English and Arabic whose actors, story, page and site texts are
+//! written per language. Each edition shows its own text, falls back to the
+//! first language with `lang` set, and its structured data follows.
+
+mod common;
+use common::*;
+use scraper::{ElementRef, Html, Selector};
+
+fn parse(html: &str) -> Html {
+    Html::parse_document(html)
+}
+
+fn sel(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("{css}: {e:?}"))
+}
+
+/// The one element `css` selects in `doc`.
+fn one<'a>(doc: &'a Html, css: &str) -> ElementRef<'a> {
+    let selector = sel(css);
+    let found = doc.select(&selector).next();
+    found.unwrap_or_else(|| panic!("nothing matches {css}"))
+}
+
+fn text(e: ElementRef<'_>) -> String {
+    e.text().collect::<String>().trim().to_string()
+}
+
+/// The JSON-LD object of a page.
+fn json_ld(doc: &Html) -> serde_json::Value {
+    let script = one(doc, "script[type=\"application/ld+json\"]");
+    serde_json::from_str(&script.inner_html()).unwrap()
+}
+
+/// The element of `doc` showing the quote `id`, wherever it is.
+fn quote<'a>(doc: &'a Html, id: &str) -> ElementRef<'a> {
+    one(doc, &format!("figure.quote#q-{id}"))
+}
+
+#[test]
+fn each_edition_shows_its_own_entity_text_and_marks_the_fallbacks() {
+    let b = build("editions", &[]).ok();
+    // The quote card of the English digest: the English role, no `lang`
+    // (the page is English).
+    let en = parse(&b.read("en/digests/2022-12-21-summit/index.html"));
+    let card = quote(&en, "peskov-summit");
+    let speaker = card
+        .select(&sel(".quote-speaker a"))
+        .next()
+        .expect("speaker");
+    assert_eq!(text(speaker), "Dmitry Peskov");
+    assert_eq!(speaker.value().attr("lang"), None);
+    let role = card.select(&sel(".quote-role")).next().expect("role");
+    assert_eq!(text(role), ", Kremlin spokesman");
+    assert_eq!(role.value().attr("lang"), None);
+    // The Arabic edition has no Arabic role: the German one, marked German.
+    let ar = parse(&b.read("ar/digests/2022-12-22-qimma/index.html"));
+    let card = quote(&ar, "peskov-qimma");
+    let role = card.select(&sel(".quote-role")).next().expect("role");
+    assert_eq!(text(role), ", Sprecher des Kremls");
+    assert_eq!(role.value().attr("lang"), Some("de"));
+    let speaker = card.select(&sel(".quote-speaker a")).next().unwrap();
+    assert_eq!(text(speaker), "دميتري بيسكوف");
+    // The German edition: German, unmarked.
+    let de = parse(&b.read("digests/2022-12-20-gipfel/index.html"));
+    let role = quote(&de, "peskow-gipfel")
+        .select(&sel(".quote-role"))
+        .next()
+        .unwrap();
+    assert_eq!(
+        (text(role).as_str(), role.value().attr("lang")),
+        (", Sprecher des Kremls", None)
+    );
+
+    // The actor page: heading, role, and the JSON-LD's jobTitle.
+    for (page, name, role, role_lang) in [
+        (
+            "actors/peskow/index.html",
+            "Dmitri Peskow",
+            "Sprecher des Kremls",
+            None,
+        ),
+        (
+            "en/actors/peskow/index.html",
+            "Dmitry Peskov",
+            "Kremlin spokesman",
+            None,
+        ),
+        (
+            "ar/actors/peskow/index.html",
+            "دميتري بيسكوف",
+            "Sprecher des Kremls",
+            Some("de"),
+        ),
+    ] {
+        let doc = parse(&b.read(page));
+        assert_eq!(text(one(&doc, "h1.page-title")), name, "{page}");
+        let shown = one(&doc, ".profile-role");
+        assert_eq!(text(shown), role, "{page}");
+        assert_eq!(shown.value().attr("lang"), role_lang, "{page}");
+        let ld = json_ld(&doc);
+        let person = if ld["@graph"].is_array() {
+            ld["@graph"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|n| n["@type"] == "Person")
+                .cloned()
+                .expect("a Person")
+        } else {
+            ld.clone()
+        };
+        assert_eq!(person["name"], name, "{page}");
+        assert_eq!(person["jobTitle"], role, "{page}");
+    }
+
+    // The story: its title on the story page and the digest's kicker, its
+    // summary; the Arabic edition falls back to the German summary.
+    let story = parse(&b.read("en/stories/krieg/index.html"));
+    assert_eq!(text(one(&story, "h1.page-title")), "War in Ukraine");
+    assert_eq!(text(one(&story, "p.dek")), "Russia’s war of aggression");
+    let kicker = one(&en, "p.kicker a");
+    assert_eq!(text(kicker), "War in Ukraine");
+    let story = parse(&b.read("ar/stories/krieg/index.html"));
+    assert_eq!(text(one(&story, "h1.page-title")), "الحرب في أوكرانيا");
+    let dek = one(&story, "p.dek");
+    assert_eq!(
+        (text(dek).as_str(), dek.value().attr("lang")),
+        ("Der russische Angriffskrieg", Some("de"))
+    );
+
+    // The site's title, tagline and footer, and <meta name=description>.
+    for (page, title, tagline, tagline_lang) in [
+        ("index.html", "Lagebild", "Die Lage in Kürze", None),
+        (
+            "en/index.html",
+            "Situation Report",
+            "The situation in brief",
+            None,
+        ),
+        (
+            "ar/index.html",
+            "تقرير الوضع",
+            "Die Lage in Kürze",
+            Some("de"),
+        ),
+    ] {
+        let doc = parse(&b.read(page));
+        assert_eq!(text(one(&doc, ".site-title a")), title, "{page}");
+        assert_eq!(text(one(&doc, ".footer-title a")), title, "{page}");
+        let shown = one(&doc, ".site-tagline");
+        assert_eq!(text(shown), tagline, "{page}");
+        assert_eq!(shown.value().attr("lang"), tagline_lang, "{page}");
+        let meta = one(&doc, "meta[name=description]");
+        assert_eq!(meta.value().attr("content"), Some(tagline), "{page}");
+    }
+    // The footer's page link: English in English, German (marked) in Arabic.
+    let doc = parse(&b.read("ar/index.html"));
+    let link = one(&doc, ".footer-nav a");
+    assert_eq!(
+        (text(link).as_str(), link.value().attr("lang")),
+        ("Impressum", Some("de"))
+    );
+    let doc = parse(&b.read("en/impressum/index.html"));
+    assert_eq!(text(one(&doc, "h1.page-title")), "Imprint");
+    assert_eq!(text(one(&doc, ".footer-nav a")), "Imprint");
+}
+
+#[test]
+fn the_feeds_and_search_of_an_edition_use_its_text() {
+    let b = build("editions", &[]).ok();
+    let feed = b.read("en/actors/peskow/atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let title = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap();
+    assert_eq!(title.text(), Some("Dmitry Peskov – Situation Report"));
+    // The English index finds the actor by the English alias, the German
+    // one by the German.
+    let found = |lang: &str, q: &str| -> Vec<String> {
+        search(&b.out.join(lang), q)
+            .into_iter()
+            .map(|(_, title, _)| title)
+            .collect()
+    };
+    assert!(found("en", "Peskov").iter().any(|t| t == "Dmitry Peskov"));
+    assert!(found("", "Peskow").iter().any(|t| t == "Dmitri Peskow"));
+}
