@@ -188,3 +188,148 @@ fn the_feeds_and_search_of_an_edition_use_its_text() {
     assert!(found("en", "Peskov").iter().any(|t| t == "Dmitry Peskov"));
     assert!(found("", "Peskow").iter().any(|t| t == "Dmitri Peskow"));
 }
+
+/// The `<nav>`s of a page with their `aria-label`s.
+fn nav_labels(doc: &Html) -> Vec<String> {
+    doc.select(&sel("nav"))
+        .map(|n| n.value().attr("aria-label").unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn the_switcher_marks_the_edition_names_its_navs_and_says_what_is_missing() {
+    let b = build("editions", &[]).ok();
+    // A digest with its translations: every language linked, the current
+    // one marked; `x-default` names the first language's version.
+    let doc = parse(&b.read("en/digests/2022-12-21-summit/index.html"));
+    let switcher = one(&doc, "nav.site-languages");
+    let links: Vec<(String, Option<String>, String)> = switcher
+        .select(&sel("a"))
+        .map(|a| {
+            let v = a.value();
+            (
+                v.attr("hreflang").unwrap().to_string(),
+                v.attr("aria-current").map(str::to_string),
+                v.attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "de".to_string(),
+                None,
+                "/digests/2022-12-20-gipfel/".to_string()
+            ),
+            (
+                "en".to_string(),
+                Some("page".to_string()),
+                "/en/digests/2022-12-21-summit/".to_string()
+            ),
+            (
+                "ar".to_string(),
+                None,
+                "/ar/digests/2022-12-22-qimma/".to_string()
+            ),
+        ]
+    );
+    let x_default = one(&doc, "link[rel=alternate][hreflang=x-default]");
+    assert_eq!(
+        x_default.value().attr("href"),
+        Some("https://example.org/digests/2022-12-20-gipfel/")
+    );
+    // Every navigation of the page has its own name.
+    let labels = nav_labels(&doc);
+    let mut unique = labels.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), labels.len(), "{labels:?}");
+    assert!(labels.contains(&"Site language".to_string()), "{labels:?}");
+    assert!(doc.select(&sel(".lang-missing")).next().is_none());
+
+    // A tag used only in German: the other languages are named, not
+    // linked (never to their homes), and the page says it is only in
+    // German, in the reader's language.
+    let doc = parse(&b.read("tags/krieg/index.html"));
+    let switcher = one(&doc, "nav.site-languages");
+    let linked: Vec<&str> = switcher
+        .select(&sel("a"))
+        .map(|a| a.value().attr("hreflang").unwrap())
+        .collect();
+    assert_eq!(linked, ["de"]);
+    let absent: Vec<String> = switcher.select(&sel(".lang-absent")).map(text).collect();
+    assert_eq!(absent, ["English", "العربية"]);
+    assert_eq!(text(one(&doc, ".lang-missing")), "Nur auf Deutsch");
+    assert!(doc
+        .select(&sel("link[rel=alternate][hreflang=x-default]"))
+        .next()
+        .is_none());
+}
+
+#[test]
+fn an_entity_with_nothing_in_an_edition_has_no_page_there() {
+    let b = build("editions", &[]).ok();
+    // Schmidt is quoted in German only; TASS is cited in German only.
+    assert!(b.exists("actors/schmidt/index.html"));
+    assert!(b.exists("sources/tass/index.html"));
+    for lang in ["en", "ar"] {
+        for page in [
+            "actors/schmidt/index.html",
+            "actors/schmidt/atom.xml",
+            "sources/tass/index.html",
+        ] {
+            assert!(!b.exists(&format!("{lang}/{page}")), "{lang}/{page}");
+        }
+        // Peskov has quotes in every edition.
+        assert!(b.exists(&format!("{lang}/actors/peskow/index.html")));
+    }
+    // Links to Schmidt from the English edition go to the German page.
+    let doc = parse(&b.read("en/actors/index.html"));
+    let link = doc
+        .select(&sel(".entity-link"))
+        .find(|a| text(*a) == "Anna Schmidt")
+        .expect("Schmidt in the list");
+    assert_eq!(link.value().attr("href"), Some("/actors/schmidt/"));
+    // Not in the sitemap, the alternates or the English search.
+    let sitemap = b.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/actors/schmidt/</loc>"));
+    assert!(!sitemap.contains("/en/actors/schmidt/") && !sitemap.contains("/ar/sources/tass/"));
+    let german = b.read("actors/schmidt/index.html");
+    assert!(alternates(&german).is_empty());
+    let peskov = alternates(&b.read("actors/peskow/index.html"));
+    assert_eq!(peskov.len(), 3);
+    assert!(search(&b.out.join("en"), "Schmidt")
+        .iter()
+        .all(|(kind, _, _)| kind != "actor"));
+    let broken = broken_links(&b.out, "/");
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn each_edition_has_its_not_found_page() {
+    let b = build("editions", &[]).ok();
+    for (page, lang, dir) in [
+        ("404.html", "de", "ltr"),
+        ("en/404.html", "en", "ltr"),
+        ("ar/404.html", "ar", "rtl"),
+    ] {
+        let doc = parse(&b.read(page));
+        let root = doc.root_element().value();
+        assert_eq!(
+            (root.attr("lang"), root.attr("dir")),
+            (Some(lang), Some(dir)),
+            "{page}"
+        );
+        // Its switcher leads to the other editions' homes.
+        let hrefs: Vec<&str> = doc
+            .select(&sel("nav.site-languages a"))
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(hrefs.len(), 3, "{page}");
+        assert!(doc.select(&sel(".lang-missing")).next().is_none());
+    }
+    let en = parse(&b.read("en/404.html"));
+    assert_eq!(text(one(&en, "h1")), "Page not found");
+    assert!(!b.read("sitemap.xml").contains("404"));
+}

@@ -27,8 +27,20 @@ pub enum Feed {
 /// Every feed of a language.
 pub fn all(r: &Reader<'_, '_>) -> Vec<Feed> {
     let mut feeds = vec![Feed::Site];
-    feeds.extend(r.all_actors(Whole).iter().map(Feed::Actor));
-    feeds.extend(r.all_stories(Whole).iter().map(Feed::Story));
+    let actors = r.all_actors(Whole);
+    let stories = r.all_stories(Whole);
+    feeds.extend(
+        actors
+            .iter()
+            .filter(|a| r.has_actor_page(*a))
+            .map(Feed::Actor),
+    );
+    feeds.extend(
+        stories
+            .iter()
+            .filter(|s| r.has_story_page(*s))
+            .map(Feed::Story),
+    );
     feeds
 }
 
@@ -217,14 +229,17 @@ pub fn sitemap_entries(r: &Reader<'_, '_>, urls: &Urls) -> Vec<(String, Option<S
     let actors = r
         .all_actors(Whole)
         .iter()
+        .filter(|a| r.has_actor_page(*a))
         .map(|a| urls.actor(r.actor_id(a)));
     let sources = r
         .all_sources(Whole)
         .iter()
+        .filter(|s| r.has_source_page(*s))
         .map(|s| urls.source(r.source_id(s)));
     let stories = r
         .all_stories(Whole)
         .iter()
+        .filter(|s| r.has_story_page(*s))
         .map(|s| urls.story(r.story_id(s)));
     let pages = r.all_pages(Whole).iter().map(|p| urls.page(r.page_id(p)));
     let tags = r.all_tags(Whole).iter().map(|t| urls.tag(r.tag_slug(t)));

@@ -4,7 +4,7 @@
 use super::i18n::{endonym, Labels};
 use super::reads::Reader;
 use super::urls::Urls;
-use crate::index::DigestIx;
+use crate::index::{DigestIx, PageRef};
 use serde_json::{json, Value as Json};
 
 /// Each language with the URLs of its pages, the site's language first;
@@ -43,6 +43,28 @@ impl Languages {
             "permalink": self.urls_of(full, d).absolute(&url),
             "url": url,
         })
+    }
+
+    /// Whether edition `lang` has a page of `p`, read from `full` (the
+    /// index of every language): as [`Reader::has_actor_page`] says in
+    /// the edition's own view.
+    pub fn has_page(&self, full: &Reader<'_, '_>, lang: &str, p: PageRef) -> bool {
+        if self.each.first().is_none_or(|(first, _)| first == lang) {
+            return true;
+        }
+        let in_lang = |d: &DigestIx| full.digest_language(*d) == lang;
+        match p {
+            PageRef::Actor(a) => full.actor_digests(a).iter().any(in_lang),
+            PageRef::Source(s) => {
+                full.source_digests(s).iter().any(in_lang)
+                    || full
+                        .source_quotes(s)
+                        .iter()
+                        .any(|q| in_lang(&full.quote_digest(*q)))
+            }
+            PageRef::Story(s) => full.story_digests(s).iter().any(in_lang),
+            PageRef::Digest(_) | PageRef::Page(_) => true,
+        }
     }
 
     /// The same page (`url`, under `urls`) in every language, as versions;

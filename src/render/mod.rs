@@ -253,7 +253,8 @@ pub fn render_to(
         // What the whole language reads, not one output's: site-wide.
         let unrecorded = reads::Reads::default();
         let r = reads::Reader::new(view.0, view.1, full.0, full.1, &unrecorded);
-        let values = values::Values::new(&r, lang_urls, labels, lang, &assets);
+        let urls = (lang_urls, &languages.each[0].1);
+        let values = values::Values::new(&r, urls, labels, lang, &assets);
         {
             let global = templates.global();
             global.insert("site", &values.site);

@@ -840,6 +840,35 @@ impl<'r, 's> Reader<'r, 's> {
         )
     }
 
+    /// Whether this is the site's first edition (or a site of one
+    /// language): every actor, source and story has its page there.
+    pub fn is_first_edition(&self) -> bool {
+        self.ix.lang == self.ix.site.config.language
+    }
+
+    /// Whether this edition has a page of actor `a`: the first edition
+    /// always; another only when the actor has a digest or a quote in it
+    /// (no empty pages; links go to the first edition's page instead).
+    pub fn has_actor_page(&self, a: ActorIx) -> bool {
+        self.is_first_edition()
+            || !self.actor_digests(a).is_empty()
+            || !self.actor_quotes(a).is_empty()
+    }
+
+    /// Whether this edition has a page of source `s` (as
+    /// [`Reader::has_actor_page`]).
+    pub fn has_source_page(&self, s: SourceIx) -> bool {
+        self.is_first_edition()
+            || !self.source_digests(s).is_empty()
+            || !self.source_quotes(s).is_empty()
+    }
+
+    /// Whether this edition has a page of story `s` (as
+    /// [`Reader::has_actor_page`]).
+    pub fn has_story_page(&self, s: StoryIx) -> bool {
+        self.is_first_edition() || !self.story_digests(s).is_empty()
+    }
+
     /// A digest's language: its `lang:`, else the site's.
     pub fn digest_language(&self, d: DigestIx) -> &'s str {
         self.digest_lang(d)

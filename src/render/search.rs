@@ -202,7 +202,7 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
     let texts = |list: &[crate::input::fields::Text]| -> Vec<String> {
         list.iter().map(|t| t.0.clone()).collect()
     };
-    for a in r.all_actors(Whole).iter() {
+    for a in r.all_actors(Whole).iter().filter(|a| r.has_actor_page(*a)) {
         let name = r.actor_name(a);
         let aliases = texts(r.actor_aliases(a));
         let role = r.actor_role(a).unwrap_or_default();
@@ -217,7 +217,11 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
             also: aliases,
         });
     }
-    for s in r.all_sources(Whole).iter() {
+    for s in r
+        .all_sources(Whole)
+        .iter()
+        .filter(|s| r.has_source_page(*s))
+    {
         let name = r.source_name(s);
         emit(Doc {
             kind: 2,
@@ -230,7 +234,7 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
             text: name.to_string(),
         });
     }
-    for s in r.all_stories(Whole).iter() {
+    for s in r.all_stories(Whole).iter().filter(|s| r.has_story_page(*s)) {
         let title = r.story_title(s);
         let summary = r.story_summary(s).unwrap_or_default();
         emit(Doc {

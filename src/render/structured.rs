@@ -32,7 +32,7 @@ fn actor_ref(r: &Reader<'_, '_>, values: &Values<'_>, a: ActorIx) -> Json {
     json!({
         "@type": actor_type(r.actor_kind(a)),
         "name": r.actor_name(a),
-        "url": urls.absolute(&urls.actor(r.actor_id(a))),
+        "url": urls.absolute(&values.actor_url(r, a)),
     })
 }
 
@@ -41,7 +41,7 @@ fn source_ref(r: &Reader<'_, '_>, values: &Values<'_>, s: SourceIx) -> Json {
     json!({
         "@type": "Organization",
         "name": r.source_name(s),
-        "url": urls.absolute(&urls.source(r.source_id(s))),
+        "url": urls.absolute(&values.source_url(r, s)),
     })
 }
 

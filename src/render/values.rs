@@ -124,6 +124,9 @@ pub struct Values<'a> {
     /// `site`, shared by every page.
     pub site: Json,
     urls: &'a Urls,
+    /// The first edition's URLs: where an entity with nothing in this
+    /// edition has its page.
+    first_urls: &'a Urls,
     labels: &'a Labels,
     cards: Lazy<Value>,
     digest_links: Lazy<Value>,
@@ -135,11 +138,12 @@ pub struct Values<'a> {
 }
 
 impl<'a> Values<'a> {
-    /// The values of the view `r` reads, for pages in `lang` at `urls`.
-    /// The `site` value is site-wide: what it reads is not recorded.
+    /// The values of the view `r` reads, for pages in `lang` at `urls.0`
+    /// (`urls.1`: the first edition's). The `site` value is site-wide:
+    /// what it reads is not recorded.
     pub fn new(
         r: &Reader<'_, '_>,
-        urls: &'a Urls,
+        (urls, first_urls): (&'a Urls, &'a Urls),
         labels: &'a Labels,
         lang: &str,
         assets: &super::assets::Assets,
@@ -191,6 +195,7 @@ impl<'a> Values<'a> {
         Values {
             site,
             urls,
+            first_urls,
             labels,
             cards: Lazy::new(r.all_digests(Whole).len()),
             digest_links: Lazy::new(r.all_digests(Whole).len()),
@@ -212,6 +217,37 @@ impl<'a> Values<'a> {
         self.labels
     }
 
+    /// Actor `a`'s page: this edition's, else (nothing of the actor is in
+    /// this edition) the first edition's.
+    pub fn actor_url(&self, r: &Reader<'_, '_>, a: ActorIx) -> String {
+        let urls = if r.has_actor_page(a) {
+            self.urls
+        } else {
+            self.first_urls
+        };
+        urls.actor(r.actor_id(a))
+    }
+
+    /// Source `s`'s page, as [`Values::actor_url`].
+    pub fn source_url(&self, r: &Reader<'_, '_>, s: SourceIx) -> String {
+        let urls = if r.has_source_page(s) {
+            self.urls
+        } else {
+            self.first_urls
+        };
+        urls.source(r.source_id(s))
+    }
+
+    /// Story `s`'s page, as [`Values::actor_url`].
+    pub fn story_url(&self, r: &Reader<'_, '_>, s: StoryIx) -> String {
+        let urls = if r.has_story_page(s) {
+            self.urls
+        } else {
+            self.first_urls
+        };
+        urls.story(r.story_id(s))
+    }
+
     /// A digest's link: `id`, `title`, `url`, `page_kind`.
     pub fn digest_link(&self, r: &Reader<'_, '_>, d: DigestIx) -> Value {
         self.digest_links.get(d.ix(), r, |r| {
@@ -226,7 +262,7 @@ impl<'a> Values<'a> {
         self.actor_links.get(a.ix(), r, |r| {
             let id = r.actor_id(a);
             r.actor_exists(a);
-            link(id, r.actor_name(a), self.urls.actor(id), "actor")
+            link(id, r.actor_name(a), self.actor_url(r, a), "actor")
                 .set("kind", r.actor_kind(a).as_str())
                 .text("role", "role_lang", r.actor_role(a))
                 .set("image", r.actor_image(a).map(|i| self.urls.image(i)))
@@ -239,7 +275,7 @@ impl<'a> Values<'a> {
         self.source_links.get(s.ix(), r, |r| {
             let id = r.source_id(s);
             r.source_exists(s);
-            link(id, r.source_name(s), self.urls.source(id), "source")
+            link(id, r.source_name(s), self.source_url(r, s), "source")
                 .set("kind", r.source_kind(s))
                 .into()
         })
@@ -250,7 +286,7 @@ impl<'a> Values<'a> {
         self.story_links.get(s.ix(), r, |r| {
             let id = r.story_id(s);
             r.story_exists(s);
-            link(id, r.story_title(s), self.urls.story(id), "story").into()
+            link(id, r.story_title(s), self.story_url(r, s), "story").into()
         })
     }
 

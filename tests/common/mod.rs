@@ -139,10 +139,12 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
     broken
 }
 
-/// A page's `<link rel="alternate" hreflang>`s: language → absolute URL.
+/// A page's `<link rel="alternate" hreflang>`s: language → absolute URL
+/// (`x-default`, which names no language, left out).
 pub fn alternates(html: &str) -> BTreeMap<String, String> {
     let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap();
+    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]:not([hreflang=x-default])")
+        .unwrap();
     doc.select(&sel)
         .map(|l| {
             let v = l.value();

@@ -93,7 +93,7 @@ pub(super) fn render(
     p.ctx.insert_value("backlinks", backlinks);
     let url = Urls::paginated(&list_url, n);
     let feed = p.urls().absolute(&format!("{list_url}atom.xml"));
-    let page = p.page_value(
+    let mut page = p.page_value(
         "actor",
         &r.actor_name(a),
         &r.actor_role(a).unwrap_or_default(),
@@ -101,6 +101,7 @@ pub(super) fn render(
         Some(feed),
         None,
     );
+    p.entity_editions(&mut page, crate::index::PageRef::Actor(a));
     let (_, image) = p.image(r.actor_image(a));
     let ld = crate::render::structured::actor(&r, v, a);
     let page = Page::with_metadata(page, &ld, image.as_deref(), "profile");

@@ -39,7 +39,8 @@ pub(super) fn render(
     };
     p.ctx.insert_value("backlinks", backlinks);
     let url = Urls::paginated(&list_url, n);
-    let page = p.page_value("source", &r.source_name(s), "", &url, None, None);
+    let mut page = p.page_value("source", &r.source_name(s), "", &url, None, None);
+    p.entity_editions(&mut page, crate::index::PageRef::Source(s));
     let ld = crate::render::structured::source(&r, v, s);
     let page = Page::with_metadata(page, &ld, None, "website");
     p.ctx.insert("page", &page);

@@ -48,7 +48,7 @@ pub(super) fn render(
     p.ctx.insert("feed", &feed);
     let shown = p.page_of(digests, n);
     let ld = crate::render::structured::story(&r, v, s, shown, &url);
-    let page = p.page_value(
+    let mut page = p.page_value(
         "story",
         &r.story_title(s),
         r.story_summary(s).as_deref().unwrap_or(""),
@@ -56,6 +56,7 @@ pub(super) fn render(
         Some(feed),
         None,
     );
+    p.entity_editions(&mut page, crate::index::PageRef::Story(s));
     let page = Page::with_metadata(page, &ld, absolute_image.as_deref(), "website");
     p.ctx.insert("page", &page);
     p.ctx.insert_value("story", story.into());
