@@ -333,3 +333,83 @@ fn each_edition_has_its_not_found_page() {
     assert_eq!(text(one(&en, "h1")), "Page not found");
     assert!(!b.read("sitemap.xml").contains("404"));
 }
+
+#[test]
+fn the_arabic_edition_reads_in_arabic() {
+    let b = build("editions", &[]).ok();
+    assert!(!b.stderr.contains("no labels"), "{}", b.stderr);
+    let doc = parse(&b.read("ar/index.html"));
+    let root = doc.root_element().value();
+    assert_eq!(
+        (root.attr("lang"), root.attr("dir")),
+        (Some("ar"), Some("rtl"))
+    );
+    let headings: Vec<String> = doc.select(&sel("main h2")).map(text).collect();
+    assert!(
+        headings.iter().any(|h| h == "أحدث الملخصات"),
+        "{headings:?}"
+    );
+    let date = one(&doc, "main time");
+    assert_eq!(text(date), "22 ديسمبر 2022");
+}
+
+#[test]
+fn i18n_export_writes_the_theme_labels_for_a_translator_once() {
+    let root = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("editions"), root.path());
+    let export = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_storia"))
+            .args(["i18n", "export", "fa", "--root"])
+            .arg(root.path())
+            .output()
+            .unwrap()
+    };
+    let out = export();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(root.path().join("i18n/fa.yaml")).unwrap();
+    let labels: serde_yaml::Mapping = serde_yaml::from_str(&written).unwrap();
+    let theme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/i18n/en.yaml"),
+    )
+    .unwrap();
+    let theme: serde_yaml::Mapping = serde_yaml::from_str(&theme).unwrap();
+    let keys = |m: &serde_yaml::Mapping| -> std::collections::BTreeSet<String> {
+        m.keys().map(|k| k.as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(keys(&labels), keys(&theme), "every label key of the theme");
+    // The site's first language's texts, to start from.
+    assert_eq!(labels["latest_digests"].as_str(), Some("Neueste Digests"));
+    // Never overwritten.
+    std::fs::write(root.path().join("i18n/fa.yaml"), "home: \"خانه\"\n").unwrap();
+    let again = export();
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        "error: refusing to write `i18n/fa.yaml`: the file already exists\n  = help: translate that file, or move it away to export the theme's labels again\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.path().join("i18n/fa.yaml")).unwrap(),
+        "home: \"خانه\"\n"
+    );
+    // A language without a label file: the warning points at it in
+    // site.yaml and names the command that writes the file.
+    std::fs::remove_dir_all(root.path().join("i18n")).unwrap();
+    let site = root.path().join("site.yaml");
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(&site, text.replace("[de, en, ar]", "[de, en, ar, fa]")).unwrap();
+    let b = build_site(root.path(), &[]).ok();
+    assert!(
+        b.stderr.contains(
+            "warning: the theme has no labels for language `fa`: using English\n --> site.yaml:5:25\n"
+        ),
+        "{}",
+        b.stderr
+    );
+    assert!(b
+        .stderr
+        .contains("help: run `storia i18n export fa` to write `i18n/fa.yaml` with the theme's label keys, then translate it"));
+}

@@ -114,10 +114,20 @@ pub fn render_to(
         vec![(config.language.clone(), urls.clone())]
     };
     let mut all_labels = Vec::new();
-    for (lang, _) in &each {
+    for (n, (lang, _)) in each.iter().enumerate() {
         match i18n::Labels::load(theme, lang) {
             Ok((labels, warning)) => {
-                diags.extend(warning);
+                // At the language in site.yaml, which is what asks for them.
+                let at = if config.languages.is_empty() {
+                    config.locate("language")
+                } else {
+                    let path = [
+                        crate::yaml::Seg::Key("languages"),
+                        crate::yaml::Seg::Index(n),
+                    ];
+                    config.file.locate_yaml(&path)
+                };
+                diags.extend(warning.map(|w| w.at(at)));
                 all_labels.push(labels);
             }
             Err(d) => {
