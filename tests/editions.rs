@@ -413,3 +413,44 @@ fn i18n_export_writes_the_theme_labels_for_a_translator_once() {
         .stderr
         .contains("help: run `storia i18n export fa` to write `i18n/fa.yaml` with the theme's label keys, then translate it"));
 }
+
+#[test]
+fn charts_of_a_right_to_left_edition_are_mirrored_and_set_their_direction() {
+    let b = build("editions", &[]).ok();
+    let svgs = |page: &str| -> Vec<(Option<String>, usize, usize)> {
+        let doc = parse(&b.read(page));
+        doc.select(&sel("svg.chart"))
+            .map(|svg| {
+                let texts: Vec<ElementRef<'_>> = svg.select(&sel("text")).collect();
+                let anchored = texts
+                    .iter()
+                    .filter(|t| t.value().attr("text-anchor").is_some())
+                    .count();
+                (
+                    svg.value().attr("direction").map(str::to_string),
+                    texts.len(),
+                    anchored,
+                )
+            })
+            .collect()
+    };
+    for page in ["ar/stories/krieg/index.html", "ar/actors/peskow/index.html"] {
+        let charts = svgs(page);
+        assert!(!charts.is_empty(), "{page}: no chart");
+        for (direction, texts, anchored) in charts {
+            assert_eq!(direction.as_deref(), Some("rtl"), "{page}");
+            assert!(texts > 0, "{page}");
+            assert_eq!(anchored, texts, "{page}: a label without its anchor");
+        }
+    }
+    // Left to right, charts are as they always were.
+    for (direction, _, _) in svgs("en/stories/krieg/index.html") {
+        assert_eq!(direction, None);
+    }
+    // The German body of an actor, shown in the Arabic edition, says so.
+    let doc = parse(&b.read("ar/actors/peskow/index.html"));
+    let bio = one(&doc, ".profile-bio");
+    assert_eq!(bio.value().attr("lang"), Some("de"));
+    let doc = parse(&b.read("actors/peskow/index.html"));
+    assert_eq!(one(&doc, ".profile-bio").value().attr("lang"), None);
+}

@@ -340,6 +340,13 @@ impl<'a> Page<'_, 'a, '_> {
         page["missing_languages"] = missing;
     }
 
+    /// The language of an actor's, source's, story's or plain page's body
+    /// when it is not the edition's: bodies are written in the site's
+    /// first language, so other editions show them marked as such.
+    fn body_lang(&self) -> Option<&str> {
+        (!self.r.is_first_edition()).then(|| self.r.config().language.as_str())
+    }
+
     /// Keeps the alternates (and switcher entries) of entity page `of`
     /// to the editions that have a page of it.
     fn entity_editions(&self, page: &mut Json, of: PageRef) {
