@@ -454,3 +454,17 @@ fn charts_of_a_right_to_left_edition_are_mirrored_and_set_their_direction() {
     let doc = parse(&b.read("actors/peskow/index.html"));
     assert_eq!(one(&doc, ".profile-bio").value().attr("lang"), None);
 }
+
+#[test]
+fn german_search_finds_umlauts_written_as_ue_oe_ae() {
+    let b = build("editions", &[]).ok();
+    // Two letters apart: not found as a typo, found as German spells it.
+    for query in ["Uebergaenge", "übergänge", "Ubergange"] {
+        let found = search_found(&b.out, query);
+        let hit = found
+            .iter()
+            .find(|f| f.title == "Der Gipfel von Minsk")
+            .unwrap_or_else(|| panic!("{query}: {found:?}"));
+        assert_eq!(hit.typos, 0, "{query}");
+    }
+}
