@@ -468,3 +468,70 @@ fn german_search_finds_umlauts_written_as_ue_oe_ae() {
         assert_eq!(hit.typos, 0, "{query}");
     }
 }
+
+#[test]
+fn the_dev_server_re_renders_what_an_edition_reads_of_per_language_text() {
+    use storia::build::{render_incremental, BuildOptions, Caches};
+    let root = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("editions"), root.path());
+    let options = BuildOptions {
+        root: root.path().to_path_buf(),
+        output: None,
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        drafts: true,
+        future: true,
+        now: storia::build::now(),
+        deny_warnings: false,
+        minify: false,
+        force: false,
+        cache: storia::cache::Choice::Off,
+    };
+    let files = |caches: &Caches| -> std::collections::BTreeMap<String, Vec<u8>> {
+        caches
+            .files()
+            .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+            .collect()
+    };
+    let mut caches = Caches::default();
+    render_incremental(&options, &mut caches);
+    let edits = [
+        // The English role only: English pages change, German ones not.
+        (
+            "content/actors/peskow.md",
+            "en: \"Kremlin spokesman\"",
+            "en: \"Kremlin press secretary\"",
+        ),
+        // An Arabic role where the German one stood in.
+        (
+            "content/actors/peskow.md",
+            "role: { de:",
+            "role: { ar: \"المتحدث باسم الكرملين\", de:",
+        ),
+        ("content/stories/krieg.md", "en: \"War in Ukraine\"", "en: \"The war\""),
+    ];
+    for (rel, from, to) in edits {
+        let path = root.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel}: {from}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+        caches.load.forget(std::path::Path::new(rel));
+        render_incremental(&options, &mut caches);
+        let incremental = files(&caches);
+        let mut fresh = Caches::default();
+        render_incremental(&options, &mut fresh);
+        let full = files(&fresh);
+        assert_eq!(
+            incremental.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>(),
+            "after editing {rel}"
+        );
+        for (path, bytes) in &incremental {
+            assert!(*bytes == full[path], "{path} differs after editing {rel}");
+        }
+    }
+    let last = files(&caches);
+    let page = |p: &str| String::from_utf8(last[p].clone()).unwrap();
+    assert!(page("en/digests/2022-12-21-summit/index.html").contains("Kremlin press secretary"));
+    assert!(page("ar/digests/2022-12-22-qimma/index.html").contains("المتحدث باسم الكرملين"));
+    assert!(page("en/stories/krieg/index.html").contains("The war"));
+}
