@@ -535,3 +535,17 @@ fn the_dev_server_re_renders_what_an_edition_reads_of_per_language_text() {
     assert!(page("ar/digests/2022-12-22-qimma/index.html").contains("المتحدث باسم الكرملين"));
     assert!(page("en/stories/krieg/index.html").contains("The war"));
 }
+
+#[test]
+fn the_guide_lists_every_label_key_of_the_theme() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let guide = std::fs::read_to_string(root.join("docs/guide/languages.md")).unwrap();
+    let labels = std::fs::read_to_string(root.join("themes/default/i18n/en.yaml")).unwrap();
+    let labels: serde_yaml::Mapping = serde_yaml::from_str(&labels).unwrap();
+    let missing: Vec<&str> = labels
+        .keys()
+        .filter_map(|k| k.as_str())
+        .filter(|k| !guide.contains(&format!("`{k}`")))
+        .collect();
+    assert!(missing.is_empty(), "docs/guide/languages.md lacks {missing:?}");
+}
