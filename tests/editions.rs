@@ -507,7 +507,17 @@ fn the_dev_server_re_renders_what_an_edition_reads_of_per_language_text() {
             "role: { de:",
             "role: { ar: \"المتحدث باسم الكرملين\", de:",
         ),
-        ("content/stories/krieg.md", "en: \"War in Ukraine\"", "en: \"The war\""),
+        (
+            "content/stories/krieg.md",
+            "en: \"War in Ukraine\"",
+            "en: \"The war\"",
+        ),
+        // The English body beside the actor.
+        (
+            "content/actors/peskow.en.md",
+            "since 2012.",
+            "since 2012, and before.",
+        ),
     ];
     for (rel, from, to) in edits {
         let path = root.path().join(rel);
@@ -534,6 +544,8 @@ fn the_dev_server_re_renders_what_an_edition_reads_of_per_language_text() {
     assert!(page("en/digests/2022-12-21-summit/index.html").contains("Kremlin press secretary"));
     assert!(page("ar/digests/2022-12-22-qimma/index.html").contains("المتحدث باسم الكرملين"));
     assert!(page("en/stories/krieg/index.html").contains("The war"));
+    assert!(page("en/actors/peskow/index.html").contains("since 2012, and before."));
+    assert!(!page("actors/peskow/index.html").contains("and before"));
 }
 
 #[test]
@@ -547,5 +559,55 @@ fn the_guide_lists_every_label_key_of_the_theme() {
         .filter_map(|k| k.as_str())
         .filter(|k| !guide.contains(&format!("`{k}`")))
         .collect();
-    assert!(missing.is_empty(), "docs/guide/languages.md lacks {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/guide/languages.md lacks {missing:?}"
+    );
+}
+
+#[test]
+fn an_entity_has_its_body_in_another_language_beside_it() {
+    let b = build("editions", &[]).ok();
+    // `peskow.en.md`: the English body and aliases; the German body stays
+    // German; the Arabic edition, without its own, shows the German one
+    // marked as German.
+    let bio = |page: &str| -> (String, Option<String>) {
+        let doc = parse(&b.read(page));
+        let bio = one(&doc, ".profile-bio");
+        (text(bio), bio.value().attr("lang").map(str::to_string))
+    };
+    assert_eq!(
+        bio("en/actors/peskow/index.html"),
+        (
+            "Spokesman of the Russian president since 2012.".to_string(),
+            None
+        )
+    );
+    assert_eq!(
+        bio("actors/peskow/index.html"),
+        ("Sprecher des russischen Präsidenten.".to_string(), None)
+    );
+    assert_eq!(
+        bio("ar/actors/peskow/index.html"),
+        (
+            "Sprecher des russischen Präsidenten.".to_string(),
+            Some("de".to_string())
+        )
+    );
+    let doc = parse(&b.read("en/actors/peskow/index.html"));
+    let ld = json_ld(&doc);
+    assert!(ld.to_string().contains("Dmitry Sergeyevich Peskov"), "{ld}");
+    assert!(search(&b.out.join("en"), "Sergeyevich")
+        .iter()
+        .any(|(_, t, _)| t == "Dmitry Peskov"));
+    // `krieg.ar.md`, without front matter: the Arabic story's body.
+    let doc = parse(&b.read("ar/stories/krieg/index.html"));
+    let body = one(&doc, ".story-body");
+    assert_eq!(text(body), "قصة الحرب الروسية على أوكرانيا.");
+    assert_eq!(body.value().attr("lang"), None);
+    // The id stays one: no page, search entry or sitemap entry of its own.
+    assert!(
+        !b.exists("actors/peskow.en/index.html") && !b.exists("en/actors/peskow.en/index.html")
+    );
+    assert!(!b.read("sitemap.xml").contains("peskow.en"));
 }

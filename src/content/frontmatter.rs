@@ -278,6 +278,72 @@ pub struct PageMatter {
 pub trait Localized {
     /// Each text field's key with the languages its map names.
     fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)>;
+    /// Takes the text fields of `<id>.<lang>.md` as the text in `lang`.
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter);
+}
+
+/// The optional front matter of `<id>.<lang>.md`: the text fields of an
+/// actor, source, story or page in that language.
+#[derive(Debug, Clone, Default)]
+pub struct EditionMatter {
+    /// An actor's or source's name.
+    pub name: Option<String>,
+    /// An actor's role.
+    pub role: Option<String>,
+    /// An actor's other names.
+    pub aliases: OneOrMany<Text>,
+    /// A story's or page's title.
+    pub title: Option<String>,
+    /// A story's or page's summary.
+    pub summary: Option<String>,
+}
+
+impl EditionMatter {
+    /// The keys the text of an entity of `kind` takes.
+    pub fn keys_of(kind: crate::entity::EntityKind) -> &'static [&'static str] {
+        use crate::entity::EntityKind;
+        match kind {
+            EntityKind::Actor => &["name", "role", "aliases"],
+            EntityKind::Source => &["name"],
+            _ => &["title", "summary"],
+        }
+    }
+
+    /// The keys written that an entity of `kind` does not take.
+    pub fn keys_outside(&self, kind: crate::entity::EntityKind) -> Vec<&'static str> {
+        let written = [
+            ("name", self.name.is_some()),
+            ("role", self.role.is_some()),
+            ("aliases", !self.aliases.0.is_empty()),
+            ("title", self.title.is_some()),
+            ("summary", self.summary.is_some()),
+        ];
+        written
+            .into_iter()
+            .filter(|(k, w)| *w && !Self::keys_of(kind).contains(k))
+            .map(|(k, _)| k)
+            .collect()
+    }
+}
+
+impl Matter for EditionMatter {
+    const WHAT: &'static str = "the text of an entity in another language";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        EditionMatter {
+            name: f.with("name", opt_text),
+            role: f.with("role", opt_text),
+            aliases: f.one_or_many("aliases"),
+            title: f.with("title", opt_text),
+            summary: f.with("summary", opt_text),
+        }
+    }
+}
+
+/// `value`, when written, as the text of `lang` in `texts`.
+fn set_text(texts: &mut Texts<String>, lang: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        texts.set(lang, v.clone());
+    }
 }
 
 impl Localized for ActorMatter {
@@ -288,11 +354,21 @@ impl Localized for ActorMatter {
             ("aliases", self.aliases.langs().collect()),
         ]
     }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.name, lang, &from.name);
+        set_text(&mut self.role, lang, &from.role);
+        if !from.aliases.0.is_empty() {
+            self.aliases.set(lang, from.aliases.clone());
+        }
+    }
 }
 
 impl Localized for SourceMatter {
     fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
         vec![("name", self.name.langs().collect())]
+    }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.name, lang, &from.name);
     }
 }
 
@@ -303,6 +379,10 @@ impl Localized for StoryMatter {
             ("summary", self.summary.langs().collect()),
         ]
     }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.title, lang, &from.title);
+        set_text(&mut self.summary, lang, &from.summary);
+    }
 }
 
 impl Localized for PageMatter {
@@ -311,6 +391,10 @@ impl Localized for PageMatter {
             ("title", self.title.langs().collect()),
             ("summary", self.summary.langs().collect()),
         ]
+    }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.title, lang, &from.title);
+        set_text(&mut self.summary, lang, &from.summary);
     }
 }
 

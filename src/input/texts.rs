@@ -52,6 +52,13 @@ impl<T> Texts<T> {
         Texts { each }
     }
 
+    /// Sets the value of `lang` (from `<id>.<lang>.md`), replacing the one
+    /// the map had.
+    pub fn set(&mut self, lang: &str, value: T) {
+        self.each.retain(|(l, _)| l != lang);
+        self.each.push((lang.to_string(), value));
+    }
+
     /// Whether nothing was written (an optional field left out, or a
     /// required one that failed to read).
     pub fn is_empty(&self) -> bool {
@@ -67,11 +74,12 @@ impl<T> Texts<T> {
             .filter(|l| !l.is_empty())
     }
 
-    /// The value edition `lang` shows: its own, else the one of `first`
-    /// (the site's language), else the first written.
+    /// The value edition `lang` shows: its own, else the one written for
+    /// every language, else the one of `first` (the site's language), else
+    /// the first written.
     pub fn get(&self, lang: &str, first: &str) -> Option<Shown<'_, T>> {
         let find = |l: &str| self.each.iter().find(|(k, _)| k == l);
-        if let Some((_, v)) = find("").or_else(|| find(lang)) {
+        if let Some((_, v)) = find(lang).or_else(|| find("")) {
             return Some(Shown {
                 value: v,
                 lang: None,

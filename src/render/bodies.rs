@@ -188,10 +188,10 @@ impl<'a> Bodies<'a> {
     fn render(&self, r: &Reader<'_, '_>, owner: Owner) -> (String, Vec<Diagnostic>) {
         let (text, digest) = match owner {
             Owner::Digest(d) => (r.digest_body(d), Some(d)),
-            Owner::Actor(a) => (r.actor_body(a), None),
-            Owner::Source(s) => (r.source_body(s), None),
-            Owner::Story(s) => (r.story_body(s), None),
-            Owner::Page(p) => (r.page_body(p), None),
+            Owner::Actor(a) => (r.actor_body(a).as_str(), None),
+            Owner::Source(s) => (r.source_body(s).as_str(), None),
+            Owner::Story(s) => (r.story_body(s).as_str(), None),
+            Owner::Page(p) => (r.page_body(p).as_str(), None),
         };
         let resolver = BodyResolver {
             bodies: self,

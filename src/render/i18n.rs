@@ -502,16 +502,16 @@ mod tests {
             "quotes: \"Dichiarazioni\"\n",
         )
         .unwrap();
-        std::fs::write(root.path().join("i18n/ar.yaml"), "quotes: \"اقتباسات\"\n").unwrap();
+        std::fs::write(root.path().join("i18n/fa.yaml"), "quotes: \"نقل‌قول‌ها\"\n").unwrap();
         let theme = crate::theme::Theme::default_at(root.path());
         let (it, _) = Labels::load(&theme, "it").unwrap();
         assert_eq!(it.text("quotes", ""), "Dichiarazioni");
         assert_eq!(it.text("sources", ""), "Fonti");
         // A language the theme lacks: the site's keys, English for the rest.
-        let (ar, warning) = Labels::load(&theme, "ar").unwrap();
+        let (fa, warning) = Labels::load(&theme, "fa").unwrap();
         assert!(warning.is_none());
-        assert_eq!(ar.text("quotes", ""), "اقتباسات");
-        assert_eq!(ar.text("sources", ""), "Sources");
+        assert_eq!(fa.text("quotes", ""), "نقل‌قول‌ها");
+        assert_eq!(fa.text("sources", ""), "Sources");
         assert_eq!(it.language_name("ru"), "russo");
     }
 

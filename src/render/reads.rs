@@ -557,7 +557,7 @@ facts! {
         /// Its links, by name.
         ActorLinks actor_links -> &'s BTreeMap<String, crate::input::fields::HttpUrl> = |ix, a| &ix.actor(a).matter.links;
         /// Its Markdown body.
-        ActorBody actor_body -> &'s str = |ix, a| ix.actor(a).body();
+        ActorBody actor_body -> Shown<'s, str> = |ix, a| ix.actor(a).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         ActorExtra actor_extra -> &'s Extra = |ix, a| &ix.actor(a).matter.extra;
         /// Its quotes, newest first.
@@ -581,7 +581,7 @@ facts! {
         /// Its language.
         SourceLang source_lang -> Option<&'s str> = |ix, s| ix.source(s).matter.lang.as_deref();
         /// Its Markdown body.
-        SourceBody source_body -> &'s str = |ix, s| ix.source(s).body();
+        SourceBody source_body -> Shown<'s, str> = |ix, s| ix.source(s).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         SourceExtra source_extra -> &'s Extra = |ix, s| &ix.source(s).matter.extra;
         /// Quotes attributed to it, newest first.
@@ -605,7 +605,7 @@ facts! {
         /// Its image, as written.
         StoryImage story_image -> Option<&'s str> = |ix, s| ix.story(s).matter.image.as_ref().map(|i| i.0.as_str());
         /// Its Markdown body.
-        StoryBody story_body -> &'s str = |ix, s| ix.story(s).body();
+        StoryBody story_body -> Shown<'s, str> = |ix, s| ix.story(s).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         StoryExtra story_extra -> &'s Extra = |ix, s| &ix.story(s).matter.extra;
         /// Its digests, newest first.
@@ -645,7 +645,7 @@ facts! {
         /// Whether it is a draft.
         PageDraft page_draft -> bool = |ix, p| ix.page(p).matter.draft;
         /// Its Markdown body.
-        PageBody page_body -> &'s str = |ix, p| ix.page(p).body();
+        PageBody page_body -> Shown<'s, str> = |ix, p| ix.page(p).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         PageExtra page_extra -> &'s Extra = |ix, p| &ix.page(p).matter.extra;
         /// What links to it.

@@ -43,7 +43,7 @@ pub(super) fn render(
         .set("wikidata", Value::from_serializable(&r.actor_wikidata(a)))
         .set("links", links)
         .set("content", p.cx.bodies.entity(&r, Owner::Actor(a))?)
-        .set("content_lang", p.body_lang())
+        .set("content_lang", p.body_lang(Owner::Actor(a)))
         .set("extra", extra(r.actor_extra(a)))
         .set("quote_count", r.actor_quotes(a).len())
         .set("digest_count", r.actor_digests(a).len());

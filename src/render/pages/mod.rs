@@ -341,10 +341,18 @@ impl<'a> Page<'_, 'a, '_> {
     }
 
     /// The language of an actor's, source's, story's or plain page's body
-    /// when it is not the edition's: bodies are written in the site's
-    /// first language, so other editions show them marked as such.
-    fn body_lang(&self) -> Option<&str> {
-        (!self.r.is_first_edition()).then(|| self.r.config().language.as_str())
+    /// when it is not the edition's: without `<id>.<lang>.md`, other
+    /// editions show the first language's body, marked as such.
+    fn body_lang(&self, owner: crate::render::bodies::Owner) -> Option<&str> {
+        use crate::render::bodies::Owner;
+        let r = self.r;
+        match owner {
+            Owner::Actor(a) => r.actor_body(a).lang,
+            Owner::Source(s) => r.source_body(s).lang,
+            Owner::Story(s) => r.story_body(s).lang,
+            Owner::Page(p) => r.page_body(p).lang,
+            Owner::Digest(_) => None,
+        }
     }
 
     /// Keeps the alternates (and switcher entries) of entity page `of`

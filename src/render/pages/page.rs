@@ -12,7 +12,7 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, px: PageIx) -> Result<Rendered, D
         .text("title", "title_lang", Some(r.page_title(px)))
         .text("summary", "summary_lang", r.page_summary(px))
         .set("content", p.cx.bodies.entity(&r, Owner::Page(px))?)
-        .set("content_lang", p.body_lang())
+        .set("content_lang", p.body_lang(Owner::Page(px)))
         .set("extra", extra(r.page_extra(px)));
     p.ctx.insert_value("page_content", content.into());
     let backlinks = p.backlinks(r.page_backlinks(px));

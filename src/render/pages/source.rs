@@ -20,7 +20,7 @@ pub(super) fn render(
         .set("site_url", r.source_url(s))
         .set("lang", r.source_lang(s))
         .set("content", p.cx.bodies.entity(&r, Owner::Source(s))?)
-        .set("content_lang", p.body_lang())
+        .set("content_lang", p.body_lang(Owner::Source(s)))
         .set("extra", extra(r.source_extra(s)))
         .set("digest_count", r.source_digests(s).len())
         .set("quote_count", r.source_quotes(s).len());

@@ -25,7 +25,10 @@ pub(super) fn render(
         .set("started", r.story_started(s).map(|d| date(p.labels(), &d)))
         .set("image", image)
         .set("content", p.cx.bodies.story(&r, s)?)
-        .set("content_lang", p.body_lang())
+        .set(
+            "content_lang",
+            p.body_lang(crate::render::bodies::Owner::Story(s)),
+        )
         .set("extra", extra(r.story_extra(s)))
         .set("count", digests.len());
     let list_url = p.urls().story(r.story_id(s));
