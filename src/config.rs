@@ -64,6 +64,11 @@ pub(crate) struct RawConfig {
     /// `{title, url}` links.
     #[serde(default)]
     menu: Vec<crate::menu::RawMenuEntry>,
+    /// A multilingual site's tags that are one across languages: each tag
+    /// (as the first language writes it) with its name in other languages
+    /// (`krieg: {en: war, ar: حرب}`).
+    #[serde(default)]
+    tags: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Text>>,
     /// A free map handed to templates as is.
     #[serde(default)]
     #[schemars(schema_with = "crate::input::fields::extra_schema")]
@@ -148,6 +153,7 @@ impl Matter for RawConfig {
             safe_html: f.or_default("safe_html"),
             feeds: f.mapping("feeds").unwrap_or_default(),
             menu: f.or_default("menu"),
+            tags: f.map_of("tags"),
             extra: f.raw("extra"),
         }
     }
@@ -235,6 +241,9 @@ pub struct Config {
     pub feeds: Feeds,
     /// Navigation entries (`menu:`), in order.
     pub menu: Vec<crate::menu::MenuItem>,
+    /// Tags that are one across languages (`tags:`): each group's slug in
+    /// each language written, the first language's first.
+    pub tag_groups: Vec<Vec<(String, String)>>,
     /// Free map for templates.
     pub extra: serde_json::Value,
     /// The file, kept to point at values found wrong later (unknown theme).
@@ -269,7 +278,7 @@ impl Config {
         &self,
         file: &SourceFile,
         under: &[Seg<'_>],
-        written: &[(&'static str, Vec<&str>)],
+        written: &[(&str, Vec<&str>)],
     ) -> Vec<Diagnostic> {
         unlisted_text_languages(&self.text_languages(), file, under, written)
     }
@@ -514,6 +523,26 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             ("description", raw.description.langs().collect()),
         ],
     ));
+    let unicode = declared.len() > 1;
+    let mut tag_groups = Vec::new();
+    for (tag, names) in &raw.tags {
+        let langs: Vec<&str> = names.keys().map(String::as_str).collect();
+        let under = [Seg::Key("tags")];
+        errors.extend(unlisted_text_languages(
+            &text_languages,
+            &file,
+            &under,
+            &[(tag.as_str(), langs)],
+        ));
+        let mut group = vec![(language.clone(), crate::slug::tag_slug(tag, unicode))];
+        group.extend(
+            names
+                .iter()
+                .filter(|(l, _)| **l != language)
+                .map(|(l, n)| (l.clone(), crate::slug::tag_slug(&n.0, unicode))),
+        );
+        tag_groups.push(group);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -533,6 +562,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         safe_html: raw.safe_html,
         feeds: raw.feeds,
         menu,
+        tag_groups,
         extra: extra_to_json(raw.extra),
         file,
     })
@@ -543,7 +573,7 @@ fn unlisted_text_languages(
     languages: &[&str],
     file: &SourceFile,
     under: &[Seg<'_>],
-    written: &[(&'static str, Vec<&str>)],
+    written: &[(&str, Vec<&str>)],
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (key, langs) in written {

@@ -251,7 +251,7 @@ fn the_switcher_marks_the_edition_names_its_navs_and_says_what_is_missing() {
     // A tag used only in German: the other languages are named, not
     // linked (never to their homes), and the page says it is only in
     // German, in the reader's language.
-    let doc = parse(&b.read("tags/krieg/index.html"));
+    let doc = parse(&b.read("tags/belarus/index.html"));
     let switcher = one(&doc, "nav.site-languages");
     let linked: Vec<&str> = switcher
         .select(&sel("a"))
@@ -610,4 +610,39 @@ fn an_entity_has_its_body_in_another_language_beside_it() {
         !b.exists("actors/peskow.en/index.html") && !b.exists("en/actors/peskow.en/index.html")
     );
     assert!(!b.read("sitemap.xml").contains("peskow.en"));
+}
+
+#[test]
+fn a_tag_named_in_each_language_is_one_tag_across_editions() {
+    let b = build("editions", &[]).ok();
+    // `tags: {krieg: {en: war, ar: حرب}}`: each tag page names the others.
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("de", "https://example.org/tags/krieg/"),
+        ("en", "https://example.org/en/tags/war/"),
+        ("ar", "https://example.org/ar/tags/%D8%AD%D8%B1%D8%A8/"),
+    ]
+    .into_iter()
+    .map(|(l, u)| (l.to_string(), u.to_string()))
+    .collect();
+    for page in [
+        "tags/krieg/index.html",
+        "en/tags/war/index.html",
+        "ar/tags/حرب/index.html",
+    ] {
+        let html = b.read(page);
+        assert_eq!(alternates(&html), expected, "{page}");
+        let doc = parse(&html);
+        let linked = doc.select(&sel("nav.site-languages a")).count();
+        assert_eq!(linked, 3, "{page}");
+        assert!(doc.select(&sel(".lang-missing")).next().is_none(), "{page}");
+    }
+    // The Arabic tag keeps its script in its slug (percent-encoded in
+    // links), not an ASCII transliteration.
+    assert!(!b.exists("ar/tags/lhbwb/index.html"));
+    let doc = parse(&b.read("ar/digests/2022-12-22-qimma/index.html"));
+    let tag = doc
+        .select(&sel("a"))
+        .find(|a| a.value().attr("href") == Some("/ar/tags/%D8%AD%D8%B1%D8%A8/"))
+        .expect("a link to the Arabic tag");
+    assert!(text(tag).contains("حرب"));
 }

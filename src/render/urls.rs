@@ -118,6 +118,16 @@ impl Urls {
         let rel = url
             .strip_prefix(&self.root_path)
             .unwrap_or(url.trim_start_matches('/'));
+        // Percent-encoded tag slugs name their folders as written.
+        let decoded;
+        let rel = if rel.contains('%') {
+            decoded = percent_encoding::percent_decode_str(rel)
+                .decode_utf8_lossy()
+                .into_owned();
+            decoded.as_str()
+        } else {
+            rel
+        };
         if rel.is_empty() || rel.ends_with('/') {
             format!("{rel}index.html")
         } else {
@@ -142,7 +152,11 @@ impl Urls {
     }
     /// A tag's page.
     pub fn tag(&self, slug: &str) -> String {
-        self.item(&self.paths.tags, slug)
+        // A slug in another script (multilingual sites) is percent-encoded.
+        let slug = percent_encoding::utf8_percent_encode(slug, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2D", "-");
+        self.item(&self.paths.tags, &slug)
     }
     /// A plain page.
     pub fn page(&self, id: &str) -> String {

@@ -115,6 +115,9 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
             let (path, frag) = url
                 .split_once('#')
                 .map_or((url, None), |(p, f)| (p, Some(f)));
+            // As a browser or server does: `%D8%AD…` names the folder `ح…`.
+            let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+            let path = decoded.as_ref();
             let target = if path.is_empty() {
                 rel.clone()
             } else if let Some(p) = path.strip_prefix(base_path) {

@@ -378,6 +378,52 @@ impl<'a> Page<'_, 'a, '_> {
         self.set_alternates(page, alternates);
     }
 
+    /// The versions of the page of tag `slug` in other languages, from
+    /// site.yaml's `tags:` (the same tag named in each language), where
+    /// that edition's digests use the tag.
+    fn tag_translations(&self, page: &mut Json, slug: &str) {
+        let config = self.r.config();
+        let mine =
+            |g: &&Vec<(String, String)>| g.iter().any(|(l, s)| l == self.cx.lang && s == slug);
+        let Some(group) = config.tag_groups.iter().find(mine) else {
+            return;
+        };
+        let full = self.r.full();
+        let used_in = |slug: &str, lang: &str| {
+            full.all_tags(Whole)
+                .iter()
+                .find(|t| full.tag_slug(*t) == slug)
+                .is_some_and(|t| {
+                    full.tag_digests(t)
+                        .iter()
+                        .any(|d| full.digest_language(*d) == lang)
+                })
+        };
+        let alternates: Vec<Json> = self
+            .cx
+            .languages
+            .each
+            .iter()
+            .filter_map(|(lang, urls)| {
+                let (_, slug) = group.iter().find(|(l, _)| l == lang)?;
+                if lang != self.cx.lang && !used_in(slug, lang) {
+                    return None;
+                }
+                let url = urls.tag(slug);
+                Some(json!({
+                    "lang": lang,
+                    "name": super::i18n::endonym(lang),
+                    "dir": Labels::dir(lang),
+                    "permalink": urls.absolute(&url),
+                    "url": url,
+                }))
+            })
+            .collect();
+        if alternates.len() > 1 {
+            self.set_alternates(page, alternates);
+        }
+    }
+
     /// Adds structured data and the social-card image to a page value.
     fn with_metadata(mut page: Json, jsonld: &Json, image: Option<&str>, og_type: &str) -> Json {
         page["jsonld"] = json!(super::structured::script_text(jsonld));
