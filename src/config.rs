@@ -75,15 +75,30 @@ pub(crate) struct RawConfig {
     extra: Extra,
 }
 
-/// Section words; each an id.
+/// Section words; each an id, once or per language (`{de: akteure, en: actors}`).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPaths {
-    digests: Option<Id>,
-    actors: Option<Id>,
-    sources: Option<Id>,
-    stories: Option<Id>,
-    tags: Option<Id>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    digests: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    actors: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    sources: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    stories: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    tags: Texts<String>,
+}
+
+/// A section word: an id.
+fn id_word(v: &serde_yaml::Value) -> Result<Option<String>, serde_yaml::Error> {
+    Id::deserialize(v).map(|id| Some(id.0))
 }
 
 /// What feeds carry: `feeds: { content: full | summary, entity_content:
@@ -163,11 +178,11 @@ impl Matter for RawPaths {
     const WHAT: &'static str = "`paths:` of site.yaml";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         RawPaths {
-            digests: f.optional("digests"),
-            actors: f.optional("actors"),
-            sources: f.optional("sources"),
-            stories: f.optional("stories"),
-            tags: f.optional("tags"),
+            digests: f.texts("digests", false, id_word),
+            actors: f.texts("actors", false, id_word),
+            sources: f.texts("sources", false, id_word),
+            stories: f.texts("stories", false, id_word),
+            tags: f.texts("tags", false, id_word),
         }
     }
 }
@@ -227,8 +242,11 @@ pub struct Config {
     pub descriptions: Texts<String>,
     /// The theme's folder name.
     pub theme: String,
-    /// Section words.
+    /// Section words (of the first language; [`Config::paths_in`] for others).
     pub paths: Paths,
+    /// Section words of each other language, where `paths:` gives them per
+    /// language.
+    pub paths_by_lang: Vec<(String, Paths)>,
     /// Digests per list page.
     pub per_page: usize,
     /// The syntect theme for fenced code.
@@ -251,6 +269,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// The section words of edition `lang`.
+    pub fn paths_in(&self, lang: &str) -> &Paths {
+        self.paths_by_lang
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(&self.paths, |(_, p)| p)
+    }
+
     /// The site's title in edition `lang`.
     pub fn title(&self, lang: &str) -> Shown<'_, str> {
         self.titles.text(lang, &self.language).unwrap_or_default()
@@ -287,7 +313,9 @@ impl Config {
     /// site itself uses at the top (`search`, `network`, …) or the folder
     /// of one of its languages.
     pub fn is_reserved_page_id(&self, id: &str) -> bool {
-        self.paths.all().iter().any(|(_, w)| *w == id)
+        std::iter::once(&self.paths)
+            .chain(self.paths_by_lang.iter().map(|(_, p)| p))
+            .any(|p| p.all().iter().any(|(_, w)| *w == id))
             || RESERVED_WORDS.contains(&id)
             || self.languages.iter().skip(1).any(|l| l == id)
     }
@@ -394,33 +422,101 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         );
     }
 
-    let p = raw.paths;
-    let paths = Paths {
-        digests: p.digests.map_or("digests".into(), |i| i.0),
-        actors: p.actors.map_or("actors".into(), |i| i.0),
-        sources: p.sources.map_or("sources".into(), |i| i.0),
-        stories: p.stories.map_or("stories".into(), |i| i.0),
-        tags: p.tags.map_or("tags".into(), |i| i.0),
+    // The languages are read below; the words of each are needed first.
+    let declared_early: Vec<String> = raw
+        .languages
+        .iter()
+        .flatten()
+        .map(|t| t.0.clone())
+        .collect();
+    let first_lang = raw
+        .language
+        .clone()
+        .or_else(|| declared_early.first().cloned())
+        .unwrap_or_else(|| "en".into());
+    let p = &raw.paths;
+    let words_in = |lang: &str| {
+        let word = |t: &Texts<String>, default: &str| {
+            t.get(lang, &first_lang)
+                .map_or(default.to_string(), |s| s.value.clone())
+        };
+        Paths {
+            digests: word(&p.digests, "digests"),
+            actors: word(&p.actors, "actors"),
+            sources: word(&p.sources, "sources"),
+            stories: word(&p.stories, "stories"),
+            tags: word(&p.tags, "tags"),
+        }
     };
-    let all = paths.all();
-    for (i, (key, word)) in all.iter().enumerate() {
-        let clash = all[..i].iter().find(|(_, w)| w == word).map(|(k, _)| *k);
-        if let Some(other) = clash {
-            errors.push(
-                Diagnostic::error(Problem::Config(format!(
-                    "`paths.{key}` and `paths.{other}` are both `{word}`: each section needs its own word"
-                )))
-                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
-            );
-        } else if RESERVED_WORDS.contains(word) {
-            errors.push(
-                Diagnostic::error(Problem::Config(format!(
-                    "`paths.{key}` cannot be `{word}`: that name is used by the site itself"
-                )))
-                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
-            );
+    let paths = words_in(&first_lang);
+    let paths_by_lang: Vec<(String, Paths)> = declared_early
+        .iter()
+        .skip(1)
+        .map(|l| (l.clone(), words_in(l)))
+        .filter(|(_, p)| *p != paths)
+        .collect();
+    for (lang, words) in std::iter::once((None, &paths))
+        .chain(paths_by_lang.iter().map(|(l, p)| (Some(l.as_str()), p)))
+    {
+        let all = words.all();
+        // Whether `key` has a word written for this language itself.
+        let specific = |key: &str| {
+            let t = match key {
+                "digests" => &p.digests,
+                "actors" => &p.actors,
+                "sources" => &p.sources,
+                "stories" => &p.stories,
+                _ => &p.tags,
+            };
+            lang.is_some_and(|l| t.langs().any(|x| x == l))
+        };
+        let at = |key: &str| match lang.filter(|_| specific(key)) {
+            Some(l) => file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key), Seg::Key(l)]),
+            None => file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)]),
+        };
+        let of = lang.map(|l| format!(" in `{l}`")).unwrap_or_default();
+        for (i, (key, word)) in all.iter().enumerate() {
+            let clash = all[..i].iter().find(|(_, w)| w == word).map(|(k, _)| *k);
+            if let Some(other) = clash {
+                // At the word written for this language, of either key.
+                let place = if !specific(key) && specific(other) {
+                    at(other)
+                } else {
+                    at(key)
+                };
+                errors.push(
+                    Diagnostic::error(Problem::Config(format!(
+                        "`paths.{key}` and `paths.{other}` are both `{word}`{of}: each section needs its own word"
+                    )))
+                    .at(place),
+                );
+            } else if RESERVED_WORDS.contains(word) {
+                errors.push(
+                    Diagnostic::error(Problem::Config(format!(
+                        "`paths.{key}` cannot be `{word}`: that name is used by the site itself"
+                    )))
+                    .at(at(key)),
+                );
+            }
         }
     }
+    let path_langs: Vec<&str> = if declared_early.is_empty() {
+        vec![first_lang.as_str()]
+    } else {
+        declared_early.iter().map(String::as_str).collect()
+    };
+    errors.extend(unlisted_text_languages(
+        &path_langs,
+        &file,
+        &[Seg::Key("paths")],
+        &[
+            ("digests", p.digests.langs().collect()),
+            ("actors", p.actors.langs().collect()),
+            ("sources", p.sources.langs().collect()),
+            ("stories", p.stories.langs().collect()),
+            ("tags", p.tags.langs().collect()),
+        ],
+    ));
 
     let menu = crate::menu::check_entries(
         raw.menu,
@@ -554,6 +650,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         descriptions: raw.description,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         paths,
+        paths_by_lang,
         per_page,
         highlight_theme: raw
             .highlight_theme

@@ -646,3 +646,39 @@ fn a_tag_named_in_each_language_is_one_tag_across_editions() {
         .expect("a link to the Arabic tag");
     assert!(text(tag).contains("حرب"));
 }
+
+#[test]
+fn each_edition_may_name_its_sections_in_its_language() {
+    let b = build("editions", &[]).ok();
+    // `paths: {stories: {de: themen, en: stories, …}}`.
+    assert!(b.exists("themen/krieg/index.html") && b.exists("themen/index.html"));
+    assert!(!b.exists("stories/krieg/index.html") && !b.exists("en/themen/krieg/index.html"));
+    assert!(b.exists("en/stories/krieg/index.html"));
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("de", "https://example.org/themen/krieg/"),
+        ("en", "https://example.org/en/stories/krieg/"),
+        ("ar", "https://example.org/ar/stories/krieg/"),
+    ]
+    .into_iter()
+    .map(|(l, u)| (l.to_string(), u.to_string()))
+    .collect();
+    for page in ["themen/krieg/index.html", "en/stories/krieg/index.html"] {
+        assert_eq!(alternates(&b.read(page)), expected, "{page}");
+    }
+    // The German edition's links and its navigation use its word.
+    let doc = parse(&b.read("digests/2022-12-20-gipfel/index.html"));
+    assert_eq!(
+        one(&doc, "p.kicker a").value().attr("href"),
+        Some("/themen/krieg/")
+    );
+    let nav: Vec<&str> = doc
+        .select(&sel("nav.site-nav a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(nav.contains(&"/themen/"), "{nav:?}");
+    let sitemap = b.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/themen/krieg/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/en/stories/krieg/</loc>"));
+    let broken = broken_links(&b.out, "/");
+    assert!(broken.is_empty(), "{broken:#?}");
+}

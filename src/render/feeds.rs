@@ -160,7 +160,7 @@ fn atom(
         escape_html(&config.title(lang)),
     );
     for &d in digests.iter().take(config.feeds.entries) {
-        let permalink = urls.absolute(&urls.item(&config.paths.digests, r.digest_id(d)));
+        let permalink = urls.absolute(&urls.digest(r.digest_id(d)));
         let _ = write!(
             x,
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n",
@@ -204,7 +204,7 @@ fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
 
 /// A language's sitemap entries: absolute URL, last change.
 pub fn sitemap_entries(r: &Reader<'_, '_>, urls: &Urls) -> Vec<(String, Option<String>)> {
-    let p = &r.config().paths;
+    let p = urls.paths();
     let mut entries: Vec<(String, Option<String>)> = [
         urls.home(),
         urls.section(&p.digests),

@@ -73,11 +73,10 @@ impl Languages {
         if self.each.len() < 2 {
             return Vec::new();
         }
-        let rel = url.strip_prefix(&urls.base_path).unwrap_or(url);
         self.each
             .iter()
             .map(|(lang, u)| {
-                let url = format!("{}{rel}", u.base_path);
+                let url = urls.same_page_in(url, u);
                 json!({
                     "lang": lang,
                     "name": endonym(lang),

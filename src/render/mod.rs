@@ -105,7 +105,7 @@ pub fn render_to(
                 let at = if i == 0 {
                     urls.clone()
                 } else {
-                    urls.in_language(l)
+                    urls.in_language(l, config.paths_in(l))
                 };
                 (l.clone(), at)
             })
@@ -579,7 +579,10 @@ pub fn page_sources(
         let d = &c.digests[n.entry];
         let lang = index.lang_of(DigestIx(i as u32));
         let url = if languages.len() > 1 && lang != languages[0] {
-            urls.in_language(lang).item(&paths.digests, d.id.as_str())
+            let config = &index.site.config;
+            let paths = config.paths_in(lang);
+            urls.in_language(lang, paths)
+                .item(&paths.digests, d.id.as_str())
         } else {
             urls.item(&paths.digests, d.id.as_str())
         };

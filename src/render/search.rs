@@ -82,7 +82,7 @@ impl Doc {
 /// whole.
 pub fn files(r: &Reader<'_, '_>, values: &Values<'_>, sink: &(dyn Fn(OutputFile) + Sync)) {
     let urls = values.urls();
-    let paths = &r.config().paths;
+    let paths = urls.paths();
     let prefixes = [
         urls.section(&paths.digests),
         urls.section(&paths.actors),

@@ -149,7 +149,7 @@ impl<'a> Values<'a> {
         assets: &super::assets::Assets,
     ) -> Values<'a> {
         let config = r.config();
-        let p = &config.paths;
+        let p = urls.paths();
         let pages: Vec<Json> = r
             .all_pages(Whole)
             .iter()
