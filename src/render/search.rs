@@ -280,7 +280,7 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
             title: title.to_string(),
             url: urls.digest(r.digest_id(d)),
             date: day(r.digest_date(d)),
-            snippet: cut(&summary, SNIPPET_MAX),
+            snippet: cut(summary, SNIPPET_MAX),
             by: authors.join(", "),
             text: format!("{title} {summary} {} {}", tags.join(" "), authors.join(" ")),
             also: tags,
