@@ -11,7 +11,7 @@ pub fn slugify(text: &str) -> String {
 /// where a tag with letters of a script other than Latin keeps them, lower
 /// case (`حرب` → `حرب`, `Війна` → `війна`), rather than an ASCII
 /// transliteration its readers could not read (`lhbwb`); Latin letters
-/// are folded as always. Its URLs percent-encode it.
+/// are folded as always.
 pub fn tag_slug(text: &str, unicode: bool) -> String {
     slug_of(text, unicode)
 }

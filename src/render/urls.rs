@@ -134,7 +134,7 @@ impl Urls {
         let rel = url
             .strip_prefix(&self.root_path)
             .unwrap_or(url.trim_start_matches('/'));
-        // Percent-encoded tag slugs name their folders as written.
+        // A percent-encoded path names the folder as it reads.
         let decoded;
         let rel = if rel.contains('%') {
             decoded = percent_encoding::percent_decode_str(rel)
@@ -168,11 +168,9 @@ impl Urls {
     }
     /// A tag's page.
     pub fn tag(&self, slug: &str) -> String {
-        // A slug in another script (multilingual sites) is percent-encoded.
-        let slug = percent_encoding::utf8_percent_encode(slug, percent_encoding::NON_ALPHANUMERIC)
-            .to_string()
-            .replace("%2D", "-");
-        self.item(&self.paths.tags, &slug)
+        // A slug in another script (multilingual sites) is written as it
+        // reads, an IRI: browsers, servers and sitemap readers encode it.
+        self.item(&self.paths.tags, slug)
     }
     /// A plain page.
     pub fn page(&self, id: &str) -> String {
