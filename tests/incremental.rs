@@ -425,3 +425,105 @@ fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
     let r = storia::build::build(&options).unwrap().cache.unwrap();
     assert!(!r.used);
 }
+
+/// The cache file `name` of the only output built with `site`'s cache.
+fn cache_file(site: &Cached, name: &str) -> std::path::PathBuf {
+    let found: Vec<_> = walkdir::WalkDir::new(site.cache_dir())
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_name() == name && e.path().parent().unwrap().file_name().unwrap().to_string_lossy().starts_with("build-"))
+        .map(|e| e.into_path())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.into_iter().next().unwrap()
+}
+
+#[test]
+fn a_corrupt_or_foreign_cache_is_ignored_with_one_warning() {
+    let site = Cached::new("basic");
+    let all = site.build("the first build").unwrap().rendered;
+    let state = cache_file(&site, "state");
+    let shown = storia::diagnostics::display_path(&state);
+    let cached = || {
+        storia::build::build(&site.options("public", storia::cache::Choice::At(site.cache_dir())))
+            .unwrap()
+    };
+    let warnings = |r: &storia::build::Report| {
+        r.diagnostics
+            .clone()
+            .render_all()
+            .lines()
+            .filter(|l| l.contains("build cache") || l.contains("cache folder"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let help = "  = help: this build renders every page and writes a new cache; deleting the cache folder is always safe";
+    let bytes = fs::read(&state).unwrap();
+    for (damage, why) in [
+        (bytes[..bytes.len() / 2].to_vec(), "it is corrupt or truncated".to_string()),
+        (
+            {
+                let mut b = bytes.clone();
+                let last = b.len() - 1;
+                b[last] ^= 0x55;
+                b
+            },
+            "it is corrupt or truncated".into(),
+        ),
+        (b"storia build cache 0.0.1\n0123456789abcdef".to_vec(), "it was written by storia 0.0.1".into()),
+        (b"PK\x03\x04 a zip file".to_vec(), "it is not a storia build cache".into()),
+    ] {
+        site.edit("content/digests/2022/12/2022-12-21-peskov.md", |t| format!("{t}\nAncora.\n"));
+        fs::write(&state, damage).unwrap();
+        let report = cached();
+        assert_eq!(
+            warnings(&report),
+            [format!("warning: the build cache `{shown}` was ignored: {why}"), help.to_string()],
+            "{}",
+            report.diagnostics.clone().render_all()
+        );
+        let r = report.cache.unwrap();
+        assert!(!r.used && r.rendered == all, "{r:?}");
+        // The output is a clean build's, and the cache is whole again.
+        assert_eq!(site.build("after a damaged cache").unwrap().rendered, 0);
+    }
+
+    // Another site's cache where this one's should be.
+    let other = Cached::new("basic");
+    other.build("the other site");
+    let theirs = cache_file(&other, "state");
+    fs::copy(&theirs, &state).unwrap();
+    let report = cached();
+    let root = fs::canonicalize(other.root()).unwrap();
+    assert_eq!(
+        warnings(&report),
+        [
+            format!(
+                "warning: the build cache `{shown}` was ignored: it belongs to another site (`{}`)",
+                storia::diagnostics::display_path(&root)
+            ),
+            help.to_string()
+        ]
+    );
+    assert_eq!(site.build("after a foreign cache").unwrap().rendered, 0);
+}
+
+#[test]
+fn a_cache_folder_inside_the_output_or_the_sources_is_refused() {
+    let site = Cached::new("basic");
+    for (inside, what) in [
+        ("public/cache", "the output folder"),
+        ("site/content/.cache", "the site's `content`"),
+        ("site/static", "the site's `static`"),
+    ] {
+        let dir = site.dir.path().join(inside);
+        let err = storia::build::build(&site.options("public", storia::cache::Choice::At(dir.clone())))
+            .err()
+            .unwrap_or_else(|| panic!("{inside} was accepted"))
+            .render_all();
+        assert!(err.starts_with("error: the build cache folder `"), "{err}");
+        assert!(err.contains(&format!("` is inside {what}")), "{err}");
+        assert!(err.contains("help: give `--cache-dir`"), "{err}");
+    }
+    assert!(!site.dir.path().join("public").exists(), "nothing was written");
+}
