@@ -431,7 +431,16 @@ fn cache_file(site: &Cached, name: &str) -> std::path::PathBuf {
     let found: Vec<_> = walkdir::WalkDir::new(site.cache_dir())
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_name() == name && e.path().parent().unwrap().file_name().unwrap().to_string_lossy().starts_with("build-"))
+        .filter(|e| {
+            e.file_name() == name
+                && e.path()
+                    .parent()
+                    .unwrap()
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("build-")
+        })
         .map(|e| e.into_path())
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
@@ -460,7 +469,10 @@ fn a_corrupt_or_foreign_cache_is_ignored_with_one_warning() {
     let help = "  = help: this build renders every page and writes a new cache; deleting the cache folder is always safe";
     let bytes = fs::read(&state).unwrap();
     for (damage, why) in [
-        (bytes[..bytes.len() / 2].to_vec(), "it is corrupt or truncated".to_string()),
+        (
+            bytes[..bytes.len() / 2].to_vec(),
+            "it is corrupt or truncated".to_string(),
+        ),
         (
             {
                 let mut b = bytes.clone();
@@ -470,15 +482,26 @@ fn a_corrupt_or_foreign_cache_is_ignored_with_one_warning() {
             },
             "it is corrupt or truncated".into(),
         ),
-        (b"storia build cache 0.0.1\n0123456789abcdef".to_vec(), "it was written by storia 0.0.1".into()),
-        (b"PK\x03\x04 a zip file".to_vec(), "it is not a storia build cache".into()),
+        (
+            b"storia build cache 0.0.1\n0123456789abcdef".to_vec(),
+            "it was written by storia 0.0.1".into(),
+        ),
+        (
+            b"PK\x03\x04 a zip file".to_vec(),
+            "it is not a storia build cache".into(),
+        ),
     ] {
-        site.edit("content/digests/2022/12/2022-12-21-peskov.md", |t| format!("{t}\nAncora.\n"));
+        site.edit("content/digests/2022/12/2022-12-21-peskov.md", |t| {
+            format!("{t}\nAncora.\n")
+        });
         fs::write(&state, damage).unwrap();
         let report = cached();
         assert_eq!(
             warnings(&report),
-            [format!("warning: the build cache `{shown}` was ignored: {why}"), help.to_string()],
+            [
+                format!("warning: the build cache `{shown}` was ignored: {why}"),
+                help.to_string()
+            ],
             "{}",
             report.diagnostics.clone().render_all()
         );
@@ -517,13 +540,17 @@ fn a_cache_folder_inside_the_output_or_the_sources_is_refused() {
         ("site/static", "the site's `static`"),
     ] {
         let dir = site.dir.path().join(inside);
-        let err = storia::build::build(&site.options("public", storia::cache::Choice::At(dir.clone())))
-            .err()
-            .unwrap_or_else(|| panic!("{inside} was accepted"))
-            .render_all();
+        let err =
+            storia::build::build(&site.options("public", storia::cache::Choice::At(dir.clone())))
+                .err()
+                .unwrap_or_else(|| panic!("{inside} was accepted"))
+                .render_all();
         assert!(err.starts_with("error: the build cache folder `"), "{err}");
         assert!(err.contains(&format!("` is inside {what}")), "{err}");
         assert!(err.contains("help: give `--cache-dir`"), "{err}");
     }
-    assert!(!site.dir.path().join("public").exists(), "nothing was written");
+    assert!(
+        !site.dir.path().join("public").exists(),
+        "nothing was written"
+    );
 }
