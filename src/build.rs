@@ -340,9 +340,15 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
         let loaded = c.folder.load(&c.site, &out, c.inputs, options.now);
         (loaded, c)
     });
-    let (mut memo, spare, warning, used) = match loaded {
-        Some((l, _)) => (Some(l.memo), Some(l.spare), l.warning, l.used),
-        None => (None, None, None, false),
+    let (mut memo, spare, warning, used, was_held_back_until) = match loaded {
+        Some((l, _)) => (
+            Some(l.memo),
+            Some(l.spare),
+            l.warning,
+            l.used,
+            l.held_back_until,
+        ),
+        None => (None, None, None, false, None),
     };
     // Begun with the first rendered file: a site that does not load
     // touches nothing on disk.
@@ -420,7 +426,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
             rendered: memo.rendered,
             reused: memo.reused,
         });
-        let saved = crate::output::token(&out).map(|tree| {
+        // A build that changed nothing leaves the cache as it is, unless a
+        // digest held back got a new date.
+        let same = used
+            && finished.is_none()
+            && memo.rendered == 0
+            && was_held_back_until == built.held_back_until.map(|d| d.timestamp());
+        let saved = crate::output::token(&out).filter(|_| !same).map(|tree| {
             c.folder.save(
                 &c.site,
                 &out,

@@ -68,6 +68,8 @@ pub struct Loaded {
     pub spare: crate::output::Spare,
     /// A warning about a cache that was ignored.
     pub warning: Option<Diagnostic>,
+    /// When the first held-back digest was due, as the cache noted it.
+    pub held_back_until: Option<i64>,
 }
 
 impl Folder {
@@ -116,6 +118,7 @@ impl Folder {
                 behind: None,
             },
             warning: None,
+            held_back_until: None,
         };
         let out_token = crate::output::token(out);
         let state: Option<State> = match read(&self.state_path()) {
@@ -154,6 +157,7 @@ impl Folder {
         if state.inputs == inputs && !due {
             loaded.memo = state.memo;
             loaded.used = true;
+            loaded.held_back_until = state.held_back_until;
         }
         loaded
     }

@@ -34,7 +34,9 @@ pub(super) struct Record {
     pub(super) templates: Box<[(Box<str>, u64)]>,
     /// Everything site-wide the job was given.
     pub(super) global: u64,
-    /// The facts it read.
+    /// The facts it read, sorted (stored as gaps, a few bytes each: a list
+    /// page reads thousands of facts).
+    #[serde(with = "gaps")]
     pub(super) deps: Box<[FactId]>,
     /// Its files.
     pub(super) files: Box<[(String, Stored)]>,
@@ -167,6 +169,38 @@ impl Memo {
         }));
         self.rendered = ran;
         self.reused = total - ran;
+    }
+}
+
+/// Sorted fact ids as the build cache stores them: each as its distance
+/// from the one before, which a variable-length encoding keeps short.
+mod gaps {
+    use super::FactId;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(ids: &[FactId], s: S) -> Result<S::Ok, S::Error> {
+        let mut last = 0;
+        let gaps: Vec<u64> = ids
+            .iter()
+            .map(|&id| {
+                let gap = id.wrapping_sub(last);
+                last = id;
+                gap
+            })
+            .collect();
+        gaps.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[FactId]>, D::Error> {
+        let mut last: FactId = 0;
+        let gaps = Vec::<u64>::deserialize(d)?;
+        Ok(gaps
+            .into_iter()
+            .map(|gap| {
+                last = last.wrapping_add(gap);
+                last
+            })
+            .collect())
     }
 }
 
