@@ -385,7 +385,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
         built.diagnostics.deny_warnings();
     }
     if built.diagnostics.has_errors() {
-        // Dropping the staging folder removes it.
+        // Dropping the staging folder removes it; the cache's spare tree
+        // stays, known again for the next build.
+        if let (Some(Ok(staging)), Some(c)) = (staging.into_inner(), &cache) {
+            if let Some(spare) = staging.abandon() {
+                let _ = c.folder.save_spare(spare);
+            }
+        }
         return Err(built.diagnostics);
     }
     let started = Instant::now();

@@ -382,6 +382,21 @@ impl Staging {
         })
     }
 
+    /// Gives up a build that failed: the output stays as it was. A spare
+    /// being updated stays too, and its token and the paths where it now
+    /// differs from the output are returned, for the next build to use it.
+    pub fn abandon(mut self) -> Option<(Token, Vec<String>)> {
+        if self.mode != Mode::Update {
+            return None;
+        }
+        self.finished = true;
+        let mut behind =
+            std::mem::take(&mut *self.written_paths.lock().unwrap_or_else(|p| p.into_inner()));
+        behind.sort();
+        behind.dedup();
+        token(&self.staging).map(|t| (t, behind))
+    }
+
     /// Exchanges the staging folder, the cache's spare, with the output:
     /// the old output becomes the spare. Returns its token and the paths
     /// where it differs from the new output.

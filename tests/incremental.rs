@@ -394,6 +394,23 @@ fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
     assert!(tree(&out) == before, "a failed build changed the output");
     site.edit(peskov, |t| t.replacen("titel:", "title:", 1));
     few(site.build("the fix"), "the fix");
+    // One that fails while rendering, after some files were written: the
+    // cache's copy of the previous output is still known afterwards.
+    site.edit(peskov, |t| format!("{t}\nUn altro paragrafo.\n"));
+    site.edit("templates/page.html", |t| {
+        t.replacen("<article", "{{ nowhere.at_all }}<article", 1)
+    });
+    let before = tree(&out);
+    assert_eq!(site.build("a template that fails"), None);
+    assert!(tree(&out) == before, "a failed build changed the output");
+    assert!(
+        cache_file(&site, "spare").is_file(),
+        "the spare is forgotten"
+    );
+    site.edit("templates/page.html", |t| {
+        t.replacen("{{ nowhere.at_all }}", "", 1)
+    });
+    few(site.build("its fix"), "its fix");
 
     // site.yaml and i18n/: everything, from nothing.
     site.edit("site.yaml", |t| t.replace("Fixture <Site>", "Fixture 2"));

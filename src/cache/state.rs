@@ -191,13 +191,18 @@ impl Folder {
             memo,
         };
         write(&self.state_path(), &encode(&state))?;
-        if let Some((tree, behind)) = spare {
-            write(
-                &self.spare_state_path(),
-                &encode(&SpareState { tree, behind }),
-            )?;
+        if let Some(spare) = spare {
+            self.save_spare(spare)?;
         }
         Ok(state.memo)
+    }
+
+    /// Notes the spare tree's token and where it differs from the output.
+    pub fn save_spare(&self, (tree, behind): (Token, Vec<String>)) -> Result<(), std::io::Error> {
+        write(
+            &self.spare_state_path(),
+            &encode(&SpareState { tree, behind }),
+        )
     }
 }
 
