@@ -147,6 +147,35 @@ pub fn token(dir: &Path) -> Option<Token> {
     })
 }
 
+/// A fingerprint of what is storia's in the output tree `dir`: the path,
+/// size and modification time of every file and folder in it, the
+/// dot-entries at its top aside (they are the editor's). A file added,
+/// removed or edited in the output by hand changes it, and the build cache
+/// then does not trust its knowledge of the output: the output is replaced
+/// as a whole again. Costs a `stat` per entry, no reading.
+pub fn fingerprint(dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::MetadataExt;
+    let mut sum: u64 = 0;
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || !e.file_name().to_string_lossy().starts_with('.'));
+    for e in walk {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        match e.and_then(|e| Ok((e.metadata()?, e))) {
+            Ok((meta, e)) => {
+                e.path().hash(&mut h);
+                (meta.size(), meta.mtime(), meta.mtime_nsec(), meta.ino()).hash(&mut h);
+            }
+            Err(_) => 1u8.hash(&mut h),
+        }
+        // Order-free: the walk's order is the file system's.
+        sum = sum.wrapping_add(h.finish());
+    }
+    sum
+}
+
 /// A finished write: what it did, and the spare it left for the next build.
 #[derive(Debug)]
 pub struct Finished {

@@ -45,8 +45,11 @@ struct State {
     inputs: u64,
     /// When the first digest held back is due (Unix seconds), if any.
     held_back_until: Option<i64>,
-    /// The output tree the memo describes.
+    /// The output tree the memo describes, and its [`fingerprint`].
+    ///
+    /// [`fingerprint`]: crate::output::fingerprint
     tree: Token,
+    print: u64,
     memo: Memo,
 }
 
@@ -143,7 +146,11 @@ impl Folder {
             }
         };
         // The trees are known only while the output is the one the state describes.
-        let Some(state) = state.filter(|s| s.output == out && Some(s.tree) == out_token) else {
+        let Some(state) = state.filter(|s| {
+            s.output == out
+                && Some(s.tree) == out_token
+                && s.print == crate::output::fingerprint(out)
+        }) else {
             return loaded;
         };
         if let Ok(Some(bytes)) = read(&self.spare_state_path()) {
@@ -188,6 +195,7 @@ impl Folder {
             inputs,
             held_back_until: held_back_until.map(|d| d.timestamp()),
             tree,
+            print: crate::output::fingerprint(out),
             memo,
         };
         write(&self.state_path(), &encode(&state))?;
