@@ -762,6 +762,90 @@ mod tests {
         assert!(!staging_path(&out, "new").exists());
     }
 
+    /// Files under `dir` (the marker aside), by path.
+    fn files_of(dir: &Path) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file() && e.file_name() != MARKER)
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+                (rel.into_owned(), fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn the_spare_is_updated_with_the_changes_only_and_exchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare = |behind: Option<Vec<String>>| Spare {
+            dir: dir.path().join("cache/previous"),
+            behind,
+        };
+        let generation = |spare: Spare, put: &[OutputFile], keep: &[&str], gone: &[&str]| {
+            let s = Staging::begin_with(&out, Some(spare), None).unwrap();
+            for f in put {
+                s.put(f).unwrap();
+            }
+            for k in keep {
+                s.keep(k).unwrap();
+            }
+            for g in gone {
+                s.drop_file(g).unwrap();
+            }
+            s.finish().unwrap()
+        };
+        // The first output: the staging folder becomes it, no spare yet.
+        let first = [
+            file("a/index.html", "A1"),
+            file("b.txt", "B1"),
+            file("c/d.txt", "C1"),
+        ];
+        assert!(generation(spare(None), &first, &[], &[]).spare.is_none());
+        // Made anew in the cache: the old output becomes the spare.
+        let f = generation(
+            spare(None),
+            &[file("b.txt", "B2")],
+            &["a/index.html", "c/d.txt"],
+            &[],
+        );
+        let (_, behind) = f.spare.unwrap();
+        assert_eq!(behind, ["b.txt"]);
+        let a = fs::metadata(out.join("a/index.html")).unwrap().ino();
+        // Updated: b.txt caught up, c/d.txt gone (with its folder), e.txt new.
+        let f = generation(
+            spare(Some(behind)),
+            &[file("e.txt", "E3")],
+            &[],
+            &["c/d.txt"],
+        );
+        assert_eq!(
+            files_of(&out),
+            [
+                ("a/index.html".into(), "A1".into()),
+                ("b.txt".into(), "B2".into()),
+                ("e.txt".into(), "E3".into())
+            ]
+        );
+        assert!(!out.join("c").exists());
+        assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), a);
+        let (token_now, behind) = f.spare.unwrap();
+        assert_eq!(behind, ["c/d.txt", "e.txt"]);
+        assert_eq!(token(&dir.path().join("cache/previous")), Some(token_now));
+        // The spare is the output before, byte for byte.
+        assert_eq!(
+            files_of(&dir.path().join("cache/previous")),
+            [
+                ("a/index.html".into(), "A1".into()),
+                ("b.txt".into(), "B2".into()),
+                ("c/d.txt".into(), "C1".into())
+            ]
+        );
+    }
+
     #[test]
     fn dot_entries_at_the_top_are_kept_and_the_marker_is_written() {
         let dir = tempfile::tempdir().unwrap();
