@@ -18,8 +18,8 @@ fn pack(view: u8, kind: FactKind, number: u32) -> FactId {
     (u64::from(view) << 40) | ((kind as u64) << 32) | u64::from(number)
 }
 
-/// The facts of the last good build.
-#[derive(Default)]
+/// The facts of the last good build (kept by the build cache as they are).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct FactTable {
     /// Each kind of entity's keys, numbered in the order first seen (the
     /// numbers only grow: an entity keeps its number while the table lives).

@@ -16,29 +16,36 @@ use std::sync::Arc;
 use xxhash_rust::xxh3::Xxh3;
 
 /// One output file as the last render left it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Stored {
     /// A hash of its bytes.
     pub hash: u128,
-    /// Its bytes, when the memo keeps them (the dev server's does).
+    /// Its bytes, when the memo keeps them (the dev server's does; the
+    /// build cache never stores them).
+    #[serde(skip)]
     pub bytes: Option<Arc<[u8]>>,
 }
 
 /// What one job read and gave.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(super) struct Record {
     /// The templates it was rendered with, each with its hash (with every
     /// template it uses).
     pub(super) templates: Box<[(Box<str>, u64)]>,
     /// Everything site-wide the job was given.
     pub(super) global: u64,
-    /// The facts it read.
+    /// The facts it read, sorted (stored as gaps, a few bytes each: a list
+    /// page reads thousands of facts).
+    #[serde(with = "gaps")]
     pub(super) deps: Box<[FactId]>,
     /// Its files.
     pub(super) files: Box<[(String, Stored)]>,
 }
 
-/// The last good render: its facts, its jobs and its output.
-#[derive(Default)]
+/// The last good render: its facts, its jobs and its output. The build
+/// cache stores it between builds (see [`crate::cache`]); what only one
+/// render's caller reads is not stored.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Memo {
     pub(super) facts: FactTable,
     pub(super) jobs: HashMap<String, Record>,
@@ -49,14 +56,19 @@ pub struct Memo {
     /// Every static file templates asked `asset()` for, with its URL then.
     pub(super) assets_asked: BTreeMap<String, Option<String>>,
     /// Whether to keep every file's bytes (to serve them from memory).
+    #[serde(skip)]
     pub keep_bytes: bool,
     /// Jobs the last render ran (templates, feeds, the search index).
+    #[serde(skip)]
     pub rendered: usize,
     /// Jobs the last render took from the memo.
+    #[serde(skip)]
     pub reused: usize,
     /// Output files the last render added or changed.
+    #[serde(skip)]
     pub changed: Vec<String>,
     /// Output files the last render removed.
+    #[serde(skip)]
     pub removed: Vec<String>,
 }
 
@@ -157,6 +169,38 @@ impl Memo {
         }));
         self.rendered = ran;
         self.reused = total - ran;
+    }
+}
+
+/// Sorted fact ids as the build cache stores them: each as its distance
+/// from the one before, which a variable-length encoding keeps short.
+mod gaps {
+    use super::FactId;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(ids: &[FactId], s: S) -> Result<S::Ok, S::Error> {
+        let mut last = 0;
+        let gaps: Vec<u64> = ids
+            .iter()
+            .map(|&id| {
+                let gap = id.wrapping_sub(last);
+                last = id;
+                gap
+            })
+            .collect();
+        gaps.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[FactId]>, D::Error> {
+        let mut last: FactId = 0;
+        let gaps = Vec::<u64>::deserialize(d)?;
+        Ok(gaps
+            .into_iter()
+            .map(|gap| {
+                last = last.wrapping_add(gap);
+                last
+            })
+            .collect())
     }
 }
 
