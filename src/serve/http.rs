@@ -340,6 +340,20 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
             .into_response();
     }
     let s = shared.served.read().unwrap_or_else(|p| p.into_inner());
+    if s.files.is_empty() {
+        // No build has succeeded yet: every path shows why, and the page
+        // reloads itself once a save fixes the site.
+        let text = s.errors.as_deref().unwrap_or_default();
+        let mut response = Response::new(Body::from(not_built(text, &s.version)));
+        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        return response;
+    }
     let (status, path) = match resolve(uri.path(), |p| s.files.contains_key(p)) {
         Found::File(p) => (StatusCode::OK, p),
         Found::Redirect(to) => {
@@ -389,6 +403,22 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// The page every path shows while the site has never built: the errors
+/// (the reload script lays its overlay over them), and the reload script,
+/// which reloads the page once a build succeeds.
+pub fn not_built(errors: &str, version: &str) -> Vec<u8> {
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\" data-storia-never-built>\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>storia: the site does not build yet</title>\n</head>\n<body>\n<main>\n\
+         <h1>The site does not build yet</h1>\n\
+         <p>Fix the file the errors point at and save: this page reloads by itself.</p>\n\
+         <pre>{}</pre>\n</main>\n</body>\n</html>\n",
+        crate::markdown::escape_html(errors)
+    );
+    inject(page.as_bytes(), version)
 }
 
 /// The page with the reload script added before `</body>` (at the end when

@@ -54,7 +54,10 @@
     }
     const title = document.createElement("p");
     title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ff8a80;";
-    title.textContent = "storia: the last save does not build. The page shows the last good version; fix the file and save.";
+    // A site that never built has no last good version to show.
+    title.textContent = document.documentElement.hasAttribute("data-storia-never-built")
+      ? "storia: the site does not build yet. Fix the file and save; this page reloads by itself."
+      : "storia: the last save does not build. The page shows the last good version; fix the file and save.";
     const pre = document.createElement("pre");
     pre.style.cssText = "margin:0;white-space:pre-wrap;";
     pre.textContent = text;
@@ -72,7 +75,8 @@
     });
     events.addEventListener("reload", (e) => {
       const change = JSON.parse(e.data);
-      if (change.css) {
+      // A page that never had a site under it has no stylesheet to swap.
+      if (change.css && !document.documentElement.hasAttribute("data-storia-never-built")) {
         version = change.version;
         overlay(null);
         swapStylesheets();

@@ -34,6 +34,8 @@ pub struct Rebuilt {
     pub elapsed: Duration,
     /// How long each stage took.
     pub timings: crate::build::Timings,
+    /// Whether no build has succeeded yet (there is no last good site).
+    pub never_built: bool,
 }
 
 impl Session {
@@ -99,6 +101,7 @@ impl Session {
             read: self.caches.load.last_read,
             elapsed: started.elapsed(),
             timings: built.timings,
+            never_built: self.caches.render.output().is_empty(),
         }
     }
 }
@@ -144,6 +147,9 @@ pub fn summary(changed: &[PathBuf], r: &Rebuilt) -> String {
             r.reused,
             r.read,
             if r.read == 1 { "" } else { "s" },
+        ),
+        None if r.never_built => format!(
+            "{what}: the build failed in {ms} ms; every page shows the errors until a save fixes them"
         ),
         None => format!("{what}: the build failed in {ms} ms; still serving the last good site"),
     }

@@ -5,7 +5,8 @@
 // Opens a digest page, edits its Markdown, and checks the new text appears
 // without a manual reload and the scroll position survives; breaks the front
 // matter and checks the error overlay; fixes it and checks the page; edits a
-// stylesheet and checks it is swapped without a reload.
+// stylesheet and checks it is swapped without a reload; restarts on a broken
+// site and checks every path shows the overlay until a save fixes it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,6 +114,27 @@ try {
   await page.waitForFunction(() => document.body.innerText.includes('ha parlato dopo il riavvio.'), null, { timeout: 15000 });
   await live();
   step('reconnected after a restart and showed the edit');
+
+  // Started on a site that does not build: the overlay on any path, and
+  // the page reloads by itself once a save fixes the site.
+  server.kill();
+  await once(server, 'exit');
+  edit(digest, 'title:', 'titel:');
+  server = await startServer();
+  await page.waitForSelector('#storia-errors[role="alert"]', { timeout: 15000 });
+  const first = await page.textContent('#storia-errors');
+  for (const want of ['does not build yet', 'unknown key `titel`']) {
+    if (!first.includes(want)) throw new Error(`overlay lacks ${want}: ${first}`);
+  }
+  await page.goto(`${base}no/such/page/`);
+  await page.waitForSelector('#storia-errors[role="alert"]');
+  await page.goto(`${base}digests/2022-12-21-peskov/`);
+  await page.waitForSelector('#storia-errors[role="alert"]');
+  await live();
+  edit(digest, 'titel:', 'title:');
+  await page.waitForFunction(() => document.body.innerText.includes('ha parlato dopo il riavvio.'), null, { timeout: 15000 });
+  await page.waitForSelector('#storia-errors', { state: 'detached' });
+  step('started broken: overlay everywhere, page back once fixed');
   await page.screenshot({ path: path.join(os.tmpdir(), 'storia-serve-e2e.png') });
 } finally {
   await browser.close();
