@@ -592,7 +592,7 @@ fn in_a_real_browser_edits_errors_and_styles_show_without_a_manual_reload() {
             env!("CARGO_BIN_EXE_storia").as_ref(),
             dir.path().as_os_str(),
         ],
-        7,
+        8,
     );
 }
 

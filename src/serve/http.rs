@@ -31,8 +31,14 @@ pub struct Served {
 /// A message to every open page.
 #[derive(Clone, Debug)]
 pub enum Notice {
-    /// The site changed: reload, or only swap stylesheets.
-    Reload { css: bool, version: String },
+    /// The site changed: update the open pages, or only swap stylesheets.
+    Reload {
+        css: bool,
+        version: String,
+        /// The files added, changed or removed, when few enough to list
+        /// (pages not among them need nothing); `None`: maybe every file.
+        changed: Option<Arc<[String]>>,
+    },
     /// The last save broke the build.
     Errors(String),
 }
@@ -272,9 +278,14 @@ async fn events(
 
 fn sse(notice: &Notice) -> SseEvent {
     match notice {
-        Notice::Reload { css, version } => SseEvent::default()
-            .event("reload")
-            .data(serde_json::json!({"css": css, "version": version}).to_string()),
+        Notice::Reload {
+            css,
+            version,
+            changed,
+        } => SseEvent::default().event("reload").data(
+            serde_json::json!({"css": css, "version": version, "changed": changed.as_deref()})
+                .to_string(),
+        ),
         Notice::Errors(text) => SseEvent::default()
             .event("errors")
             .data(serde_json::json!({ "text": text }).to_string()),

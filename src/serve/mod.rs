@@ -170,6 +170,18 @@ fn publish(
         match rebuilt.files {
             Some(changes) => {
                 *builds += 1;
+                // Each open page learns whether it changed; past a few
+                // thousand files, listing them costs more than a fetch.
+                let listed = (!changes.whole
+                    && changes.changed.len() + changes.removed.len() <= LISTED_MAX)
+                    .then(|| {
+                        changes
+                            .changed
+                            .iter()
+                            .map(|(path, _)| path.clone())
+                            .chain(changes.removed.iter().cloned())
+                            .collect::<Arc<[String]>>()
+                    });
                 if changes.whole {
                     served.files.clear();
                 }
@@ -182,6 +194,7 @@ fn publish(
                 Notice::Reload {
                     css: session::css_only(changed),
                     version: served.version.clone(),
+                    changed: listed,
                 }
             }
             None => {
@@ -193,6 +206,9 @@ fn publish(
     // No page open is not an error.
     let _ = shared.notices.send(notice);
 }
+
+/// The most changed files a reload notice lists.
+const LISTED_MAX: usize = 2000;
 
 /// Listens on `ip:port`, or explains why not and which port is free.
 fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
