@@ -20,8 +20,9 @@ use tokio::sync::broadcast;
 /// What the server shows now.
 #[derive(Default)]
 pub struct Served {
-    /// Output path → bytes, as `storia build` would write them.
-    pub files: HashMap<String, Bytes>,
+    /// Output path → bytes, as `storia build` would write them (packed:
+    /// shared with the build's memo, unpacked for each request).
+    pub files: HashMap<String, crate::render::Packed>,
     /// `<server start>.<build number>`: pages compare it to know they are stale.
     pub version: String,
     /// The errors of the last build, when it failed (the files are then the last good ones).
@@ -377,9 +378,10 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         Found::Missing => (StatusCode::NOT_FOUND, "404.html".to_string()),
         Found::Bad => return (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
     };
-    let Some(bytes) = s.files.get(&path) else {
+    let Some(packed) = s.files.get(&path) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
+    let bytes = packed.unpack();
     let mime = if path.ends_with("atom.xml") {
         "application/atom+xml"
             .parse()
@@ -398,9 +400,9 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         mime.to_string()
     };
     let body = if path.ends_with(".html") {
-        Bytes::from(inject(bytes, &s.version))
+        Bytes::from(inject(&bytes, &s.version))
     } else {
-        bytes.clone()
+        Bytes::from(bytes.into_owned())
     };
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
