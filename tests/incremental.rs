@@ -178,3 +178,62 @@ fn incremental_builds_equal_full_builds_after_every_kind_of_edit() {
     let (rendered, _) = rebuild(root, &mut caches, &["site.yaml"]);
     assert!(rendered >= all_pages, "{rendered} of {all_pages}");
 }
+
+/// The pages whose digest cards link to `href`, with each card's title.
+fn cards_linking(caches: &Caches, href: &str) -> BTreeMap<String, Vec<String>> {
+    let title = scraper::Selector::parse("article.card .card-title a").unwrap();
+    files(caches)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter_map(|(path, bytes)| {
+            let html = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+            let titles: Vec<String> = html
+                .select(&title)
+                .filter(|a| a.value().attr("href").is_some_and(|h| h.ends_with(href)))
+                .map(|a| a.text().collect())
+                .collect();
+            (!titles.is_empty()).then_some((path, titles))
+        })
+        .collect()
+}
+
+#[test]
+fn a_card_edit_reaches_every_page_showing_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_dir(&common::fixture("basic"), root);
+    let mut caches = Caches::default();
+    assert!(!render_incremental(&options(root), &mut caches)
+        .diagnostics
+        .has_errors());
+    let href = "/digests/2022-12-20-minsk/";
+    let before = cards_linking(&caches, href);
+    // The card is on pages of several kinds: lists, actors, story, tag.
+    assert!(before.len() >= 4, "{before:?}");
+    let minsk = "content/digests/2022/12/2022-12-20-minsk.md";
+    let text = fs::read_to_string(root.join(minsk)).unwrap();
+    let title = text
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    edit(root, minsk, |t| t.replacen(&title, "Un titolo nuovo", 1));
+    let (rendered, _) = rebuild(root, &mut caches, &[minsk]);
+    let after = cards_linking(&caches, href);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    for (path, titles) in &after {
+        assert!(
+            titles.iter().all(|t| t == "Un titolo nuovo"),
+            "{path}: {titles:?}"
+        );
+    }
+    assert!(
+        rendered >= after.len(),
+        "{rendered} pages for {}",
+        after.len()
+    );
+}
