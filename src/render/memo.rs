@@ -10,6 +10,7 @@
 //! ones. Untouched jobs are neither rendered, nor given a context, nor hashed.
 
 use super::facts::{Current, FactId, FactTable};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -97,9 +98,9 @@ pub(super) struct Record {
 #[derive(Default)]
 pub struct Memo {
     pub(super) facts: FactTable,
-    pub(super) jobs: HashMap<String, Record>,
+    pub(super) jobs: FxHashMap<String, Record>,
     /// The output as the last good render left it: path → file.
-    pub(super) output: HashMap<String, Stored>,
+    pub(super) output: FxHashMap<String, Stored>,
     /// The site's own static files then (they win over generated files).
     pub(super) site_static: HashSet<String>,
     /// Every static file templates asked `asset()` for, with its URL then.
@@ -126,7 +127,7 @@ impl Memo {
     }
 
     /// The output of the last good render, by path.
-    pub fn output(&self) -> &HashMap<String, Stored> {
+    pub fn output(&self) -> &FxHashMap<String, Stored> {
         &self.output
     }
 
@@ -174,14 +175,15 @@ impl Memo {
     ) {
         let ran = rendered.records.len();
         let total = rendered.alive.len();
-        let mut fresh: HashMap<String, Record> = rendered.records.into_iter().collect();
-        let mut jobs = HashMap::with_capacity(total);
+        let mut fresh: FxHashMap<String, Record> = rendered.records.into_iter().collect();
+        let mut jobs = FxHashMap::with_capacity_and_hasher(total, Default::default());
         for key in rendered.alive {
             if let Some(r) = fresh.remove(&key).or_else(|| self.jobs.remove(&key)) {
                 jobs.insert(key, r);
             }
         }
-        let mut output: HashMap<String, Stored> = HashMap::with_capacity(self.output.len());
+        let mut output: FxHashMap<String, Stored> =
+            FxHashMap::with_capacity_and_hasher(self.output.len(), Default::default());
         for r in jobs.values() {
             for (path, stored) in r.files.iter() {
                 if !rendered.site_static.contains(path) {
