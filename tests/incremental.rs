@@ -236,4 +236,50 @@ fn a_card_edit_reaches_every_page_showing_the_card() {
         "{rendered} pages for {}",
         after.len()
     );
+
+    // The site's own card partial: every page showing a card shows it.
+    fs::create_dir_all(root.join("templates/partials")).unwrap();
+    let theme_card = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/digest_card.html"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("templates/partials/digest_card.html"),
+        theme_card.replacen(
+            "<article class=\"card",
+            "<article data-mine class=\"card",
+            1,
+        ),
+    )
+    .unwrap();
+    rebuild(root, &mut caches, &["templates/partials/digest_card.html"]);
+    let mine = scraper::Selector::parse("article[data-mine].card .card-title a").unwrap();
+    let all = scraper::Selector::parse("article.card .card-title a").unwrap();
+    // Digest cards (story cards on the stories list share the class).
+    let digest_cards = |sel: &scraper::Selector, html: &scraper::Html| {
+        html.select(sel)
+            .filter(|a| {
+                a.value()
+                    .attr("href")
+                    .is_some_and(|h| h.contains("/digests/"))
+            })
+            .count()
+    };
+    for (path, bytes) in files(&caches) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        assert_eq!(
+            digest_cards(&mine, &html),
+            digest_cards(&all, &html),
+            "{path}"
+        );
+        if after.contains_key(&path) {
+            assert!(html
+                .select(&mine)
+                .any(|a| a.value().attr("href").is_some_and(|h| h.ends_with(href))));
+        }
+    }
 }
