@@ -77,6 +77,7 @@ run() {
   file=$(find "$site/content/digests" -name '*.md' | sort | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
   local slug; slug=$(basename "$file" .md)
   port=$(free_port)
+  : >"$logf"
   if [ "$tool" = storia ]; then
     "$STORIA_BIN" serve --root "$site" --port "$port" --timings >"$logf" 2>&1 &
     SERVER_PID=$!
