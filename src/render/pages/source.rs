@@ -20,6 +20,7 @@ pub(super) fn render(
         .set("site_url", r.source_url(s))
         .set("lang", r.source_lang(s))
         .set("content", p.cx.bodies.entity(&r, Owner::Source(s))?)
+        .set("content_lang", p.body_lang(Owner::Source(s)))
         .set("extra", extra(r.source_extra(s)))
         .set("digest_count", r.source_digests(s).len())
         .set("quote_count", r.source_quotes(s).len());
@@ -39,7 +40,8 @@ pub(super) fn render(
     };
     p.ctx.insert_value("backlinks", backlinks);
     let url = Urls::paginated(&list_url, n);
-    let page = p.page_value("source", r.source_name(s), "", &url, None, None);
+    let mut page = p.page_value("source", &r.source_name(s), "", &url, None, None);
+    p.entity_editions(&mut page, crate::index::PageRef::Source(s));
     let ld = crate::render::structured::source(&r, v, s);
     let page = Page::with_metadata(page, &ld, None, "website");
     p.ctx.insert("page", &page);
