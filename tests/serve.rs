@@ -609,6 +609,9 @@ fn the_editors_schemas_learn_new_ids() {
         "---\nname: Volodymyr Zelensky\n---\n",
     );
     events.expect("reload");
+    // The pages are told as soon as the site is rendered; the schemas are
+    // written by the end of the rebuild, which the terminal line marks.
+    s.wait_log("zelensky.md changed");
     let schema = std::fs::read_to_string(s.root().join("schemas/digest.schema.json")).unwrap();
     assert!(schema.contains("\"zelensky\""), "{schema}");
 }
