@@ -146,11 +146,11 @@ impl Default for Caches {
 
 impl Caches {
     /// The site as the last good build left it: every output file's bytes, by path.
-    pub fn files(&self) -> impl Iterator<Item = (&String, &std::sync::Arc<[u8]>)> {
+    pub fn files(&self) -> impl Iterator<Item = (&String, std::borrow::Cow<'_, [u8]>)> {
         self.render
             .output()
             .iter()
-            .filter_map(|(path, f)| Some((path, f.bytes.as_ref()?)))
+            .filter_map(|(path, f)| Some((path, f.bytes.as_ref()?.unpack())))
     }
 }
 
@@ -160,8 +160,23 @@ impl Caches {
 /// ([`Caches::files`], with what changed in `caches.render`), exactly what a
 /// build with empty caches gives; the returned `Built` has no files.
 pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built {
-    run(options, false, Some(caches), None, &|_| {})
+    render_incremental_with(options, caches, &mut |_, _| {})
 }
+
+/// [`render_incremental`], calling `ready` with the build's diagnostics so
+/// far and the rendered site as soon as the site is known (before the
+/// likely mistakes are looked for, which change no file): the dev server
+/// shows the edit meanwhile.
+pub fn render_incremental_with(
+    options: &BuildOptions,
+    caches: &mut Caches,
+    ready: Ready<'_>,
+) -> Built {
+    run(options, false, Some((caches, ready)), None, &|_| {})
+}
+
+/// Told the diagnostics so far and the rendered site once rendering is over.
+pub type Ready<'a> = &'a mut dyn FnMut(&Diagnostics, &crate::render::Memo);
 
 /// The pipeline; rendered files go to `sink` as they are made (the returned
 /// `Built` has no files). With a memo (the dev server's in `caches`, or the
@@ -170,10 +185,11 @@ pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built 
 fn run(
     options: &BuildOptions,
     fingerprint: bool,
-    mut caches: Option<&mut Caches>,
+    caches: Option<(&mut Caches, Ready<'_>)>,
     memo: Option<&mut crate::render::Memo>,
     sink: crate::render::Sink<'_>,
 ) -> Built {
+    let (mut caches, ready) = caches.unzip();
     let mut timings = Timings::default();
     let started = Instant::now();
     let (site, mut diagnostics) = crate::content::load_with(
@@ -250,13 +266,16 @@ fn run(
         let mut produced = produced.into_inner().unwrap_or_else(|p| p.into_inner());
         // With a memo, only what changed went to the sink: the memo holds
         // the whole output.
-        if let Some(m) = memo {
+        if let Some(m) = memo.as_deref() {
             produced.extend(m.output().keys().cloned());
         }
         let root = crate::render::Urls::new(&base_url, &site.config.paths).base_path;
         diagnostics.extend(crate::local::check_links(&index, &produced, &root));
     }
     timings.render = started.elapsed();
+    if let (Some(ready), Some(m)) = (ready, memo.as_deref()) {
+        ready(&diagnostics, m);
+    }
     // Likely mistakes are worth a word only once the site has no errors.
     let started = Instant::now();
     if !diagnostics.has_errors() {

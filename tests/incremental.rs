@@ -280,6 +280,24 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The pages whose digest cards link to `href`, with each card's title.
+fn cards_linking(caches: &Caches, href: &str) -> BTreeMap<String, Vec<String>> {
+    let title = scraper::Selector::parse("article.card .card-title a").unwrap();
+    files(caches)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter_map(|(path, bytes)| {
+            let html = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+            let titles: Vec<String> = html
+                .select(&title)
+                .filter(|a| a.value().attr("href").is_some_and(|h| h.ends_with(href)))
+                .map(|a| a.text().collect())
+                .collect();
+            (!titles.is_empty()).then_some((path, titles))
+        })
+        .collect()
+}
+
 #[test]
 fn cached_builds_equal_clean_builds_after_every_kind_of_edit() {
     use std::os::unix::fs::MetadataExt;
@@ -693,4 +711,91 @@ fn a_build_with_nothing_changed_does_nothing_until_something_does() {
     fs::write(&home, "edited by hand").unwrap();
     site.changed("an output file edited by hand");
     assert_eq!(fs::read(&home).unwrap(), built);
+}
+
+#[test]
+fn a_card_edit_reaches_every_page_showing_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_dir(&common::fixture("basic"), root);
+    let mut caches = Caches::default();
+    assert!(!render_incremental(&options(root), &mut caches)
+        .diagnostics
+        .has_errors());
+    let href = "/digests/2022-12-20-minsk/";
+    let before = cards_linking(&caches, href);
+    // The card is on pages of several kinds: lists, actors, story, tag.
+    assert!(before.len() >= 4, "{before:?}");
+    let minsk = "content/digests/2022/12/2022-12-20-minsk.md";
+    let text = fs::read_to_string(root.join(minsk)).unwrap();
+    let title = text
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    edit(root, minsk, |t| t.replacen(&title, "Un titolo nuovo", 1));
+    let (rendered, _) = rebuild(root, &mut caches, &[minsk]);
+    let after = cards_linking(&caches, href);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    for (path, titles) in &after {
+        assert!(
+            titles.iter().all(|t| t == "Un titolo nuovo"),
+            "{path}: {titles:?}"
+        );
+    }
+    assert!(
+        rendered >= after.len(),
+        "{rendered} pages for {}",
+        after.len()
+    );
+
+    // The site's own card partial: every page showing a card shows it.
+    fs::create_dir_all(root.join("templates/partials")).unwrap();
+    let theme_card = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates/partials/digest_card.html"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("templates/partials/digest_card.html"),
+        theme_card.replacen(
+            "<article class=\"card",
+            "<article data-mine class=\"card",
+            1,
+        ),
+    )
+    .unwrap();
+    rebuild(root, &mut caches, &["templates/partials/digest_card.html"]);
+    let mine = scraper::Selector::parse("article[data-mine].card .card-title a").unwrap();
+    let all = scraper::Selector::parse("article.card .card-title a").unwrap();
+    // Digest cards (story cards on the stories list share the class).
+    let digest_cards = |sel: &scraper::Selector, html: &scraper::Html| {
+        html.select(sel)
+            .filter(|a| {
+                a.value()
+                    .attr("href")
+                    .is_some_and(|h| h.contains("/digests/"))
+            })
+            .count()
+    };
+    for (path, bytes) in files(&caches) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        assert_eq!(
+            digest_cards(&mine, &html),
+            digest_cards(&all, &html),
+            "{path}"
+        );
+        if after.contains_key(&path) {
+            assert!(html
+                .select(&mine)
+                .any(|a| a.value().attr("href").is_some_and(|h| h.ends_with(href))));
+        }
+    }
 }

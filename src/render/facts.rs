@@ -9,7 +9,7 @@
 use super::reads::{Entity, Fact, FactKind};
 use crate::index::Index;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A fact under its stable key: view, kind and entity key number, packed.
 pub type FactId = u64;
@@ -42,7 +42,7 @@ impl FactTable {
     /// Fingerprints every fact of `views` (view number, index) and finds
     /// those that differ from this table's.
     pub fn scan(&mut self, views: &[(u8, &Index<'_>)]) -> Current {
-        let mut numbers = HashMap::new();
+        let mut numbers = HashMap::default();
         for (view, ix) in views {
             let per_entity = Entity::ALL.map(|e| {
                 let table = &mut self.numbers[e as usize];
@@ -79,7 +79,7 @@ impl FactTable {
                 ((view, kind), by_key)
             })
             .collect();
-        let mut changed = HashSet::new();
+        let mut changed = HashSet::default();
         for (&(view, kind), new) in &prints {
             let old = self
                 .prints
