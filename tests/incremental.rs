@@ -655,7 +655,10 @@ fn a_build_with_nothing_changed_does_nothing_until_something_does() {
     assert!(warned.render_all().contains("gone.css"));
     // --deny-warnings fails on the repeated warnings as on the first ones.
     let denied = site.cached(true).unwrap_err();
-    assert!(denied.contains("error") && denied.contains("gone.css"), "{denied}");
+    assert!(
+        denied.contains("error") && denied.contains("gone.css"),
+        "{denied}"
+    );
     fs::remove_file(root.join("static/gone.css")).unwrap();
     site.changed("a broken link removed");
     let now = site.cached(false).unwrap().diagnostics;
