@@ -802,3 +802,40 @@ fn a_card_edit_reaches_every_page_showing_the_card() {
         }
     }
 }
+
+#[test]
+fn storia_build_says_when_there_was_nothing_to_do() {
+    let site = Cached::new("basic");
+    age(&site.root(), std::time::Duration::from_secs(30));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_storia"))
+            .arg("build")
+            .arg("--root")
+            .arg(site.root())
+            .arg("--output")
+            .arg(site.dir.path().join("public"))
+            .arg("--cache-dir")
+            .arg(site.cache_dir())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let (warnings, summary) = stderr.trim_end().rsplit_once('\n').unwrap();
+        (out.status.code(), warnings.to_string(), summary.to_string())
+    };
+    let (code, warnings, first) = run(&[]);
+    assert_eq!(code, Some(0));
+    assert!(warnings.contains("warning"), "{warnings}");
+    assert!(!first.contains("nothing to do"), "{first}");
+    let (code, again, summary) = run(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(again, warnings);
+    let pages = first.split(" files, ").next().unwrap();
+    assert!(
+        summary.starts_with(&format!("{pages} files, 0 changed, nothing to do) into ")),
+        "{summary} after {first}"
+    );
+    let (code, denied, _) = run(&["--deny-warnings"]);
+    assert_eq!(code, Some(1), "{denied}");
+}
