@@ -419,7 +419,8 @@ impl<'de> Deserialize<'de> for HttpUrl {
 }
 
 /// A lead image: a site path starting with `/`, or an http(s) URL; never `..`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The empty path (the default) is the placeholder of one that failed to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Image(pub String);
 
 impl<'de> Deserialize<'de> for Image {

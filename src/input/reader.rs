@@ -403,6 +403,24 @@ impl<'v, 'p> Fields<'v, 'p> {
         }
     }
 
+    /// A value written short, as one scalar (`image: /images/x.jpg`), or in
+    /// full as a mapping read field by field (`image: {src: …, alt: …}`).
+    pub fn short_or_mapping<M: Matter>(
+        &mut self,
+        key: &'static str,
+        short: fn(&'v Value) -> Result<M, serde_yaml::Error>,
+    ) -> Option<M> {
+        match self.lookup(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Mapping(_)) => {
+                // `mapping` asks for the key again.
+                self.accepted.pop();
+                self.mapping(key)
+            }
+            Some(value) => self.check(&[Step::Key(key.into())], value, short),
+        }
+    }
+
     /// A mapping of names to values (`links:`), each value read on its own.
     pub fn map_of<T: DeserializeOwned>(&mut self, key: &'static str) -> BTreeMap<String, T> {
         let entries = match self.lookup(key) {

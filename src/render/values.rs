@@ -11,6 +11,7 @@
 use super::i18n::Labels;
 use super::reads::{Reader, Reads, Recorded, Whole};
 use super::urls::{ActorSort, Urls};
+use crate::content::frontmatter::ImageMatter;
 use crate::index::{
     ActorIx, DigestIx, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
@@ -115,6 +116,7 @@ pub struct Values<'a> {
     story_links: Lazy<Value>,
     tag_links: Lazy<Value>,
     page_links: Lazy<Value>,
+    images: &'a super::images::Images,
 }
 
 impl<'a> Values<'a> {
@@ -126,6 +128,7 @@ impl<'a> Values<'a> {
         labels: &'a Labels,
         lang: &str,
         assets: &super::assets::Assets,
+        images: &'a super::images::Images,
     ) -> Values<'a> {
         let config = r.config();
         let p = &config.paths;
@@ -179,7 +182,42 @@ impl<'a> Values<'a> {
             story_links: Lazy::new(r.all_stories(Whole).len()),
             tag_links: Lazy::new(r.all_tags(Whole).len()),
             page_links: Lazy::new(r.all_pages(Whole).len()),
+            images,
         }
+    }
+
+    /// An image as the `partials/picture.html` template shows it: `src`
+    /// (the original, with the base path), `alt` (the editor's, else
+    /// `alt`), `caption` and `credit`; for an image of the site that was
+    /// resized, its `width`, `height` and the `srcset` of its WebP copies
+    /// (all three null otherwise).
+    pub fn picture(&self, image: &ImageMatter, alt: &str) -> Value {
+        let src = image.src.0.as_str();
+        let resized = self.images.get(src);
+        Obj::new()
+            .set("src", self.urls.image(src))
+            .set("alt", image.alt.as_deref().unwrap_or(alt))
+            .set("caption", image.caption.as_deref())
+            .set("credit", image.credit.as_deref())
+            .set("width", resized.map(|r| r.width))
+            .set("height", resized.map(|r| r.height))
+            .set(
+                "srcset",
+                resized.map(|r| super::images::srcset(r, &self.urls.root_path)),
+            )
+            .into()
+    }
+
+    /// The resized copies of a body image written `dest`, as the
+    /// `picture` value of [`Values::picture`], with its `alt` text.
+    pub fn body_picture(&self, dest: &str, alt: &str) -> Option<Value> {
+        self.images.get(dest)?;
+        let image = ImageMatter {
+            src: crate::input::fields::Image(dest.to_string()),
+            alt: Some(alt.to_string()),
+            ..Default::default()
+        };
+        Some(self.picture(&image, alt))
     }
 
     /// The URLs of these pages.
@@ -209,7 +247,11 @@ impl<'a> Values<'a> {
             link(id, r.actor_name(a), self.urls.actor(id), "actor")
                 .set("kind", r.actor_kind(a).as_str())
                 .set("role", r.actor_role(a))
-                .set("image", r.actor_image(a).map(|i| self.urls.image(i)))
+                .set("image", r.actor_image(a).map(|i| self.urls.image(&i.src.0)))
+                .set(
+                    "picture",
+                    r.actor_image(a).map(|i| self.picture(i, r.actor_name(a))),
+                )
                 .into()
         })
     }
@@ -309,7 +351,8 @@ impl<'a> Values<'a> {
                     "tags",
                     list(r.digest_tags(d).iter().map(|t| self.tag_link(r, *t))),
                 )
-                .set("image", r.digest_image(d).map(|i| self.urls.image(i)))
+                .set("image", r.digest_image(d).map(|i| self.urls.image(&i.src.0)))
+                .set("picture", r.digest_image(d).map(|i| self.picture(i, "")))
                 .set("quote_count", r.digest_quotes(d).len())
                 .set("draft", r.digest_draft(d))
                 .set("word_count", words)

@@ -71,7 +71,7 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, d: DigestIx) -> Result<Rendered, 
         None,
         r.digest_lang(d),
     );
-    let (_, image) = p.image(r.digest_image(d));
+    let image = p.social_image(r.digest_image(d));
     let ld = crate::render::structured::digest(&r, v, d);
     let mut page = Page::with_metadata(page, &ld, image.as_deref(), "article");
     p.set_alternates(&mut page, alternates);

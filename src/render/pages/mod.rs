@@ -16,6 +16,7 @@ mod source;
 mod story;
 mod tag;
 
+use crate::content::frontmatter::ImageMatter;
 use super::bodies::Bodies;
 use super::i18n::Labels;
 use super::languages::Languages;
@@ -352,13 +353,8 @@ impl<'a> Page<'_, 'a, '_> {
         })
     }
 
-    /// The image path `image` with the base path (for templates) and as an
-    /// absolute URL (for social cards).
-    fn image(&self, image: Option<&str>) -> (Option<String>, Option<String>) {
-        let u = self.urls();
-        (
-            image.map(|i| u.image(i)),
-            image.map(|i| u.absolute_image(i)),
-        )
+    /// The original of `image` as an absolute URL (for social cards).
+    fn social_image(&self, image: Option<&ImageMatter>) -> Option<String> {
+        image.map(|i| self.urls().absolute_image(&i.src.0))
     }
 }
