@@ -77,6 +77,7 @@ struct RawPaths {
     sources: Option<Id>,
     stories: Option<Id>,
     tags: Option<Id>,
+    corrections: Option<Id>,
 }
 
 /// What feeds carry: `feeds: { content: full | summary, entity_content:
@@ -160,6 +161,7 @@ impl Matter for RawPaths {
             sources: f.optional("sources"),
             stories: f.optional("stories"),
             tags: f.optional("tags"),
+            corrections: f.optional("corrections"),
         }
     }
 }
@@ -188,17 +190,20 @@ pub struct Paths {
     pub stories: String,
     /// Tag pages.
     pub tags: String,
+    /// The corrections log.
+    pub corrections: String,
 }
 
 impl Paths {
     /// Every section word, with the key it is configured under.
-    pub fn all(&self) -> [(&'static str, &str); 5] {
+    pub fn all(&self) -> [(&'static str, &str); 6] {
         [
             ("digests", &self.digests),
             ("actors", &self.actors),
             ("sources", &self.sources),
             ("stories", &self.stories),
             ("tags", &self.tags),
+            ("corrections", &self.corrections),
         ]
     }
 }
@@ -358,6 +363,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         sources: p.sources.map_or("sources".into(), |i| i.0),
         stories: p.stories.map_or("stories".into(), |i| i.0),
         tags: p.tags.map_or("tags".into(), |i| i.0),
+        corrections: p.corrections.map_or("corrections".into(), |i| i.0),
     };
     let all = paths.all();
     for (i, (key, word)) in all.iter().enumerate() {

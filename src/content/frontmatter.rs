@@ -59,6 +59,9 @@ pub struct DigestMatter {
     /// Quotes.
     #[serde(default)]
     pub quotes: Vec<QuoteMatter>,
+    /// Corrections made after publication.
+    #[serde(default)]
+    pub corrections: Vec<CorrectionMatter>,
     /// Free map for templates.
     #[serde(default)]
     #[schemars(schema_with = "extra_schema")]
@@ -113,6 +116,31 @@ impl JsonSchema for ImageMatter {
                 }
             ]
         })
+    }
+}
+
+/// A correction of a digest, made after publication.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionMatter {
+    /// When it was corrected.
+    pub date: DateValue,
+    /// What was corrected, as readers are told.
+    pub text: Text,
+    /// What the digest said before, when worth quoting.
+    #[serde(default)]
+    #[schemars(schema_with = "opt_text_schema")]
+    pub was: Option<String>,
+}
+
+impl Matter for CorrectionMatter {
+    const WHAT: &'static str = "a correction";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        CorrectionMatter {
+            date: f.required("date"),
+            text: f.required("text"),
+            was: f.with("was", opt_text),
+        }
     }
 }
 
@@ -352,6 +380,7 @@ impl Matter for DigestMatter {
             image: f.short_or_mapping("image", ImageMatter::short),
             sources: f.list("sources"),
             quotes: f.list("quotes"),
+            corrections: f.list("corrections"),
             extra: f.raw("extra"),
         }
     }

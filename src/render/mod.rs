@@ -77,6 +77,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "page.html",
     "search.html",
     "network.html",
+    "corrections.html",
 ];
 
 /// Where rendered files go, from any thread, as soon as each is ready.
@@ -305,7 +306,7 @@ pub fn render_to(
             }
             Work::Feed(feed) => {
                 let r = reads::Reader::new(view.0, view.1, full.0, full.1, reads);
-                Some(vec![feeds::render(&r, lang_urls, &bodies, lang, feed)])
+                Some(vec![feeds::render(&r, lang_urls, &bodies, (lang, labels), feed)])
             }
         });
         let mut found = Diagnostics::default();

@@ -11,7 +11,9 @@
 //! Site-wide inputs (site.yaml, labels, asset URLs, templates) are not
 //! facts: a change to any of them re-renders every page that uses them.
 
-use crate::content::frontmatter::{ActorKind, CitationMatter, ImageMatter, QuoteMatter};
+use crate::content::frontmatter::{
+    ActorKind, CitationMatter, CorrectionMatter, ImageMatter, QuoteMatter,
+};
 use crate::index::{
     ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
@@ -296,6 +298,14 @@ impl Stable for CitationMatter {
     }
 }
 
+impl Stable for CorrectionMatter {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.date.feed(ix, h);
+        self.text.feed(ix, h);
+        self.was.feed(ix, h);
+    }
+}
+
 impl Stable for ImageMatter {
     fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
         self.src.0.feed(ix, h);
@@ -524,6 +534,8 @@ facts! {
         DigestCitations digest_citations -> (&'s [CitationMatter], &'r [Option<SourceIx>]) = |ix, d| {
             (ix.digest(d).matter.sources.as_slice(), ix.digests[d.ix()].citation_sources.as_slice())
         };
+        /// Its corrections, as written.
+        DigestCorrections digest_corrections -> &'s [CorrectionMatter] = |ix, d| ix.digest(d).matter.corrections.as_slice();
         /// The quotes its body embeds.
         DigestEmbeds digest_embeds -> &'r [QuoteIx] = |ix, d| ix.digests[d.ix()].embeds.as_slice();
         /// Its related digests, best first.

@@ -87,6 +87,21 @@ pub fn digest(r: &Reader<'_, '_>, values: &Values<'_>, d: DigestIx) -> Json {
     if let Some(image) = r.digest_image(d) {
         article["image"] = json!(urls.absolute_image(&image.src.0));
     }
+    let tz = r.config().timezone;
+    let corrections: Vec<Json> = r
+        .digest_corrections(d)
+        .iter()
+        .map(|c| {
+            json!({
+                "@type": "CorrectionComment",
+                "datePublished": crate::index::moment(c.date, tz).to_rfc3339(),
+                "text": c.text.0,
+            })
+        })
+        .collect();
+    if !corrections.is_empty() {
+        article["correction"] = json!(corrections);
+    }
     let quotes: Vec<Json> = r
         .digest_quotes(d)
         .iter()

@@ -159,6 +159,8 @@ impl<'a> Values<'a> {
                 "sources": urls.section(&p.sources),
                 "stories": urls.section(&p.stories),
                 "tags": urls.section(&p.tags),
+                "corrections": urls.section(&p.corrections),
+                "corrections_feed": urls.absolute(&format!("{}atom.xml", urls.section(&p.corrections))),
                 "search": urls.section("search"),
                 "network": urls.section(crate::config::NETWORK_WORD),
                 "actors_by_quotes": urls.sorted_actors(ActorSort::Quoted),
@@ -361,6 +363,24 @@ impl<'a> Values<'a> {
         })
     }
 
+    /// A digest's corrections as its page shows them, newest first:
+    /// `date`, `text`, `was`, and the `anchor` each has on the page.
+    pub fn corrections(&self, r: &Reader<'_, '_>, d: DigestIx) -> Value {
+        let tz = r.config().timezone;
+        let all = r.digest_corrections(d);
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|n| std::cmp::Reverse((crate::index::moment(all[*n].date, tz), *n)));
+        list(order.into_iter().map(|n| {
+            let c = &all[n];
+            Obj::new()
+                .set("date", date(self.labels, &crate::index::moment(c.date, tz)))
+                .set("text", c.text.0.as_str())
+                .set("was", c.was.as_deref())
+                .set("anchor", correction_anchor(n))
+                .into()
+        }))
+    }
+
     /// Cards of `digests`.
     pub fn cards(&self, r: &Reader<'_, '_>, digests: &[DigestIx]) -> Value {
         list(digests.iter().map(|d| self.card(r, *d)))
@@ -428,6 +448,30 @@ impl<'a> Values<'a> {
                 .into()
         }))
     }
+}
+
+/// The anchor of correction `n` (from 0, in front-matter order) on its
+/// digest's page: `correction-1`.
+pub fn correction_anchor(n: usize) -> String {
+    format!("correction-{}", n + 1)
+}
+
+/// Every correction of the published digests `r` reads, newest first (by
+/// its date, then its digest's order, then its own): when, digest, and
+/// its position in the digest's `corrections:`.
+pub fn corrections_log(r: &Reader<'_, '_>) -> Vec<(DateTime<FixedOffset>, DigestIx, usize)> {
+    let tz = r.config().timezone;
+    let mut all = Vec::new();
+    for d in r.all_digests(Whole).iter() {
+        if r.digest_draft(d) {
+            continue;
+        }
+        for (n, c) in r.digest_corrections(d).iter().enumerate() {
+            all.push((crate::index::moment(c.date, tz), d, n));
+        }
+    }
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+    all
 }
 
 /// An entity's link: `id`, `title`, `url`, `page_kind`.

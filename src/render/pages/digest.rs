@@ -48,6 +48,7 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, d: DigestIx) -> Result<Rendered, 
             list(r.digest_actors(d).iter().map(|a| v.actor_link(&r, *a))),
         )
         .set("quotes", quotes)
+        .set("corrections", v.corrections(&r, d))
         .set("citations", citations)
         .set("related", v.cards(&r, r.digest_related(d)))
         .set(

@@ -5,6 +5,7 @@
 //! of every page to render.
 
 mod actor;
+mod corrections;
 mod digest;
 mod home;
 mod lists;
@@ -62,6 +63,8 @@ pub enum Job {
     Tag(TagIx, usize),
     /// A plain page.
     Page(PageIx),
+    /// The corrections log.
+    Corrections,
 }
 
 /// What every page of one language is rendered with.
@@ -140,6 +143,7 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Stories,
             Job::Tags,
             Job::Search,
+            Job::Corrections,
         ];
         // A server has one "not found" page: the site language's.
         if self.urls.base_path == self.languages.each[0].1.base_path {
@@ -186,6 +190,7 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Tags => "tags".into(),
             Job::Tag(t, n) => format!("tag/{}/{n}", r.tag_slug(t)),
             Job::Page(p) => format!("page/{}", r.page_id(p)),
+            Job::Corrections => "corrections".into(),
         };
         format!("{}:page:{what}", self.lang)
     }
@@ -213,6 +218,7 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Tags => lists::tags(&mut p)?,
             Job::Tag(t, n) => tag::render(&mut p, t, n)?,
             Job::Page(px) => page::render(&mut p, px)?,
+            Job::Corrections => corrections::render(&mut p)?,
         };
         let bytes = self.templates.render(template, &p.ctx, reads)?.into_bytes();
         let path = self.urls.file_of(&url);
