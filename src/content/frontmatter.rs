@@ -388,6 +388,9 @@ impl Matter for DigestMatter {
 
 impl Matter for ImageMatter {
     const WHAT: &'static str = "an image";
+    fn synonym(key: &str) -> Option<&'static str> {
+        matches!(key, "source" | "url" | "path" | "file" | "href" | "image").then_some("src")
+    }
     fn read(f: &mut Fields<'_, '_>) -> Self {
         ImageMatter {
             src: f.required("src"),

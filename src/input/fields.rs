@@ -425,7 +425,7 @@ pub struct Image(pub String);
 
 impl<'de> Deserialize<'de> for Image {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        scalar(d, "an image path", |s| {
+        scalar(d, "an image path or `{src, alt, caption, credit}`", |s| {
             let s = s.unwrap_or_default().trim().to_string();
             let help =
                 || "write a site path such as `/images/minsk.jpg` or an https:// URL".to_string();

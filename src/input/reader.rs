@@ -66,6 +66,13 @@ pub trait Matter: Sized {
     fn misplaced(_key: &str) -> Option<String> {
         None
     }
+
+    /// The accepted key an unknown one stands for, when it is another
+    /// word for it rather than a misspelling (`source:` for an image's
+    /// `src:`): one slip, reported once, with the key to write.
+    fn synonym(_key: &str) -> Option<&'static str> {
+        None
+    }
 }
 
 /// The keys `M` accepts, in order.
@@ -159,6 +166,8 @@ pub struct Fields<'v, 'p> {
     missing: Vec<&'static str>,
     /// The mapping's [`Matter::misplaced`].
     misplaced: fn(&str) -> Option<String>,
+    /// The mapping's [`Matter::synonym`].
+    synonym: fn(&str) -> Option<&'static str>,
     problems: &'p mut Vec<FieldProblem>,
 }
 
@@ -178,6 +187,7 @@ impl<'v, 'p> Fields<'v, 'p> {
             accepted: Vec::new(),
             missing: Vec::new(),
             misplaced: M::misplaced,
+            synonym: M::synonym,
             problems,
         }
     }
@@ -191,6 +201,7 @@ impl<'v, 'p> Fields<'v, 'p> {
             accepted: Vec::new(),
             missing: Vec::new(),
             misplaced: |_| None,
+            synonym: |_| None,
             problems,
         }
     }
@@ -485,8 +496,11 @@ impl<'v, 'p> Fields<'v, 'p> {
             let (problem, help) = match odd_indent(&key) {
                 Some(problem) => problem,
                 None => {
+                    let synonym = (self.synonym)(&key);
+                    meant.extend(synonym);
                     meant.extend(closest_to(&key, self.accepted.iter().copied()));
                     let help = (self.misplaced)(&key)
+                        .or_else(|| synonym.map(|s| format!("write `{s}:` instead")))
                         .unwrap_or_else(|| unknown_key_help(&key, &self.accepted));
                     let what = self.what;
                     (Problem::UnknownKey { key, what }, help)
