@@ -232,11 +232,18 @@ fn resize(
     if width == 0 || height == 0 {
         return Err(unreadable("it has no pixels".into()));
     }
-    let warning = (bytes.len() > OVERSIZED_BYTES || width.max(height) > OVERSIZED_SIDE).then(|| {
+    let mut over = Vec::new();
+    if bytes.len() > OVERSIZED_BYTES {
+        over.push(format!("{:.1} MB", bytes.len() as f64 / (1024.0 * 1024.0)));
+    }
+    if width.max(height) > OVERSIZED_SIDE {
+        over.push(format!("{width}×{height} px"));
+    }
+    let warning = (!over.is_empty()).then(|| {
         Diagnostic::warning(format!(
-            "image `{}` is oversized: {:.1} MB, {width}×{height} px",
+            "image `{}` is oversized: {}",
             u.written,
-            bytes.len() as f64 / (1024.0 * 1024.0)
+            over.join(", ")
         ))
         .at(u.at.clone())
         .help(format!(
