@@ -35,7 +35,11 @@ impl Rng {
 /// A photo-like picture: a sky gradient, hills, a sun and grain.
 fn photo(seed: u64, width: u32, height: u32) -> RgbImage {
     let mut rng = Rng(seed);
-    let hue = [rng.below(120) as f32, rng.below(120) as f32, 80.0 + rng.below(120) as f32];
+    let hue = [
+        rng.below(120) as f32,
+        rng.below(120) as f32,
+        80.0 + rng.below(120) as f32,
+    ];
     let horizon = height as f32 * (0.45 + rng.below(30) as f32 / 100.0);
     let sun = (rng.below(u64::from(width)) as f32, horizon * 0.4);
     let waves: Vec<(f32, f32)> = (0..3)
@@ -44,11 +48,7 @@ fn photo(seed: u64, width: u32, height: u32) -> RgbImage {
     let mut grain = Rng(seed ^ 0x5eed);
     RgbImage::from_fn(width, height, |x, y| {
         let (fx, fy) = (x as f32, y as f32);
-        let ground: f32 = horizon
-            + waves
-                .iter()
-                .map(|(a, l)| a * (fx / l).sin())
-                .sum::<f32>();
+        let ground: f32 = horizon + waves.iter().map(|(a, l)| a * (fx / l).sin()).sum::<f32>();
         let mut c = if fy < ground {
             let t = fy / ground;
             [
@@ -133,7 +133,11 @@ fn run() -> Result<(), String> {
             let stem = md.file_stem().unwrap_or_default().to_string_lossy();
             let name = format!("{kind}-{stem}.jpg");
             write_jpeg(&images.join(&name), &photo(count, w, h))?;
-            add_image(&md, &format!("/images/photos/{name}"), &format!("Foto di {stem}"))?;
+            add_image(
+                &md,
+                &format!("/images/photos/{name}"),
+                &format!("Foto di {stem}"),
+            )?;
             count += 1;
         }
     }

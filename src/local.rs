@@ -10,10 +10,10 @@
 //! build produced, so a link to any page, list, feed or file of the site is
 //! found, whatever made it.
 
+use crate::content::frontmatter::ImageMatter;
 use crate::content::{Entry, Site};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::index::Index;
-use crate::content::frontmatter::ImageMatter;
 use crate::markdown::LocalLink;
 use crate::suggest::Suggester;
 use crate::theme::Theme;

@@ -68,8 +68,14 @@ fn a_corrected_digest_shows_a_dated_notice_at_the_top() {
     // Newest first, each with its date and its anchor.
     assert_eq!(items[0].value().attr("id"), Some("correction-2"));
     let time = select(&html, "aside.corrections-notice li time");
-    assert_eq!(time[0].value().attr("datetime"), Some("2022-12-23T10:00:00+01:00"));
-    assert_eq!(time[1].value().attr("datetime"), Some("2022-12-21T00:00:00+01:00"));
+    assert_eq!(
+        time[0].value().attr("datetime"),
+        Some("2022-12-23T10:00:00+01:00")
+    );
+    assert_eq!(
+        time[1].value().attr("datetime"),
+        Some("2022-12-21T00:00:00+01:00")
+    );
     assert_eq!(
         text(&items[1]),
         "21 dicembre 2022: Il vertice era a Minsk, non a Mosca. Il testo diceva: a Mosca"
@@ -79,7 +85,10 @@ fn a_corrected_digest_shows_a_dated_notice_at_the_top() {
     assert_eq!(log[0].value().attr("href"), Some("/corrections/"));
     // The digest is marked updated, on the latest correction.
     let updated = select(&html, ".dateline .updated time");
-    assert_eq!(updated[0].value().attr("datetime"), Some("2022-12-23T10:00:00+01:00"));
+    assert_eq!(
+        updated[0].value().attr("datetime"),
+        Some("2022-12-23T10:00:00+01:00")
+    );
     let untouched = Html::parse_document(&b.read("digests/2022-12-24-ultimo/index.html"));
     assert!(select(&untouched, "aside.corrections-notice").is_empty());
 }
@@ -91,7 +100,10 @@ fn json_ld_carries_each_correction() {
     let html = Html::parse_document(&b.read("digests/2022-12-20-minsk/index.html"));
     let script = select(&html, "script[type=\"application/ld+json\"]");
     let ld: serde_json::Value = serde_json::from_str(&text(&script[0])).unwrap();
-    let graph = ld["@graph"].as_array().cloned().unwrap_or_else(|| vec![ld.clone()]);
+    let graph = ld["@graph"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| vec![ld.clone()]);
     let article = graph
         .iter()
         .find(|v| v["@type"] == "NewsArticle")
@@ -101,7 +113,10 @@ fn json_ld_carries_each_correction() {
     assert_eq!(corrections.len(), 2);
     assert_eq!(corrections[0]["@type"], "CorrectionComment");
     assert_eq!(corrections[0]["datePublished"], "2022-12-21T00:00:00+01:00");
-    assert_eq!(corrections[0]["text"], "Il vertice era a Minsk, non a Mosca.");
+    assert_eq!(
+        corrections[0]["text"],
+        "Il vertice era a Minsk, non a Mosca."
+    );
 }
 
 #[test]
@@ -124,7 +139,10 @@ fn feeds_show_the_corrected_digest_as_updated() {
         .iter()
         .find(|e| e.links[0].href.ends_with("/2022-12-22-dopo/"))
         .unwrap();
-    assert_eq!(dopo.updated.unwrap().to_rfc3339(), "2022-12-22T17:00:00+00:00");
+    assert_eq!(
+        dopo.updated.unwrap().to_rfc3339(),
+        "2022-12-22T17:00:00+00:00"
+    );
 }
 
 #[test]
@@ -162,7 +180,11 @@ fn the_log_lists_every_correction_newest_first_with_its_own_feed() {
     // Its feed: one entry per correction, newest first.
     let feed = feed_rs::parser::parse(b.read("rettifiche/atom.xml").as_bytes()).unwrap();
     assert_eq!(feed.title.unwrap().content, "Rettifiche – Prova");
-    let hrefs: Vec<String> = feed.entries.iter().map(|e| e.links[0].href.clone()).collect();
+    let hrefs: Vec<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.links[0].href.clone())
+        .collect();
     assert_eq!(
         hrefs,
         [
@@ -189,14 +211,23 @@ fn a_site_without_corrections_says_so() {
     write(
         dir.path(),
         &[
-            ("site.yaml", "title: Prova\nbase_url: https://example.org/\n"),
-            ("content/digests/2022-12-24-a.md", "---\ntitle: A\ndate: 2022-12-24\n---\nTesto.\n"),
+            (
+                "site.yaml",
+                "title: Prova\nbase_url: https://example.org/\n",
+            ),
+            (
+                "content/digests/2022-12-24-a.md",
+                "---\ntitle: A\ndate: 2022-12-24\n---\nTesto.\n",
+            ),
         ],
     );
     let b = common::build_site(dir.path(), &["--no-cache"]).ok();
     let html = Html::parse_document(&b.read("corrections/index.html"));
     assert!(select(&html, "main ol.corrections-log").is_empty());
-    assert_eq!(text(&select(&html, "main p.empty")[0]), "No digest has been corrected.");
+    assert_eq!(
+        text(&select(&html, "main p.empty")[0]),
+        "No digest has been corrected."
+    );
     let feed = feed_rs::parser::parse(b.read("corrections/atom.xml").as_bytes()).unwrap();
     assert!(feed.entries.is_empty());
 }

@@ -14,7 +14,11 @@ use std::process::Command;
 /// A JPEG of `w`×`h` pixels with some detail in it.
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, ((x ^ y) & 0xff) as u8])
+        image::Rgb([
+            (x * 255 / w) as u8,
+            (y * 255 / h) as u8,
+            ((x ^ y) & 0xff) as u8,
+        ])
     });
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
@@ -26,7 +30,12 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
 /// A PNG of `w`×`h` pixels with an alpha channel.
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbaImage::from_fn(w, h, |x, y| {
-        image::Rgba([(x * 3) as u8, (y * 5) as u8, 120, if x < w / 2 { 255 } else { 128 }])
+        image::Rgba([
+            (x * 3) as u8,
+            (y * 5) as u8,
+            120,
+            if x < w / 2 { 255 } else { 128 },
+        ])
     });
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
@@ -131,14 +140,20 @@ fn the_lead_image_has_its_alt_text_caption_credit_and_webp_copies() {
         .map(|(_, w)| *w)
         .collect();
     assert_eq!(widths, [320, 640, 960, 1440]);
-    assert_eq!(attr(&source, "sizes"), Some("(min-width: 52rem) 48rem, 100vw"));
+    assert_eq!(
+        attr(&source, "sizes"),
+        Some("(min-width: 52rem) 48rem, 100vw")
+    );
     for (url, w) in srcset(attr(&source, "srcset").unwrap()) {
         assert_eq!(webp_size(&b, &url), (w, (1000 * w + 800) / 1600), "{url}");
     }
     let img = one(&figure_html, "picture > img");
     assert_eq!(attr(&img, "src"), Some("/images/lead.jpg"));
     assert_eq!(attr(&img, "alt"), Some("Il palazzo dell'indipendenza"));
-    assert_eq!((attr(&img, "width"), attr(&img, "height")), (Some("1600"), Some("1000")));
+    assert_eq!(
+        (attr(&img, "width"), attr(&img, "height")),
+        (Some("1600"), Some("1000"))
+    );
     // Above the fold: neither lazy nor asynchronous.
     assert_eq!(attr(&img, "loading"), None);
     assert_eq!(attr(&img, "decoding"), None);
@@ -148,12 +163,17 @@ fn the_lead_image_has_its_alt_text_caption_credit_and_webp_copies() {
         "Minsk, 19 dicembre. Foto: Reuters"
     );
     assert_eq!(
-        one(&figure_html, "figcaption .credit").text().collect::<String>(),
+        one(&figure_html, "figcaption .credit")
+            .text()
+            .collect::<String>(),
         "Foto: Reuters"
     );
     // Social cards take the original.
     let og = one(&html, "meta[property=\"og:image\"]");
-    assert_eq!(attr(&og, "content"), Some("https://example.org/images/lead.jpg"));
+    assert_eq!(
+        attr(&og, "content"),
+        Some("https://example.org/images/lead.jpg")
+    );
 }
 
 #[test]
@@ -173,8 +193,15 @@ fn cards_avatars_and_body_images_are_lazy_with_their_own_widths() {
         .collect();
     assert_eq!(widths, [120, 320], "portraits get the small widths");
     let avatar = one(&actors, "picture > img.avatar");
-    assert_eq!(attr(&avatar, "alt"), Some(""), "beside the name: decorative");
-    assert_eq!((attr(&avatar, "width"), attr(&avatar, "height")), (Some("400"), Some("500")));
+    assert_eq!(
+        attr(&avatar, "alt"),
+        Some(""),
+        "beside the name: decorative"
+    );
+    assert_eq!(
+        (attr(&avatar, "width"), attr(&avatar, "height")),
+        (Some("400"), Some("500"))
+    );
     assert_eq!(attr(&avatar, "loading"), Some("lazy"));
     let profile = page(&b, "actors/putin/index.html");
     let portrait = one(&profile, ".profile-header picture > img.profile-image");
@@ -184,7 +211,10 @@ fn cards_avatars_and_body_images_are_lazy_with_their_own_widths() {
     let body: Vec<ElementRef> = digest.select(&sel).collect();
     assert_eq!(body.len(), 2);
     assert_eq!(attr(&body[1], "alt"), Some("Una mappa della Bielorussia"));
-    assert_eq!((attr(&body[1], "width"), attr(&body[1], "height")), (Some("500"), Some("300")));
+    assert_eq!(
+        (attr(&body[1], "width"), attr(&body[1], "height")),
+        (Some("500"), Some("300"))
+    );
     assert_eq!(attr(&body[1], "loading"), Some("lazy"));
     assert_eq!(attr(&body[1], "decoding"), Some("async"));
     let body_source = one(&digest, ".article-body picture > source");
@@ -223,7 +253,12 @@ fn body_images_without_alt_text_and_oversized_originals_are_warned_about() {
         b.stderr
     );
     assert!(b.stderr.contains("  = help: readers get resized copies, but the original is published as it is (for social cards): keep originals under 5 MB and 4000 px on a side\n"));
-    assert_eq!(b.stderr.matches("has no alt text").count(), 1, "{}", b.stderr);
+    assert_eq!(
+        b.stderr.matches("has no alt text").count(),
+        1,
+        "{}",
+        b.stderr
+    );
 }
 
 /// Every file of the site's image cache under `cache`, with its
@@ -233,7 +268,12 @@ fn cached(cache: &Path) -> BTreeMap<PathBuf, std::time::SystemTime> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_path_buf(), e.metadata().unwrap().modified().unwrap()))
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -244,14 +284,20 @@ fn copies_are_deterministic_and_a_rebuild_reuses_the_cache() {
     let first = build(site.path(), cache.path());
     let before = cached(cache.path());
     assert!(
-        before.keys().all(|p| p.parent().unwrap().ends_with("images")),
+        before
+            .keys()
+            .all(|p| p.parent().unwrap().ends_with("images")),
         "{before:?}"
     );
     // lead 4, huge 4, body 2, portrait 2
     assert_eq!(before.len(), 12, "{before:?}");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let second = build(site.path(), cache.path());
-    assert_eq!(cached(cache.path()), before, "a rebuild encodes and writes nothing");
+    assert_eq!(
+        cached(cache.path()),
+        before,
+        "a rebuild encodes and writes nothing"
+    );
     assert_eq!(first.files(), second.files());
     // Without a cache, the same bytes, encoded in memory.
     let fresh = common::build_site(site.path(), &["--no-cache"]).ok();
@@ -287,7 +333,10 @@ fn no_cache_builds_write_no_cache_folder() {
         .output()
         .unwrap();
     assert_eq!(status.status.code(), Some(0));
-    assert!(out.path().join("public/images/lead.jpg.640w.webp").is_file());
+    assert!(out
+        .path()
+        .join("public/images/lead.jpg.640w.webp")
+        .is_file());
     assert_eq!(std::fs::read_dir(home.path()).unwrap().count(), 0);
 }
 
@@ -315,6 +364,8 @@ fn the_dev_servers_build_has_the_copies_in_memory() {
         .expect("the served site has the copies");
     let img = image::load_from_memory(copy).unwrap();
     assert_eq!((img.width(), img.height()), (960, 600));
-    let page = String::from_utf8(files[&"digests/2022-12-20-minsk/index.html".to_string()].to_vec()).unwrap();
+    let page =
+        String::from_utf8(files[&"digests/2022-12-20-minsk/index.html".to_string()].to_vec())
+            .unwrap();
     assert!(page.contains("/images/lead.jpg.960w.webp 960w"));
 }

@@ -215,7 +215,10 @@ impl<'s> Resolver<'s> {
                     c.date, m.date
                 )),
                 d.locate(&[Seg::Key("corrections"), Seg::Index(i), Seg::Key("date")]),
-                Some("a correction is dated the day it is made, on or after the digest's `date`".into()),
+                Some(
+                    "a correction is dated the day it is made, on or after the digest's `date`"
+                        .into(),
+                ),
             );
         }
     }

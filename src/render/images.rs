@@ -223,7 +223,9 @@ fn resize(
         .help("export it again as JPEG, PNG or WebP, or correct the path")
     };
     let reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut decoder = reader.into_decoder().map_err(|e| unreadable(e.to_string()))?;
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| unreadable(e.to_string()))?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);

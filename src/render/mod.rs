@@ -306,7 +306,13 @@ pub fn render_to(
             }
             Work::Feed(feed) => {
                 let r = reads::Reader::new(view.0, view.1, full.0, full.1, reads);
-                Some(vec![feeds::render(&r, lang_urls, &bodies, (lang, labels), feed)])
+                Some(vec![feeds::render(
+                    &r,
+                    lang_urls,
+                    &bodies,
+                    (lang, labels),
+                    feed,
+                )])
             }
         });
         let mut found = Diagnostics::default();

@@ -353,7 +353,10 @@ impl<'a> Values<'a> {
                     "tags",
                     list(r.digest_tags(d).iter().map(|t| self.tag_link(r, *t))),
                 )
-                .set("image", r.digest_image(d).map(|i| self.urls.image(&i.src.0)))
+                .set(
+                    "image",
+                    r.digest_image(d).map(|i| self.urls.image(&i.src.0)),
+                )
                 .set("picture", r.digest_image(d).map(|i| self.picture(i, "")))
                 .set("quote_count", r.digest_quotes(d).len())
                 .set("draft", r.digest_draft(d))

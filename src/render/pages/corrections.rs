@@ -11,7 +11,11 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>) -> Result<Rendered, Diagnostic> {
     let entries = list(corrections_log(&r).into_iter().map(|(when, d, n)| {
         let c = &r.digest_corrections(d)[n];
         let digest = v.digest_link(&r, d);
-        let url = format!("{}#{}", p.urls().digest(r.digest_id(d)), correction_anchor(n));
+        let url = format!(
+            "{}#{}",
+            p.urls().digest(r.digest_id(d)),
+            correction_anchor(n)
+        );
         Obj::new()
             .set("date", date(p.labels(), &when))
             .set("text", c.text.0.as_str())

@@ -17,7 +17,6 @@ mod source;
 mod story;
 mod tag;
 
-use crate::content::frontmatter::ImageMatter;
 use super::bodies::Bodies;
 use super::i18n::Labels;
 use super::languages::Languages;
@@ -25,6 +24,7 @@ use super::reads::{Reader, Reads, Whole};
 use super::urls::{ActorSort, Urls};
 use super::values::{date, list, Lazy, Values};
 use super::{OutputFile, Templates};
+use crate::content::frontmatter::ImageMatter;
 use crate::diagnostics::Diagnostic;
 use crate::index::{ActorIx, DigestIx, Index, PageIx, PageRef, SourceIx, StoryIx, TagIx};
 use serde_json::{json, Value as Json};

@@ -24,10 +24,7 @@ pub(super) fn render(
         .set("summary", r.story_summary(s))
         .set("started", r.story_started(s).map(|d| date(p.labels(), &d)))
         .set("image", r.story_image(s).map(|i| p.urls().image(&i.src.0)))
-        .set(
-            "picture",
-            r.story_image(s).map(|i| v.picture(i, "")),
-        )
+        .set("picture", r.story_image(s).map(|i| v.picture(i, "")))
         .set("content", p.cx.bodies.story(&r, s)?)
         .set("extra", extra(r.story_extra(s)))
         .set("count", digests.len());
