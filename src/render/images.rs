@@ -362,13 +362,31 @@ fn store(path: &Path, bytes: &[u8]) {
     }
 }
 
+/// What a file name cannot keep as it is in a `srcset` URL: a space or a
+/// comma would split the list, and `%`, `?` and `#` would be read as
+/// escapes, a query and a fragment.
+const URL_UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b',')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'%')
+    .add(b'?')
+    .add(b'#');
+
 /// The `srcset` of `resized`'s variants, with `root` (the site's root
 /// path) in front of each.
 pub fn srcset(resized: &Resized, root: &str) -> String {
     resized
         .variants
         .iter()
-        .map(|v| format!("{root}{} {}w", v.path, v.width))
+        .map(|v| {
+            let url = percent_encoding::utf8_percent_encode(&v.path, URL_UNSAFE);
+            format!("{root}{url} {}w", v.width)
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -376,6 +394,23 @@ pub fn srcset(resized: &Resized, root: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn srcset_urls_survive_any_file_name() {
+        let resized = Resized {
+            width: 10,
+            height: 10,
+            variants: vec![Variant {
+                width: 10,
+                height: 10,
+                path: "img/a b,c%d\"é.jpg.10w.webp".into(),
+            }],
+        };
+        assert_eq!(
+            srcset(&resized, "/blog/"),
+            "/blog/img/a%20b%2Cc%25d%22%C3%A9.jpg.10w.webp 10w"
+        );
+    }
 
     #[test]
     fn keys_change_with_each_input() {
