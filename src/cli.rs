@@ -215,6 +215,11 @@ enum Command {
         #[command(subcommand)]
         action: ThemeAction,
     },
+    /// Work with the theme's labels (the words of its pages) for translation.
+    I18n {
+        #[command(subcommand)]
+        action: I18nAction,
+    },
     /// Print the help of a command, or of a topic (`templates`).
     Help {
         /// A command (`build`, `new`…) or a topic: `templates` (the variables and blocks of every template).
@@ -252,6 +257,18 @@ enum Command {
         /// The folder to write `storia.1` and `storia-COMMAND.1` into.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum I18nAction {
+    /// Write `i18n/LANG.yaml` with every label key of the theme (in the site's first language, to translate); never overwrites.
+    Export {
+        /// The language to write the labels for (`ar`, `pt-BR`).
+        lang: String,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -547,6 +564,26 @@ fn run(cli: Cli) -> i32 {
                 0
             }
             Err(d) => fail(&mut stderr, d, colour),
+        },
+        Command::I18n {
+            action: I18nAction::Export { lang, root },
+        } => match crate::render::i18n::export(&root, &lang) {
+            Ok(rel) => {
+                println!("{}", root.join(&rel).display());
+                let _ = writeln!(
+                    stderr,
+                    "wrote the theme's labels into {}: translate its values into `{lang}`",
+                    crate::diagnostics::display_path(&rel)
+                );
+                0
+            }
+            Err(diags) => {
+                let mut code = 0;
+                for d in diags {
+                    code = code.max(fail(&mut stderr, d, colour));
+                }
+                code
+            }
         },
         Command::Help { topic } => help(&topic, &mut stderr, colour),
         Command::Schema { root, out } => {

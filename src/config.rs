@@ -2,9 +2,10 @@
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::input::fields::{
-    check_base_url, check_lang, extra_to_json, opt_lang, opt_text, Extra, Id, Text,
+    check_base_url, check_lang, extra_to_json, opt_lang, opt_text, req_text, Extra, Id, Text,
 };
 use crate::input::reader::{Fields, Matter};
+use crate::input::texts::{Shown, Texts};
 use crate::input::SourceFile;
 use crate::suggest::did_you_mean;
 use crate::yaml::Seg;
@@ -16,8 +17,9 @@ use std::path::Path;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
-    /// The site's title (required).
-    title: Text,
+    /// The site's title (required), once or per language.
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    title: Texts<String>,
     /// The address the site is published at; required to build unless `--base-url` is given.
     #[serde(default, deserialize_with = "opt_text")]
     #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
@@ -30,10 +32,10 @@ pub(crate) struct RawConfig {
     /// site's `language`; each other one gets its pages under `/<lang>/`.
     #[serde(default)]
     languages: Option<Vec<Text>>,
-    /// The site's description.
-    #[serde(default, deserialize_with = "opt_text")]
-    #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
-    description: Option<String>,
+    /// The site's description (its tagline), once or per language.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    description: Texts<String>,
     /// A folder under `themes/`; default `default`.
     #[serde(default, deserialize_with = "opt_text")]
     #[schemars(schema_with = "crate::input::fields::opt_text_schema")]
@@ -62,22 +64,44 @@ pub(crate) struct RawConfig {
     /// `{title, url}` links.
     #[serde(default)]
     menu: Vec<crate::menu::RawMenuEntry>,
+    /// A multilingual site's tags that are one across languages: each tag
+    /// (as the first language writes it) with its name in other languages
+    /// (`krieg: {en: war, ar: حرب}`).
+    #[serde(default)]
+    tags: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Text>>,
     /// A free map handed to templates as is.
     #[serde(default)]
     #[schemars(schema_with = "crate::input::fields::extra_schema")]
     extra: Extra,
 }
 
-/// Section words; each an id.
+/// Section words; each an id, once or per language (`{de: akteure, en: actors}`).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPaths {
-    digests: Option<Id>,
-    actors: Option<Id>,
-    sources: Option<Id>,
-    stories: Option<Id>,
-    tags: Option<Id>,
-    corrections: Option<Id>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    digests: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    actors: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    sources: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    stories: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    tags: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    corrections: Texts<String>,
+}
+
+/// A section word: an id.
+fn id_word(v: &serde_yaml::Value) -> Result<Option<String>, serde_yaml::Error> {
+    Id::deserialize(v).map(|id| Some(id.0))
 }
 
 /// What feeds carry: `feeds: { content: full | summary, entity_content:
@@ -134,11 +158,11 @@ impl Matter for RawConfig {
     const WHAT: &'static str = "site.yaml";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         RawConfig {
-            title: f.required("title"),
+            title: f.texts("title", true, req_text),
             base_url: f.with("base_url", opt_text),
             language: f.with("language", opt_lang),
             languages: f.optional("languages"),
-            description: f.with("description", opt_text),
+            description: f.texts("description", false, opt_text),
             theme: f.with("theme", opt_text),
             paths: f.mapping("paths").unwrap_or_default(),
             per_page: f.optional("per_page"),
@@ -147,6 +171,7 @@ impl Matter for RawConfig {
             safe_html: f.or_default("safe_html"),
             feeds: f.mapping("feeds").unwrap_or_default(),
             menu: f.or_default("menu"),
+            tags: f.map_of("tags"),
             extra: f.raw("extra"),
         }
     }
@@ -156,12 +181,12 @@ impl Matter for RawPaths {
     const WHAT: &'static str = "`paths:` of site.yaml";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         RawPaths {
-            digests: f.optional("digests"),
-            actors: f.optional("actors"),
-            sources: f.optional("sources"),
-            stories: f.optional("stories"),
-            tags: f.optional("tags"),
-            corrections: f.optional("corrections"),
+            digests: f.texts("digests", false, id_word),
+            actors: f.texts("actors", false, id_word),
+            sources: f.texts("sources", false, id_word),
+            stories: f.texts("stories", false, id_word),
+            tags: f.texts("tags", false, id_word),
+            corrections: f.texts("corrections", false, id_word),
         }
     }
 }
@@ -211,8 +236,8 @@ impl Paths {
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The site's title.
-    pub title: String,
+    /// The site's title, once or per language ([`Config::title`]).
+    pub titles: Texts<String>,
     /// The absolute base URL, always ending in `/`; `None` only when serving.
     pub base_url: Option<String>,
     /// BCP 47 language tag.
@@ -220,12 +245,15 @@ pub struct Config {
     /// The declared `languages:`, first the site's `language`; empty when
     /// the site does not declare them (one language, nothing split).
     pub languages: Vec<String>,
-    /// The site's description.
-    pub description: Option<String>,
+    /// The site's description, once or per language ([`Config::description`]).
+    pub descriptions: Texts<String>,
     /// The theme's folder name.
     pub theme: String,
-    /// Section words.
+    /// Section words (of the first language; [`Config::paths_in`] for others).
     pub paths: Paths,
+    /// Section words of each other language, where `paths:` gives them per
+    /// language.
+    pub paths_by_lang: Vec<(String, Paths)>,
     /// Digests per list page.
     pub per_page: usize,
     /// The syntect theme for fenced code.
@@ -238,6 +266,9 @@ pub struct Config {
     pub feeds: Feeds,
     /// Navigation entries (`menu:`), in order.
     pub menu: Vec<crate::menu::MenuItem>,
+    /// Tags that are one across languages (`tags:`): each group's slug in
+    /// each language written, the first language's first.
+    pub tag_groups: Vec<Vec<(String, String)>>,
     /// Free map for templates.
     pub extra: serde_json::Value,
     /// The file, kept to point at values found wrong later (unknown theme).
@@ -245,11 +276,53 @@ pub struct Config {
 }
 
 impl Config {
+    /// The section words of edition `lang`.
+    pub fn paths_in(&self, lang: &str) -> &Paths {
+        self.paths_by_lang
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(&self.paths, |(_, p)| p)
+    }
+
+    /// The site's title in edition `lang`.
+    pub fn title(&self, lang: &str) -> Shown<'_, str> {
+        self.titles.text(lang, &self.language).unwrap_or_default()
+    }
+
+    /// The site's description in edition `lang`.
+    pub fn description(&self, lang: &str) -> Option<Shown<'_, str>> {
+        self.descriptions.text(lang, &self.language)
+    }
+
+    /// The languages text may be written in: `languages:`, else the site's
+    /// one language.
+    pub fn text_languages(&self) -> Vec<&str> {
+        if self.languages.is_empty() {
+            vec![self.language.as_str()]
+        } else {
+            self.languages.iter().map(String::as_str).collect()
+        }
+    }
+
+    /// Text of `file` written per language (each field's key, under
+    /// `under`, with the languages its map names) in a language the site
+    /// does not have: an error at the language's key.
+    pub fn unlisted_text_languages(
+        &self,
+        file: &SourceFile,
+        under: &[Seg<'_>],
+        written: &[(&str, Vec<&str>)],
+    ) -> Vec<Diagnostic> {
+        unlisted_text_languages(&self.text_languages(), file, under, written)
+    }
+
     /// Whether a plain page may not take `id`: a section word, a name the
     /// site itself uses at the top (`search`, `network`, …) or the folder
     /// of one of its languages.
     pub fn is_reserved_page_id(&self, id: &str) -> bool {
-        self.paths.all().iter().any(|(_, w)| *w == id)
+        std::iter::once(&self.paths)
+            .chain(self.paths_by_lang.iter().map(|(_, p)| p))
+            .any(|p| p.all().iter().any(|(_, w)| *w == id))
             || RESERVED_WORDS.contains(&id)
             || self.languages.iter().skip(1).any(|l| l == id)
     }
@@ -356,34 +429,102 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         );
     }
 
-    let p = raw.paths;
-    let paths = Paths {
-        digests: p.digests.map_or("digests".into(), |i| i.0),
-        actors: p.actors.map_or("actors".into(), |i| i.0),
-        sources: p.sources.map_or("sources".into(), |i| i.0),
-        stories: p.stories.map_or("stories".into(), |i| i.0),
-        tags: p.tags.map_or("tags".into(), |i| i.0),
-        corrections: p.corrections.map_or("corrections".into(), |i| i.0),
+    // The languages are read below; the words of each are needed first.
+    let declared_early: Vec<String> = raw
+        .languages
+        .iter()
+        .flatten()
+        .map(|t| t.0.clone())
+        .collect();
+    let first_lang = raw
+        .language
+        .clone()
+        .or_else(|| declared_early.first().cloned())
+        .unwrap_or_else(|| "en".into());
+    let p = &raw.paths;
+    let words_in = |lang: &str| {
+        let word = |t: &Texts<String>, default: &str| {
+            t.get(lang, &first_lang)
+                .map_or(default.to_string(), |s| s.value.clone())
+        };
+        Paths {
+            digests: word(&p.digests, "digests"),
+            actors: word(&p.actors, "actors"),
+            sources: word(&p.sources, "sources"),
+            stories: word(&p.stories, "stories"),
+            tags: word(&p.tags, "tags"),
+            corrections: word(&p.corrections, "corrections"),
+        }
     };
-    let all = paths.all();
-    for (i, (key, word)) in all.iter().enumerate() {
-        let clash = all[..i].iter().find(|(_, w)| w == word).map(|(k, _)| *k);
-        if let Some(other) = clash {
-            errors.push(
-                Diagnostic::error(Problem::Config(format!(
-                    "`paths.{key}` and `paths.{other}` are both `{word}`: each section needs its own word"
-                )))
-                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
-            );
-        } else if RESERVED_WORDS.contains(word) {
-            errors.push(
-                Diagnostic::error(Problem::Config(format!(
-                    "`paths.{key}` cannot be `{word}`: that name is used by the site itself"
-                )))
-                .at(file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)])),
-            );
+    let paths = words_in(&first_lang);
+    let paths_by_lang: Vec<(String, Paths)> = declared_early
+        .iter()
+        .skip(1)
+        .map(|l| (l.clone(), words_in(l)))
+        .filter(|(_, p)| *p != paths)
+        .collect();
+    for (lang, words) in std::iter::once((None, &paths))
+        .chain(paths_by_lang.iter().map(|(l, p)| (Some(l.as_str()), p)))
+    {
+        let all = words.all();
+        // Whether `key` has a word written for this language itself.
+        let specific = |key: &str| {
+            let t = match key {
+                "digests" => &p.digests,
+                "actors" => &p.actors,
+                "sources" => &p.sources,
+                "stories" => &p.stories,
+                _ => &p.tags,
+            };
+            lang.is_some_and(|l| t.langs().any(|x| x == l))
+        };
+        let at = |key: &str| match lang.filter(|_| specific(key)) {
+            Some(l) => file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key), Seg::Key(l)]),
+            None => file.locate_yaml(&[Seg::Key("paths"), Seg::Key(key)]),
+        };
+        let of = lang.map(|l| format!(" in `{l}`")).unwrap_or_default();
+        for (i, (key, word)) in all.iter().enumerate() {
+            let clash = all[..i].iter().find(|(_, w)| w == word).map(|(k, _)| *k);
+            if let Some(other) = clash {
+                // At the word written for this language, of either key.
+                let place = if !specific(key) && specific(other) {
+                    at(other)
+                } else {
+                    at(key)
+                };
+                errors.push(
+                    Diagnostic::error(Problem::Config(format!(
+                        "`paths.{key}` and `paths.{other}` are both `{word}`{of}: each section needs its own word"
+                    )))
+                    .at(place),
+                );
+            } else if RESERVED_WORDS.contains(word) {
+                errors.push(
+                    Diagnostic::error(Problem::Config(format!(
+                        "`paths.{key}` cannot be `{word}`: that name is used by the site itself"
+                    )))
+                    .at(at(key)),
+                );
+            }
         }
     }
+    let path_langs: Vec<&str> = if declared_early.is_empty() {
+        vec![first_lang.as_str()]
+    } else {
+        declared_early.iter().map(String::as_str).collect()
+    };
+    errors.extend(unlisted_text_languages(
+        &path_langs,
+        &file,
+        &[Seg::Key("paths")],
+        &[
+            ("digests", p.digests.langs().collect()),
+            ("actors", p.actors.langs().collect()),
+            ("sources", p.sources.langs().collect()),
+            ("stories", p.stories.langs().collect()),
+            ("tags", p.tags.langs().collect()),
+        ],
+    ));
 
     let menu = crate::menu::check_entries(
         raw.menu,
@@ -472,17 +613,52 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             );
         });
     }
+    let text_languages: Vec<&str> = if declared.is_empty() {
+        vec![language.as_str()]
+    } else {
+        declared.iter().map(String::as_str).collect()
+    };
+    errors.extend(unlisted_text_languages(
+        &text_languages,
+        &file,
+        &[],
+        &[
+            ("title", raw.title.langs().collect()),
+            ("description", raw.description.langs().collect()),
+        ],
+    ));
+    let unicode = declared.len() > 1;
+    let mut tag_groups = Vec::new();
+    for (tag, names) in &raw.tags {
+        let langs: Vec<&str> = names.keys().map(String::as_str).collect();
+        let under = [Seg::Key("tags")];
+        errors.extend(unlisted_text_languages(
+            &text_languages,
+            &file,
+            &under,
+            &[(tag.as_str(), langs)],
+        ));
+        let mut group = vec![(language.clone(), crate::slug::tag_slug(tag, unicode))];
+        group.extend(
+            names
+                .iter()
+                .filter(|(l, _)| **l != language)
+                .map(|(l, n)| (l.clone(), crate::slug::tag_slug(&n.0, unicode))),
+        );
+        tag_groups.push(group);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Config {
-        title: raw.title.0,
+        titles: raw.title,
         base_url,
         language,
         languages: declared,
-        description: raw.description,
+        descriptions: raw.description,
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         paths,
+        paths_by_lang,
         per_page,
         highlight_theme: raw
             .highlight_theme
@@ -491,9 +667,45 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
         safe_html: raw.safe_html,
         feeds: raw.feeds,
         menu,
+        tag_groups,
         extra: extra_to_json(raw.extra),
         file,
     })
+}
+
+/// [`Config::unlisted_text_languages`] against `languages`.
+fn unlisted_text_languages(
+    languages: &[&str],
+    file: &SourceFile,
+    under: &[Seg<'_>],
+    written: &[(&str, Vec<&str>)],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (key, langs) in written {
+        for lang in langs {
+            if languages.contains(lang) {
+                continue;
+            }
+            let mut path = under.to_vec();
+            path.push(Seg::Key(key));
+            path.push(Seg::Key(lang));
+            let help = did_you_mean(lang, languages.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "write `{key}` in the site's languages, or add `{lang}` to `languages:` in site.yaml"
+                )
+            });
+            found.push(
+                Diagnostic::error(Problem::TextLanguageNotListed {
+                    key: key.to_string(),
+                    lang: lang.to_string(),
+                    languages: languages.join(", "),
+                })
+                .at(file.locate_key(&path))
+                .help(help),
+            );
+        }
+    }
+    found
 }
 
 /// The URL word of the site-wide actor network page.

@@ -198,6 +198,18 @@ pub enum Problem {
         /// The site's `languages:`, comma-separated.
         languages: String,
     },
+    /// Text written for a language the site does not have (`title: {fr: …}`).
+    #[error(
+        "`{key}` has a text in `{lang}`, which is not one of the site's languages ({languages})"
+    )]
+    TextLanguageNotListed {
+        /// The field.
+        key: String,
+        /// The language written.
+        lang: String,
+        /// The site's languages, comma-separated.
+        languages: String,
+    },
     /// A digest embedding a quote of a digest in another language, on a
     /// site whose languages have their own pages.
     #[error(

@@ -145,7 +145,10 @@ pub fn compute(index: &Index<'_>) -> Stats {
             let actor = index.actor(ActorIx(i as u32));
             Quoted {
                 actor: actor.id.0.clone(),
-                name: actor.matter.name.0.clone(),
+                name: index
+                    .text(&actor.matter.name)
+                    .unwrap_or_default()
+                    .to_string(),
                 quotes: node.quotes.len(),
             }
         })

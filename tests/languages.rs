@@ -78,21 +78,21 @@ fn each_language_has_its_pages_under_its_prefix_with_its_digests() {
         "en/tags/belarus/index.html",
         "en/chi-siamo/index.html",
         "en/search/index.json",
+        "en/404.html",
         "uk/index.html",
         "uk/digests/2022-12-20-minsk-uk/index.html",
         "uk/attori/index.html",
     ] {
         assert!(b.exists(page), "no {page}");
     }
-    // Each digest has one page, in its language's place; tags and the
-    // "not found" page exist only where they belong.
+    // Each digest has one page, in its language's place; tags exist only
+    // where they belong.
     for page in [
         "digests/2022-12-20-minsk-en/index.html",
         "en/digests/2022-12-20-minsk/index.html",
         "uk/digests/page/2/index.html",
         "tags/belarus/index.html",
         "en/tags/bielorussia/index.html",
-        "en/404.html",
     ] {
         assert!(!b.exists(page), "{page} should not exist");
     }
@@ -218,10 +218,12 @@ fn hreflang_alternates_are_symmetric_and_resolve() {
             "{href}"
         );
     }
-    // A digest without a translation in a language switches to its home.
+    // A digest without a translation says so, in the edition's language,
+    // rather than switching to another language's home.
     let html = b.read("en/digests/2022-12-22-kyiv-en/index.html");
     assert!(alternates(&html).is_empty());
-    assert!(html.contains("<a href=\"/news/uk/\" hreflang=\"uk\""));
+    assert!(!html.contains("<a href=\"/news/uk/\" hreflang=\"uk\""));
+    assert!(html.contains("<p class=\"lang-missing\">Only in English</p>"));
 }
 
 #[test]

@@ -143,10 +143,7 @@ fn links_from_the_root_are_published_with_the_sites_path() {
     let body = digest(
         "[Chi siamo](/chi-siamo/), [Putin](/actors/putin), [feed](/atom.xml), [cerca](/search/?q=minsk), [cdn](//cdn.example/x.js).\n\n![Minsk](/images/minsk.jpg)\n",
     );
-    let dir = site(
-        "https://x.org/blog/",
-        &[(DIGEST, &body)],
-    );
+    let dir = site("https://x.org/blog/", &[(DIGEST, &body)]);
     // A real photo: images of the site are resized, so they are read.
     let photo = image::RgbImage::from_pixel(40, 30, image::Rgb([90, 120, 200]));
     let jpeg = dir.path().join("site/static/images/minsk.jpg");

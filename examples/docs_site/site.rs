@@ -18,6 +18,7 @@ pub const CHAPTERS: &[&str] = &[
     "cli",
     "themes",
     "search-page",
+    "languages",
     "serve",
     "publishing",
     "troubleshooting",

@@ -7,10 +7,11 @@
 //! rules, key by key (a test holds the two together).
 
 use crate::input::fields::{
-    extra_schema, opt_lang, opt_text, opt_text_schema, opt_wikidata, DateValue, Extra, HttpUrl, Id,
-    Image, OneOrMany, Text,
+    extra_schema, opt_lang, opt_text, opt_text_schema, opt_wikidata, req_text, DateValue, Extra,
+    HttpUrl, Id, Image, OneOrMany, Text,
 };
 use crate::input::reader::{keys, Fields, Matter};
+use crate::input::texts::{texts_list_schema, texts_schema, Texts};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -224,17 +225,19 @@ impl ActorKind {
 #[serde(deny_unknown_fields)]
 pub struct ActorMatter {
     /// Display name.
-    pub name: Text,
+    #[schemars(schema_with = "texts_schema")]
+    pub name: Texts<String>,
     /// What it is.
     #[serde(default)]
     pub kind: ActorKind,
     /// Role or title.
     #[serde(default)]
-    #[schemars(schema_with = "opt_text_schema")]
-    pub role: Option<String>,
+    #[schemars(schema_with = "texts_schema")]
+    pub role: Texts<String>,
     /// Other names.
     #[serde(default)]
-    pub aliases: OneOrMany<Text>,
+    #[schemars(schema_with = "texts_list_schema")]
+    pub aliases: Texts<OneOrMany<Text>>,
     /// Portrait or logo.
     pub image: Option<ImageMatter>,
     /// Wikidata item id (`Q7747`; a Wikidata URL is reduced to it), for structured data.
@@ -291,7 +294,8 @@ impl SourceKind {
 #[serde(deny_unknown_fields)]
 pub struct SourceMatter {
     /// Display name.
-    pub name: Text,
+    #[schemars(schema_with = "texts_schema")]
+    pub name: Texts<String>,
     /// What it is.
     #[serde(default)]
     pub kind: SourceKind,
@@ -314,11 +318,12 @@ pub struct SourceMatter {
 #[serde(deny_unknown_fields)]
 pub struct StoryMatter {
     /// The story's name.
-    pub title: Text,
+    #[schemars(schema_with = "texts_schema")]
+    pub title: Texts<String>,
     /// One-line description.
     #[serde(default)]
-    #[schemars(schema_with = "opt_text_schema")]
-    pub summary: Option<String>,
+    #[schemars(schema_with = "texts_schema")]
+    pub summary: Texts<String>,
     /// When it began.
     pub started: Option<DateValue>,
     /// Lead image.
@@ -334,11 +339,12 @@ pub struct StoryMatter {
 #[serde(deny_unknown_fields)]
 pub struct PageMatter {
     /// The page's title.
-    pub title: Text,
+    #[schemars(schema_with = "texts_schema")]
+    pub title: Texts<String>,
     /// Description.
     #[serde(default)]
-    #[schemars(schema_with = "opt_text_schema")]
-    pub summary: Option<String>,
+    #[schemars(schema_with = "texts_schema")]
+    pub summary: Texts<String>,
     /// Drafts are built only with `--drafts`.
     #[serde(default)]
     pub draft: bool,
@@ -346,6 +352,131 @@ pub struct PageMatter {
     #[serde(default)]
     #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
+}
+
+/// Front matter with text that may be written per language: which
+/// languages each such field names (none when written once for all).
+pub trait Localized {
+    /// Each text field's key with the languages its map names.
+    fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)>;
+    /// Takes the text fields of `<id>.<lang>.md` as the text in `lang`.
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter);
+}
+
+/// The optional front matter of `<id>.<lang>.md`: the text fields of an
+/// actor, source, story or page in that language.
+#[derive(Debug, Clone, Default)]
+pub struct EditionMatter {
+    /// An actor's or source's name.
+    pub name: Option<String>,
+    /// An actor's role.
+    pub role: Option<String>,
+    /// An actor's other names.
+    pub aliases: OneOrMany<Text>,
+    /// A story's or page's title.
+    pub title: Option<String>,
+    /// A story's or page's summary.
+    pub summary: Option<String>,
+}
+
+impl EditionMatter {
+    /// The keys the text of an entity of `kind` takes.
+    pub fn keys_of(kind: crate::entity::EntityKind) -> &'static [&'static str] {
+        use crate::entity::EntityKind;
+        match kind {
+            EntityKind::Actor => &["name", "role", "aliases"],
+            EntityKind::Source => &["name"],
+            _ => &["title", "summary"],
+        }
+    }
+
+    /// The keys written that an entity of `kind` does not take.
+    pub fn keys_outside(&self, kind: crate::entity::EntityKind) -> Vec<&'static str> {
+        let written = [
+            ("name", self.name.is_some()),
+            ("role", self.role.is_some()),
+            ("aliases", !self.aliases.0.is_empty()),
+            ("title", self.title.is_some()),
+            ("summary", self.summary.is_some()),
+        ];
+        written
+            .into_iter()
+            .filter(|(k, w)| *w && !Self::keys_of(kind).contains(k))
+            .map(|(k, _)| k)
+            .collect()
+    }
+}
+
+impl Matter for EditionMatter {
+    const WHAT: &'static str = "the text of an entity in another language";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        EditionMatter {
+            name: f.with("name", opt_text),
+            role: f.with("role", opt_text),
+            aliases: f.one_or_many("aliases"),
+            title: f.with("title", opt_text),
+            summary: f.with("summary", opt_text),
+        }
+    }
+}
+
+/// `value`, when written, as the text of `lang` in `texts`.
+fn set_text(texts: &mut Texts<String>, lang: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        texts.set(lang, v.clone());
+    }
+}
+
+impl Localized for ActorMatter {
+    fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
+        vec![
+            ("name", self.name.langs().collect()),
+            ("role", self.role.langs().collect()),
+            ("aliases", self.aliases.langs().collect()),
+        ]
+    }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.name, lang, &from.name);
+        set_text(&mut self.role, lang, &from.role);
+        if !from.aliases.0.is_empty() {
+            self.aliases.set(lang, from.aliases.clone());
+        }
+    }
+}
+
+impl Localized for SourceMatter {
+    fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
+        vec![("name", self.name.langs().collect())]
+    }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.name, lang, &from.name);
+    }
+}
+
+impl Localized for StoryMatter {
+    fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
+        vec![
+            ("title", self.title.langs().collect()),
+            ("summary", self.summary.langs().collect()),
+        ]
+    }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.title, lang, &from.title);
+        set_text(&mut self.summary, lang, &from.summary);
+    }
+}
+
+impl Localized for PageMatter {
+    fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
+        vec![
+            ("title", self.title.langs().collect()),
+            ("summary", self.summary.langs().collect()),
+        ]
+    }
+    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+        set_text(&mut self.title, lang, &from.title);
+        set_text(&mut self.summary, lang, &from.summary);
+    }
 }
 
 impl Matter for DigestMatter {
@@ -435,10 +566,10 @@ impl Matter for ActorMatter {
     const WHAT: &'static str = "actor front matter";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         ActorMatter {
-            name: f.required("name"),
+            name: f.texts("name", true, req_text),
             kind: f.or_default("kind"),
-            role: f.with("role", opt_text),
-            aliases: f.one_or_many("aliases"),
+            role: f.texts("role", false, opt_text),
+            aliases: f.texts_many("aliases"),
             image: f.short_or_mapping("image", ImageMatter::short),
             wikidata: f.with("wikidata", opt_wikidata),
             links: f.map_of("links"),
@@ -451,7 +582,7 @@ impl Matter for SourceMatter {
     const WHAT: &'static str = "source front matter";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         SourceMatter {
-            name: f.required("name"),
+            name: f.texts("name", true, req_text),
             kind: f.or_default("kind"),
             url: f.optional("url"),
             lang: f.with("lang", opt_lang),
@@ -465,8 +596,8 @@ impl Matter for StoryMatter {
     const WHAT: &'static str = "story front matter";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         StoryMatter {
-            title: f.required("title"),
-            summary: f.with("summary", opt_text),
+            title: f.texts("title", true, req_text),
+            summary: f.texts("summary", false, opt_text),
             started: f.optional("started"),
             image: f.short_or_mapping("image", ImageMatter::short),
             extra: f.raw("extra"),
@@ -478,8 +609,8 @@ impl Matter for PageMatter {
     const WHAT: &'static str = "page front matter";
     fn read(f: &mut Fields<'_, '_>) -> Self {
         PageMatter {
-            title: f.required("title"),
-            summary: f.with("summary", opt_text),
+            title: f.texts("title", true, req_text),
+            summary: f.texts("summary", false, opt_text),
             draft: f.or_default("draft"),
             extra: f.raw("extra"),
         }

@@ -15,7 +15,9 @@ use crate::input::reader::{self, Matter};
 use crate::input::SourceFile;
 use crate::markdown::{self, BodyRef, LocalLink};
 use crate::yaml::Seg;
-use frontmatter::{ActorMatter, DigestMatter, PageMatter, SourceMatter, StoryMatter};
+use frontmatter::{
+    ActorMatter, DigestMatter, EditionMatter, Localized, PageMatter, SourceMatter, StoryMatter,
+};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -43,6 +45,9 @@ pub struct Entry<M> {
     pub first_paragraph: Option<String>,
     /// Words in the body (code blocks left out).
     pub words: usize,
+    /// The entity's text in other languages, from `<id>.<lang>.md` beside
+    /// it: the language, and that file (its body and optional front matter).
+    pub in_langs: Vec<(String, Box<Entry<EditionMatter>>)>,
 }
 
 impl<M> Entry<M> {
@@ -70,6 +75,26 @@ impl<M> Entry<M> {
     /// Where a body reference is.
     pub fn ref_location(&self, r: &BodyRef) -> Location {
         self.file.location(self.body_start + r.offset, r.len)
+    }
+
+    /// The body edition `lang` shows: its own (`<id>.<lang>.md`), else
+    /// this one, marked as in `first` (the site's language) outside it.
+    pub fn body_in<'a>(
+        &'a self,
+        lang: &str,
+        first: &'a str,
+    ) -> crate::input::texts::Shown<'a, str> {
+        use crate::input::texts::Shown;
+        match self.in_langs.iter().find(|(l, _)| l == lang) {
+            Some((_, e)) => Shown {
+                value: e.body(),
+                lang: None,
+            },
+            None => Shown {
+                value: self.body(),
+                lang: (lang != first).then_some(first),
+            },
+        }
     }
 
     /// Where a link to a path of the site is written in the body.
@@ -273,6 +298,8 @@ enum Parsed {
     Source(Source),
     Story(Story),
     Page(Page),
+    /// `<id>.<lang>.md`: an entity's text in another language.
+    Edition(EntityKind, String, Box<Entry<EditionMatter>>),
 }
 
 impl Parsed {
@@ -283,6 +310,7 @@ impl Parsed {
             Parsed::Source(e) => e.damaged,
             Parsed::Story(e) => e.damaged,
             Parsed::Page(e) => e.damaged,
+            Parsed::Edition(_, _, e) => e.damaged,
         }
     }
 }
@@ -297,6 +325,8 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> (Option<Site>, Diag
 struct Loaded {
     /// Size and modification time when it was read.
     stamp: Option<(u64, std::time::SystemTime)>,
+    /// The language it was read as the text of (`<id>.<lang>.md`).
+    edition: Option<String>,
     parsed: Option<Parsed>,
     diags: Vec<Diagnostic>,
 }
@@ -339,22 +369,30 @@ pub fn load_with(
         }
     };
     let files = discover(root, &mut diags);
+    // `<id>.<lang>.md` beside an actor, source, story or page, for each
+    // language but the first: that entity's text in the language.
+    let editions: Vec<Option<String>> = files
+        .iter()
+        .map(|(kind, rel)| config.as_ref().and_then(|c| edition_of(*kind, rel, c)))
+        .collect();
     let known = cache.as_deref().map(|c| &c.files);
     let read = std::sync::atomic::AtomicUsize::new(0);
     // Shared with the cache: a reused file is copied once, into the content.
     let results: Vec<std::sync::Arc<Loaded>> = files
         .par_iter()
-        .map(|(kind, rel)| {
+        .zip(&editions)
+        .map(|((kind, rel), edition)| {
             let stamp = known.and_then(|_| stamp(&root.join(rel)));
             if let Some(old) = known.and_then(|k| k.get(rel)) {
-                if old.stamp.is_some() && old.stamp == stamp {
+                if old.stamp.is_some() && old.stamp == stamp && old.edition == *edition {
                     return old.clone();
                 }
             }
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let (parsed, diags) = load_file(root, *kind, rel);
+            let (parsed, diags) = load_file(root, *kind, rel, edition.as_deref());
             std::sync::Arc::new(Loaded {
                 stamp,
+                edition: edition.clone(),
                 parsed,
                 diags,
             })
@@ -369,6 +407,7 @@ pub fn load_with(
             .collect();
     }
     let mut content = Content::default();
+    let mut in_langs = Vec::new();
     for ((kind, rel), loaded) in files.iter().zip(results) {
         // Without a cache nothing else holds it: no copy at all.
         let loaded = std::sync::Arc::try_unwrap(loaded).unwrap_or_else(|shared| (*shared).clone());
@@ -386,10 +425,15 @@ pub fn load_with(
             Some(Parsed::Source(s)) => content.sources.push(s),
             Some(Parsed::Story(s)) => content.stories.push(s),
             Some(Parsed::Page(p)) => content.pages.push(p),
+            Some(Parsed::Edition(kind, lang, e)) => in_langs.push((kind, lang, e)),
             None => {}
         }
     }
     if let Some(config) = &config {
+        diags.extend(join_editions(&mut content, in_langs, config));
+    }
+    if let Some(config) = &config {
+        diags.extend(unlisted_text_languages(&content, config));
         set_typography(&mut content, &config.language);
     }
     let site = config.map(|config| Site {
@@ -400,9 +444,92 @@ pub fn load_with(
     (site, diags)
 }
 
-fn load_file(root: &Path, kind: EntityKind, rel: &Path) -> (Option<Parsed>, Vec<Diagnostic>) {
+/// The language `rel` is the text of an entity in, when it is named
+/// `<id>.<lang>.md` with `<lang>` one of the site's languages but the first.
+fn edition_of(kind: EntityKind, rel: &Path, config: &Config) -> Option<String> {
+    if matches!(kind, EntityKind::Digest) {
+        return None;
+    }
+    let stem = rel.file_stem()?.to_str()?;
+    let (id, lang) = stem.rsplit_once('.')?;
+    let listed = config.languages.iter().skip(1).any(|l| l == lang);
+    (listed && is_valid_id(id)).then(|| lang.to_string())
+}
+
+/// Gives each entity its texts in other languages (`<id>.<lang>.md`): the
+/// body, and the text fields its front matter writes. A file for no entity
+/// is an error.
+fn join_editions(
+    content: &mut Content,
+    editions: Vec<(EntityKind, String, Box<Entry<EditionMatter>>)>,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    fn join<M: Localized>(
+        entries: &mut [Entry<M>],
+        id: &str,
+        lang: String,
+        e: Box<Entry<EditionMatter>>,
+    ) -> Result<(), Box<Entry<EditionMatter>>> {
+        let Some(entry) = entries.iter_mut().find(|x| x.id.as_str() == id) else {
+            return Err(e);
+        };
+        entry.matter.set_texts(&lang, &e.matter);
+        entry.in_langs.retain(|(l, _)| *l != lang);
+        entry.in_langs.push((lang, e));
+        Ok(())
+    }
+    let mut found = Vec::new();
+    for (kind, lang, e) in editions {
+        let id = e.id.0.clone();
+        let c = &mut *content;
+        let joined = match kind {
+            EntityKind::Actor => join(&mut c.actors, &id, lang.clone(), e),
+            EntityKind::Source => join(&mut c.sources, &id, lang.clone(), e),
+            EntityKind::Story => join(&mut c.stories, &id, lang.clone(), e),
+            EntityKind::Page => join(&mut c.pages, &id, lang.clone(), e),
+            _ => Ok(()),
+        };
+        if let Err(e) = joined {
+            if c.is_broken(kind, &id) {
+                continue;
+            }
+            let ids: Vec<&str> = match kind {
+                EntityKind::Actor => c.actors.iter().map(|x| x.id.as_str()).collect(),
+                EntityKind::Source => c.sources.iter().map(|x| x.id.as_str()).collect(),
+                EntityKind::Story => c.stories.iter().map(|x| x.id.as_str()).collect(),
+                _ => c.pages.iter().map(|x| x.id.as_str()).collect(),
+            };
+            let folder = kind.folder().unwrap_or_default();
+            let help = crate::suggest::did_you_mean(&id, ids.iter().copied())
+                .map(|m| format!("{m} (name the file `<id>.{lang}.md` after the file it translates)"))
+                .unwrap_or_else(|| {
+                    format!("add `content/{folder}/{id}.md`, in {}, or rename this file after the one it translates", config.language)
+                });
+            found.push(
+                Diagnostic::error(Problem::FrontMatter(format!(
+                    "`{}` is the `{lang}` text of {} `{id}`, but there is no `content/{folder}/{id}.md`",
+                    crate::diagnostics::display_path(&e.file.path),
+                    kind.name(),
+                )))
+                .at(Location::file(&e.file.path))
+                .help(help),
+            );
+        }
+    }
+    found
+}
+
+fn load_file(
+    root: &Path,
+    kind: EntityKind,
+    rel: &Path,
+    edition: Option<&str>,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
     match std::fs::read(root.join(rel)) {
-        Ok(bytes) => parse_file(kind, rel, bytes),
+        Ok(bytes) => match edition {
+            Some(lang) => parse_edition(kind, rel, lang, bytes),
+            None => parse_file(kind, rel, bytes),
+        },
         Err(e) => {
             let d = Diagnostic::error(Problem::Io {
                 action: "read",
@@ -412,6 +539,23 @@ fn load_file(root: &Path, kind: EntityKind, rel: &Path) -> (Option<Parsed>, Vec<
             (None, vec![d.at(Location::file(rel))])
         }
     }
+}
+
+/// Text of entities written for a language the site does not have: found
+/// here, where `languages:` is known (files are parsed without it).
+fn unlisted_text_languages(content: &Content, config: &Config) -> Vec<Diagnostic> {
+    fn each<M: Localized>(entries: &[Entry<M>], config: &Config) -> Vec<Diagnostic> {
+        entries
+            .iter()
+            .flat_map(|e| config.unlisted_text_languages(&e.file, &[], &e.matter.written_langs()))
+            .collect()
+    }
+    let c = content;
+    let mut found = each(&c.actors, config);
+    found.extend(each(&c.sources, config));
+    found.extend(each(&c.stories, config));
+    found.extend(each(&c.pages, config));
+    found
 }
 
 /// Sets the prose of the front matter (titles, summaries, quote texts) and
@@ -440,21 +584,27 @@ fn set_typography(content: &mut Content, site_lang: &str) {
             opt(&mut q.context, lang);
         }
     }
+    // Text written per language in the marks of each.
+    let texts = |t: &mut crate::input::texts::Texts<String>| {
+        for (lang, v) in t.each_mut(site_lang) {
+            set(v, lang);
+        }
+    };
     for a in &mut content.actors {
-        opt(&mut a.matter.role, site_lang);
+        texts(&mut a.matter.role);
         opt(&mut a.first_paragraph, site_lang);
     }
     for s in &mut content.sources {
         opt(&mut s.first_paragraph, site_lang);
     }
     for s in &mut content.stories {
-        set(&mut s.matter.title.0, site_lang);
-        opt(&mut s.matter.summary, site_lang);
+        texts(&mut s.matter.title);
+        texts(&mut s.matter.summary);
         opt(&mut s.first_paragraph, site_lang);
     }
     for p in &mut content.pages {
-        set(&mut p.matter.title.0, site_lang);
-        opt(&mut p.matter.summary, site_lang);
+        texts(&mut p.matter.title);
+        texts(&mut p.matter.summary);
         opt(&mut p.first_paragraph, site_lang);
     }
 }
@@ -475,6 +625,73 @@ pub fn parse_digest(rel: &Path, bytes: Vec<u8>) -> Result<Digest, Vec<Diagnostic
     }
 }
 
+/// Parses `<id>.<lang>.md`, the text of an entity of `kind` in `lang`:
+/// its front matter is optional and holds only text fields of the kind.
+fn parse_edition(
+    kind: EntityKind,
+    rel: &Path,
+    lang: &str,
+    bytes: Vec<u8>,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let id = rel
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.rsplit_once('.'))
+        .map(|(id, _)| id.to_string())
+        .unwrap_or_default();
+    let mut file = match SourceFile::from_bytes(rel, bytes) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d]),
+    };
+    diags.extend(file.control_characters());
+    let with_matter = file.text.starts_with("---\n") || file.text.starts_with("---\r\n");
+    let body_start = if with_matter {
+        let Some((yaml, body_start)) = split_front_matter(&file, &mut diags) else {
+            return (None, diags);
+        };
+        file.set_yaml(yaml, 2);
+        body_start
+    } else {
+        file.set_yaml(0..0, 1);
+        0
+    };
+    let scan = markdown::scan(&file.text[body_start..]);
+    for p in &scan.problems {
+        diags.push(
+            Diagnostic::error(p.problem.clone())
+                .at(file.location(body_start + p.offset, p.len))
+                .maybe_help(p.help.clone()),
+        );
+    }
+    let parts = Parts {
+        id: Id(id),
+        file,
+        body_start,
+        scan,
+    };
+    let entry: Entry<EditionMatter> = parts.entry(&mut diags);
+    for key in entry.matter.keys_outside(kind) {
+        diags.push(
+            Diagnostic::error(Problem::UnknownKey {
+                key: key.to_string(),
+                what: "the text of an entity in another language",
+            })
+            .at(entry.file.locate_key(&[Seg::Key(key)]))
+            .help(format!(
+                "{} `{}` takes {} here",
+                kind.name(),
+                entry.id,
+                EditionMatter::keys_of(kind).join(", ")
+            )),
+        );
+    }
+    (
+        Some(Parsed::Edition(kind, lang.to_string(), Box::new(entry))),
+        diags,
+    )
+}
+
 fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let stem = rel
@@ -487,7 +704,16 @@ fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, 
             name: stem.clone() + ".md",
         })
         .at(Location::file(rel));
-        if !slug.is_empty() {
+        let meant_lang = stem.rsplit_once('.').filter(|(id, lang)| {
+            kind != EntityKind::Digest
+                && is_valid_id(id)
+                && crate::input::fields::check_lang(lang).is_ok()
+        });
+        if let Some((id, lang)) = meant_lang {
+            d = d.help(format!(
+                "`<id>.<lang>.md` is the text of `{id}` in a language of `languages:` in site.yaml: add `{lang}` there, or rename it to `{slug}.md`"
+            ));
+        } else if !slug.is_empty() {
             d = d.help(format!("rename it to `{slug}.md`"));
         }
         diags.push(d);
@@ -549,7 +775,7 @@ fn parse_file(kind: EntityKind, rel: &Path, bytes: Vec<u8>) -> (Option<Parsed>, 
             Parsed::Source(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
             Parsed::Story(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
             Parsed::Page(e) => e.refs.iter().map(|r| (r, e.ref_location(r))).collect(),
-            Parsed::Digest(_) => Vec::new(),
+            Parsed::Digest(_) | Parsed::Edition(..) => Vec::new(),
         };
         for (r, loc) in entry_refs {
             if r.kind == EntityKind::Citation {
@@ -594,6 +820,7 @@ impl Parts {
             without_alt: self.scan.without_alt,
             first_paragraph: self.scan.first_paragraph,
             words: self.scan.words,
+            in_langs: Vec::new(),
         }
     }
 }

@@ -72,8 +72,8 @@ impl<'s> Resolver<'s> {
         }
     }
 
-    /// Resolves the references of `e`'s body; those of a published page
-    /// (`from`) become links `(to, from)`.
+    /// Resolves the references of `e`'s body and of its bodies in other
+    /// languages; those of a published page (`from`) become links `(to, from)`.
     fn body_refs<M>(
         &mut self,
         links: &mut Vec<(PageRef, PageRef)>,
@@ -93,6 +93,10 @@ impl<'s> Resolver<'s> {
             if let Some(from) = from.filter(|f| *f != t.page) {
                 links.push((t.page, from));
             }
+        }
+        // Its bodies in other languages (`<id>.<lang>.md`) link from it too.
+        for (_, other) in &e.in_langs {
+            self.body_refs(links, index, all, other, from);
         }
     }
 

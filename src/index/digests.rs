@@ -19,7 +19,8 @@ impl<'s> Resolver<'s> {
     pub(super) fn digests(&mut self, index: &mut Index<'s>, all: &AllIds<'s>) -> TagUses {
         let site = self.site;
         let c = &site.content;
-        let mut tags = TagUses::new(index.digests.len());
+        let multilingual = self.site.config.languages.len() > 1;
+        let mut tags = TagUses::new(index.digests.len(), multilingual);
         for (entry, d) in c.digests.iter().enumerate() {
             let node_ix = index
                 .digest_ids

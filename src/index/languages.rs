@@ -120,26 +120,13 @@ impl<'s> Resolver<'s> {
             members.sort_by(|a, b| lang_of(*a).cmp(lang_of(*b)).then(a.cmp(b)));
             for w in members.windows(2) {
                 if lang_of(w[0]) == lang_of(w[1]) {
+                    let lang = lang_of(w[0]);
                     let (first, second) = (
                         index.digest(DigestIx(w[0] as u32)),
                         index.digest(DigestIx(w[1] as u32)),
                     );
-                    let (d, other) = if first.id > second.id {
-                        (first, second)
-                    } else {
-                        (second, first)
-                    };
-                    self.error(
-                        Problem::TranslationsSameLanguage {
-                            id: d.id.0.clone(),
-                            other: other.id.0.clone(),
-                            lang: lang_of(w[0]).to_string(),
-                        },
-                        d.locate(&[Seg::Key("translations")]),
-                        Some(
-                            "give one of them its own `lang:`, or take it out of the group".into(),
-                        ),
-                    );
+                    let (problem, at, help) = same_language(first, second, lang);
+                    self.error(problem, at, Some(help));
                 }
             }
             for &m in &members {
@@ -151,4 +138,50 @@ impl<'s> Resolver<'s> {
             }
         }
     }
+}
+
+/// Two digests of one translation group in the same language `lang`: the
+/// problem, placed at the `translations:` item that joins them (else at
+/// the later one's `translations:`), with a help that names the cause: a
+/// `lang:` left out, so the site's language, or two written alike.
+fn same_language(
+    a: &crate::content::Digest,
+    b: &crate::content::Digest,
+    lang: &str,
+) -> (Problem, crate::diagnostics::Location, String) {
+    let lists = |x: &crate::content::Digest, y: &crate::content::Digest| {
+        x.matter.translations.0.iter().position(|t| *t == y.id)
+    };
+    let (d, other, at) = match (lists(a, b), lists(b, a)) {
+        (_, Some(i)) => (b, a, b.locate(&[Seg::Key("translations"), Seg::Index(i)])),
+        (Some(i), None) => (a, b, a.locate(&[Seg::Key("translations"), Seg::Index(i)])),
+        (None, None) => {
+            let (d, other) = if a.id > b.id { (a, b) } else { (b, a) };
+            (d, other, d.locate(&[Seg::Key("translations")]))
+        }
+    };
+    let help = match (d.matter.lang.is_none(), other.matter.lang.is_none()) {
+        (true, true) => format!(
+            "neither has a `lang:`, so both are in the site's language `{lang}`: give the one in another language its `lang:`, or take `{}` out of `translations:`",
+            other.id
+        ),
+        (true, false) => format!(
+            "`{}` has no `lang:`, so it is in the site's language `{lang}`: give it its own `lang:`, or take `{}` out of `translations:`",
+            d.id, other.id
+        ),
+        (false, true) => format!(
+            "`{}` has no `lang:`, so it is in the site's language `{lang}`: give it its own `lang:`, or take it out of `translations:`",
+            other.id
+        ),
+        (false, false) => format!(
+            "a translation group holds one digest per language: take `{}` out of `translations:`, or correct the `lang:` of one of them",
+            other.id
+        ),
+    };
+    let problem = Problem::TranslationsSameLanguage {
+        id: d.id.0.clone(),
+        other: other.id.0.clone(),
+        lang: lang.to_string(),
+    };
+    (problem, at, help)
 }

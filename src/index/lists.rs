@@ -44,6 +44,7 @@ pub(super) fn published<'s>(site: &'s Site, publish: Publish, all: &AllIds<'s>) 
     let pages = by_id(&c.pages, |p| published(p.draft));
     Index {
         site,
+        lang: &site.config.language,
         digests: digests
             .into_iter()
             .map(|(entry, date)| DigestNode {

@@ -165,6 +165,9 @@ pub struct PageNode {
 pub struct Index<'s> {
     /// The loaded site.
     pub site: &'s Site,
+    /// The language whose edition this index is (the site's language for
+    /// the index of every language): the one its entities' text is read in.
+    pub lang: &'s str,
     /// Published digests (all, with `--drafts`), newest first, ties by id.
     pub digests: Vec<DigestNode>,
     /// Actors, by id.
@@ -190,6 +193,14 @@ pub struct Index<'s> {
 }
 
 impl<'s> Index<'s> {
+    /// The text edition `self.lang` shows of `texts`.
+    pub fn text(
+        &self,
+        texts: &'s crate::input::texts::Texts<String>,
+    ) -> Option<crate::input::texts::Shown<'s, str>> {
+        texts.text(self.lang, &self.site.config.language)
+    }
+
     /// The loaded digest of a node.
     pub fn digest(&self, d: DigestIx) -> &'s Digest {
         &self.site.content.digests[self.digests[d.ix()].entry]

@@ -76,8 +76,14 @@ impl<'s> Index<'s> {
             })
             .filter(|(_, from)| !from.is_empty())
             .collect();
+        let config = &self.site.config;
         let mut index = Index {
             site: self.site,
+            lang: config
+                .languages
+                .iter()
+                .find(|l| *l == lang)
+                .unwrap_or(&config.language),
             digests,
             actors: self
                 .actors

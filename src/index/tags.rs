@@ -9,14 +9,17 @@ pub(super) struct TagUses {
     spellings: BTreeMap<String, BTreeMap<String, usize>>,
     /// Each digest's slugs, in front-matter order, each once.
     of_digest: Vec<Vec<String>>,
+    /// Slugs keep other scripts ([`crate::slug::tag_slug`]).
+    unicode: bool,
 }
 
 impl TagUses {
     /// Room for `digests` published digests.
-    pub(super) fn new(digests: usize) -> Self {
+    pub(super) fn new(digests: usize, unicode: bool) -> Self {
         TagUses {
             spellings: BTreeMap::new(),
             of_digest: vec![Vec::new(); digests],
+            unicode,
         }
     }
 
@@ -26,7 +29,7 @@ impl TagUses {
         let slugs = &mut self.of_digest[d.ix()];
         let mut seen: std::collections::HashSet<String> = slugs.iter().cloned().collect();
         for t in tags {
-            let slug = crate::slug::slugify(t);
+            let slug = crate::slug::tag_slug(t, self.unicode);
             if slug.is_empty() || !seen.insert(slug.clone()) {
                 continue;
             }

@@ -129,6 +129,11 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// For required text read by a function ([`crate::input::reader::Fields::texts`]).
+pub fn req_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Text::deserialize(d).map(|t| Some(t.0))
+}
+
 /// For optional text: empty counts as absent.
 pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     scalar(d, "text", |s| Ok(s.filter(|s| !s.trim().is_empty())))

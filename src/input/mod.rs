@@ -6,6 +6,7 @@
 
 pub mod fields;
 pub mod reader;
+pub mod texts;
 
 use crate::diagnostics::{Diagnostic, LineIndex, Location, Problem};
 use crate::yaml::{self, Pos, Seg, Spans, YamlError, YamlErrorKind};

@@ -10,6 +10,7 @@
 
 use crate::diagnostics::Problem;
 use crate::input::fields::{char_name, forbidden_in, OneOrMany, ValueStep, CONTROL_HELP};
+use crate::input::texts::Texts;
 use crate::input::unknown_key_help;
 use crate::suggest::closest_to;
 use crate::yaml::{self, Seg};
@@ -232,6 +233,20 @@ impl<'v, 'p> Fields<'v, 'p> {
         });
     }
 
+    /// Like [`Fields::report`], pointing at the key.
+    fn report_key(&mut self, steps: &[Step], problem: Problem, help: String) {
+        if self.is_quiet() {
+            return;
+        }
+        let path = self.path_to(steps);
+        self.problems.push(FieldProblem {
+            path,
+            at_key: true,
+            problem,
+            help: Some(help),
+        });
+    }
+
     /// Reads `value` (at `steps` below this mapping) with `read`, or reports
     /// why it cannot be.
     fn check<T>(
@@ -299,12 +314,27 @@ impl<'v, 'p> Fields<'v, 'p> {
         &mut self,
         key: &'static str,
     ) -> OneOrMany<T> {
-        let items = match self.lookup(key) {
+        let value = self.lookup(key);
+        self.many_at(&[Step::Key(key.into())], value)
+    }
+
+    /// [`Fields::one_or_many`] of `value`, found at `at`.
+    fn many_at<T: DeserializeOwned + Default>(
+        &mut self,
+        at: &[Step],
+        value: Option<&'v Value>,
+    ) -> OneOrMany<T> {
+        let item_at = |i: usize| {
+            let mut steps = at.to_vec();
+            steps.push(Step::Index(i));
+            steps
+        };
+        let items = match value {
             None | Some(Value::Null) => return OneOrMany::default(),
             Some(Value::Sequence(items)) => items,
             Some(value @ (Value::Mapping(_) | Value::Tagged(_))) => {
                 self.report(
-                    &[Step::Key(key.into())],
+                    at,
                     Problem::FrontMatter(format!(
                         "invalid type: {}, expected a value or a list of values",
                         kind_of(value)
@@ -317,7 +347,7 @@ impl<'v, 'p> Fields<'v, 'p> {
             Some(Value::String(text)) if text.contains(',') => {
                 let items: Vec<&str> = text.split(',').map(str::trim).collect();
                 self.report(
-                    &[Step::Key(key.into())],
+                    at,
                     Problem::FrontMatter(format!(
                         "`{text}` is one value with commas in it, not a list"
                     )),
@@ -331,8 +361,7 @@ impl<'v, 'p> Fields<'v, 'p> {
                     let item = StrDeserializer::<serde_yaml::Error>::new(item);
                     read.push(T::deserialize(item).unwrap_or_else(|e| {
                         let (message, help) = yaml::value_error(&e);
-                        let at = [Step::Key(key.into()), Step::Index(i)];
-                        self.report(&at, Problem::FrontMatter(message), help);
+                        self.report(&item_at(i), Problem::FrontMatter(message), help);
                         T::default()
                     }));
                 }
@@ -344,11 +373,86 @@ impl<'v, 'p> Fields<'v, 'p> {
             .iter()
             .enumerate()
             .map(|(i, item)| {
-                let at = [Step::Key(key.into()), Step::Index(i)];
-                self.check(&at, item, T::deserialize).unwrap_or_default()
+                self.check(&item_at(i), item, T::deserialize)
+                    .unwrap_or_default()
             })
             .collect();
         OneOrMany(read)
+    }
+
+    /// Text written once for every language, or as a map from language to
+    /// text (`title: {de: …, en: …}`), each text read by `read` (which
+    /// decides what counts as absent). The map's keys must be language
+    /// tags; whether they are the site's is checked where `languages:` is
+    /// known. A required field that is absent is reported missing.
+    pub fn texts<T>(
+        &mut self,
+        key: &'static str,
+        required: bool,
+        read: fn(&'v Value) -> Result<Option<T>, serde_yaml::Error>,
+    ) -> Texts<T> {
+        match self.lookup(key) {
+            None => {
+                if required {
+                    self.missing.push(key);
+                }
+                Texts::default()
+            }
+            Some(Value::Mapping(map)) => {
+                let mut each = Vec::with_capacity(map.len());
+                for (k, v) in map {
+                    let lang = key_text(k);
+                    let steps = [Step::Key(key.into()), Step::Key(lang.clone())];
+                    if let Err((message, help)) = crate::input::fields::check_lang(&lang) {
+                        self.report_key(&steps, Problem::FrontMatter(message), help);
+                        continue;
+                    }
+                    if let Some(Some(text)) = self.check(&steps, v, read) {
+                        each.push((lang, text));
+                    }
+                }
+                Texts::by_lang(each)
+            }
+            Some(value) => {
+                let steps = [Step::Key(key.into())];
+                match self.check(&steps, value, read).flatten() {
+                    Some(text) => Texts::one(text),
+                    None => Texts::default(),
+                }
+            }
+        }
+    }
+
+    /// A value or list of values ([`Fields::one_or_many`]) written once for
+    /// every language, or as a map from language to values (`aliases`).
+    pub fn texts_many<T: DeserializeOwned + Default>(
+        &mut self,
+        key: &'static str,
+    ) -> Texts<OneOrMany<T>> {
+        match self.lookup(key) {
+            Some(Value::Mapping(map)) => {
+                let mut each = Vec::with_capacity(map.len());
+                for (k, v) in map {
+                    let lang = key_text(k);
+                    let steps = [Step::Key(key.into()), Step::Key(lang.clone())];
+                    if let Err((message, help)) = crate::input::fields::check_lang(&lang) {
+                        self.report_key(&steps, Problem::FrontMatter(message), help);
+                        continue;
+                    }
+                    let many = self.many_at(&steps, Some(v));
+                    each.push((lang, many));
+                }
+                Texts::by_lang(each)
+            }
+            value => {
+                let many: OneOrMany<T> = self.many_at(&[Step::Key(key.into())], value);
+                if many.0.is_empty() {
+                    Texts::default()
+                } else {
+                    Texts::one(many)
+                }
+            }
+        }
     }
 
     /// A list of mappings, each read field by field; an item that is not a

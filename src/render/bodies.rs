@@ -57,11 +57,11 @@ const BODY_IMAGE_SIZES: &str = "(min-width: 52rem) 48rem, 100vw";
 impl markdown::Resolver for BodyResolver<'_, '_, '_> {
     fn url(&self, kind: EntityKind, id: &str) -> Option<String> {
         let r = self.r;
-        let u = self.bodies.values.urls();
+        let (v, u) = (self.bodies.values, self.bodies.values.urls());
         match kind {
-            EntityKind::Actor => r.find_actor(id).map(|_| u.actor(id)),
-            EntityKind::Source => r.find_source(id).map(|_| u.source(id)),
-            EntityKind::Story => r.find_story(id).map(|_| u.story(id)),
+            EntityKind::Actor => r.find_actor(id).map(|a| v.actor_url(r, a)),
+            EntityKind::Source => r.find_source(id).map(|s| v.source_url(r, s)),
+            EntityKind::Story => r.find_story(id).map(|s| v.story_url(r, s)),
             // Digests and quotes may be in another language, with its own pages.
             EntityKind::Digest => {
                 let full = r.full();
@@ -210,10 +210,10 @@ impl<'a> Bodies<'a> {
     fn render(&self, r: &Reader<'_, '_>, owner: Owner) -> (String, Vec<Diagnostic>) {
         let (text, digest) = match owner {
             Owner::Digest(d) => (r.digest_body(d), Some(d)),
-            Owner::Actor(a) => (r.actor_body(a), None),
-            Owner::Source(s) => (r.source_body(s), None),
-            Owner::Story(s) => (r.story_body(s), None),
-            Owner::Page(p) => (r.page_body(p), None),
+            Owner::Actor(a) => (r.actor_body(a).as_str(), None),
+            Owner::Source(s) => (r.source_body(s).as_str(), None),
+            Owner::Story(s) => (r.story_body(s).as_str(), None),
+            Owner::Page(p) => (r.page_body(p).as_str(), None),
         };
         let resolver = BodyResolver {
             bodies: self,

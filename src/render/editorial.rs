@@ -5,6 +5,7 @@
 //! its text alternative.
 
 use super::charts::{activity, network, timeline, Locale};
+use super::i18n::Labels;
 use super::reads::{Reader, Whole};
 use super::values::{Obj, Values};
 use crate::index::{ActorIx, QuoteIx, StoryIx};
@@ -55,7 +56,7 @@ pub fn story_timeline(r: &Reader<'_, '_>, values: &Values<'_>, sx: StoryIx) -> J
     match timeline::layout(&entries, values.labels()) {
         None => Json::Null,
         Some(t) => json!({
-            "svg": t.scene.to_svg("timeline-chart"),
+            "svg": t.scene.to_svg_in("timeline-chart", Labels::dir(r.lang())),
             "title": t.scene.title,
             "grain": t.grain.map(grain_name),
             "rows": t.rows,
@@ -66,8 +67,8 @@ pub fn story_timeline(r: &Reader<'_, '_>, values: &Values<'_>, sx: StoryIx) -> J
 /// The name of whoever said quote `q`.
 fn speaker_name<'s>(r: &Reader<'_, 's>, q: QuoteIx) -> &'s str {
     match r.quote_speaker(q) {
-        crate::index::Speaker::Actor(a) => r.actor_name(a),
-        crate::index::Speaker::Source(s) => r.source_name(s),
+        crate::index::Speaker::Actor(a) => r.actor_name(a).as_str(),
+        crate::index::Speaker::Source(s) => r.source_name(s).as_str(),
     }
 }
 
@@ -130,7 +131,9 @@ pub fn actor_network(r: &Reader<'_, '_>, values: &Values<'_>, ax: ActorIx, max: 
         |n: &network::Node<'_>| format!("{}: {}", n.title, labels.count("digest_count", n.weight));
     match network::ego(center, &neighbors, &edges, title, &tooltip) {
         None => Json::Null,
-        Some(scene) => json!({"svg": scene.to_svg("network-chart"), "title": scene.title}),
+        Some(scene) => {
+            json!({"svg": scene.to_svg_in("network-chart", Labels::dir(r.lang())), "title": scene.title})
+        }
     }
 }
 
@@ -154,11 +157,11 @@ pub fn actor_activity(r: &Reader<'_, '_>, values: &Values<'_>, ax: ActorIx) -> J
     let title = labels
         .text("activity_summary", "{count}")
         .replace("{count}", &labels.count("quote_count", said.len()))
-        .replace("{name}", r.actor_name(ax));
+        .replace("{name}", &r.actor_name(ax));
     match activity::layout(&said, title, labels) {
         None => Json::Null,
         Some(a) => json!({
-            "svg": a.scene.to_svg("activity-chart"),
+            "svg": a.scene.to_svg_in("activity-chart", Labels::dir(r.lang())),
             "title": a.scene.title,
             "grain": grain_name(a.grain),
             "counts": a.counts,
@@ -216,7 +219,7 @@ pub fn site_network(r: &Reader<'_, '_>, values: &Values<'_>) -> Value {
         return Value::none();
     };
     let narrow = network::site_numbered(&nodes, &edges, title, &tooltip)
-        .map(|s| s.to_svg("site-network-narrow"));
+        .map(|s| s.to_svg_in("site-network-narrow", Labels::dir(r.lang())));
     let actors: Vec<Value> = top
         .iter()
         .enumerate()
@@ -240,7 +243,10 @@ pub fn site_network(r: &Reader<'_, '_>, values: &Values<'_>) -> Value {
         })
         .collect();
     Obj::new()
-        .set("svg", scene.to_svg("site-network"))
+        .set(
+            "svg",
+            scene.to_svg_in("site-network", Labels::dir(r.lang())),
+        )
         .set("svg_narrow", narrow)
         .set("title", scene.title)
         .set("actors", actors)

@@ -30,8 +30,20 @@ pub enum Feed {
 /// Every feed of a language.
 pub fn all(r: &Reader<'_, '_>) -> Vec<Feed> {
     let mut feeds = vec![Feed::Site];
-    feeds.extend(r.all_actors(Whole).iter().map(Feed::Actor));
-    feeds.extend(r.all_stories(Whole).iter().map(Feed::Story));
+    let actors = r.all_actors(Whole);
+    let stories = r.all_stories(Whole);
+    feeds.extend(
+        actors
+            .iter()
+            .filter(|a| r.has_actor_page(*a))
+            .map(Feed::Actor),
+    );
+    feeds.extend(
+        stories
+            .iter()
+            .filter(|s| r.has_story_page(*s))
+            .map(Feed::Story),
+    );
     feeds.push(Feed::Corrections);
     feeds
 }
@@ -90,11 +102,12 @@ pub fn render(
     feed: Feed,
 ) -> OutputFile {
     let config = r.config();
-    let entity = |title: &str, url: String| (format!("{title} – {}", config.title), url);
+    let site_title = config.title(lang);
+    let entity = |title: &str, url: String| (format!("{title} – {site_title}"), url);
     let (title, url) = match feed {
-        Feed::Site => (config.title.clone(), urls.home()),
-        Feed::Actor(a) => entity(r.actor_name(a), urls.actor(r.actor_id(a))),
-        Feed::Story(s) => entity(r.story_title(s), urls.story(r.story_id(s))),
+        Feed::Site => (site_title.to_string(), urls.home()),
+        Feed::Actor(a) => entity(&r.actor_name(a), urls.actor(r.actor_id(a))),
+        Feed::Story(s) => entity(&r.story_title(s), urls.story(r.story_id(s))),
         Feed::Corrections => {
             let (title, url) = entity(
                 &labels.text("corrections", "Corrections"),
@@ -152,7 +165,7 @@ fn atom(
     let updated = digests.iter().map(|d| last_change(r, *d)).max();
     let mut x = head(r, urls, lang, title, page_url, updated);
     for &d in digests.iter().take(config.feeds.entries) {
-        let permalink = urls.absolute(&urls.item(&config.paths.digests, r.digest_id(d)));
+        let permalink = urls.absolute(&urls.digest(r.digest_id(d)));
         let _ = write!(
             x,
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n",
@@ -210,7 +223,7 @@ fn head(
         escape_html(&feed_url),
         escape_html(&urls.absolute(page_url)),
         updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
-        escape_html(&r.config().title),
+        escape_html(r.config().title(lang).value),
     );
     x
 }
@@ -259,7 +272,7 @@ fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
 
 /// A language's sitemap entries: absolute URL, last change.
 pub fn sitemap_entries(r: &Reader<'_, '_>, urls: &Urls) -> Vec<(String, Option<String>)> {
-    let p = &r.config().paths;
+    let p = urls.paths();
     let mut entries: Vec<(String, Option<String>)> = [
         urls.home(),
         urls.section(&p.digests),
@@ -285,14 +298,17 @@ pub fn sitemap_entries(r: &Reader<'_, '_>, urls: &Urls) -> Vec<(String, Option<S
     let actors = r
         .all_actors(Whole)
         .iter()
+        .filter(|a| r.has_actor_page(*a))
         .map(|a| urls.actor(r.actor_id(a)));
     let sources = r
         .all_sources(Whole)
         .iter()
+        .filter(|s| r.has_source_page(*s))
         .map(|s| urls.source(r.source_id(s)));
     let stories = r
         .all_stories(Whole)
         .iter()
+        .filter(|s| r.has_story_page(*s))
         .map(|s| urls.story(r.story_id(s)));
     let pages = r.all_pages(Whole).iter().map(|p| urls.page(r.page_id(p)));
     let tags = r.all_tags(Whole).iter().map(|t| urls.tag(r.tag_slug(t)));

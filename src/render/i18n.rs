@@ -41,7 +41,7 @@ impl Labels {
                         "the theme has no labels for language `{language}`: using English"
                     ))
                     .help(format!(
-                        "add `i18n/{primary}.yaml` to the site with the theme's label keys"
+                        "run `storia i18n export {primary}` to write `i18n/{primary}.yaml` with the theme's label keys, then translate it"
                     )),
                 ),
             ),
@@ -193,6 +193,52 @@ impl Labels {
     /// The labels as a template value (`t`).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(&self.entries).unwrap_or_default()
+    }
+}
+
+/// `storia i18n export LANG`: writes `i18n/LANG.yaml` in the site at
+/// `root` with every label key of its theme, each with its text in the
+/// site's first language, for a translator to start from. Never
+/// overwrites a file. Returns the file written, relative to `root`.
+pub fn export(root: &std::path::Path, lang: &str) -> Result<std::path::PathBuf, Vec<Diagnostic>> {
+    if let Err((message, help)) = crate::input::fields::check_lang(lang) {
+        return Err(vec![Diagnostic::error(Problem::Usage(message)).help(help)]);
+    }
+    let config = crate::config::load(root, None)?;
+    let theme = Theme::find(root, &config.theme, &config).map_err(|d| vec![d])?;
+    let (labels, _) = Labels::load(&theme, &config.language).map_err(|d| vec![d])?;
+    let rel = std::path::Path::new("i18n").join(format!("{lang}.yaml"));
+    let yaml = serde_yaml::to_string(&labels.entries).unwrap_or_default();
+    let text = format!(
+        "# The labels of the theme `{}` for `{lang}`, to translate: each value is\n\
+         # the site's first language's ({}) for now. Keys left out fall back to\n\
+         # English. Plural entries take the CLDR forms of the language (one,\n\
+         # other; few, many…) with {{n}}; keep the {{placeholders}} as they are.\n{yaml}",
+        config.theme, labels.language
+    );
+    let path = root.join(&rel);
+    let written = std::fs::create_dir_all(root.join("i18n")).and_then(|()| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+    });
+    match written {
+        Ok(()) => Ok(rel),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(vec![Diagnostic::error(Problem::AlreadyExists {
+                path: crate::diagnostics::display_path(&rel),
+            })
+            .help(
+                "translate that file, or move it away to export the theme's labels again",
+            )])
+        }
+        Err(e) => Err(vec![Diagnostic::error(Problem::Io {
+            action: "write",
+            path: crate::diagnostics::display_path(&rel),
+            reason: e.to_string(),
+        })]),
     }
 }
 
@@ -456,16 +502,16 @@ mod tests {
             "quotes: \"Dichiarazioni\"\n",
         )
         .unwrap();
-        std::fs::write(root.path().join("i18n/ar.yaml"), "quotes: \"اقتباسات\"\n").unwrap();
+        std::fs::write(root.path().join("i18n/fa.yaml"), "quotes: \"نقل‌قول‌ها\"\n").unwrap();
         let theme = crate::theme::Theme::default_at(root.path());
         let (it, _) = Labels::load(&theme, "it").unwrap();
         assert_eq!(it.text("quotes", ""), "Dichiarazioni");
         assert_eq!(it.text("sources", ""), "Fonti");
         // A language the theme lacks: the site's keys, English for the rest.
-        let (ar, warning) = Labels::load(&theme, "ar").unwrap();
+        let (fa, warning) = Labels::load(&theme, "fa").unwrap();
         assert!(warning.is_none());
-        assert_eq!(ar.text("quotes", ""), "اقتباسات");
-        assert_eq!(ar.text("sources", ""), "Sources");
+        assert_eq!(fa.text("quotes", ""), "نقل‌قول‌ها");
+        assert_eq!(fa.text("sources", ""), "Sources");
         assert_eq!(it.language_name("ru"), "russo");
     }
 

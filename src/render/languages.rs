@@ -4,7 +4,7 @@
 use super::i18n::{endonym, Labels};
 use super::reads::Reader;
 use super::urls::Urls;
-use crate::index::DigestIx;
+use crate::index::{DigestIx, PageRef};
 use serde_json::{json, Value as Json};
 
 /// Each language with the URLs of its pages, the site's language first;
@@ -45,17 +45,38 @@ impl Languages {
         })
     }
 
+    /// Whether edition `lang` has a page of `p`, read from `full` (the
+    /// index of every language): as [`Reader::has_actor_page`] says in
+    /// the edition's own view.
+    pub fn has_page(&self, full: &Reader<'_, '_>, lang: &str, p: PageRef) -> bool {
+        if self.each.first().is_none_or(|(first, _)| first == lang) {
+            return true;
+        }
+        let in_lang = |d: &DigestIx| full.digest_language(*d) == lang;
+        match p {
+            PageRef::Actor(a) => full.actor_digests(a).iter().any(in_lang),
+            PageRef::Source(s) => {
+                full.source_digests(s).iter().any(in_lang)
+                    || full
+                        .source_quotes(s)
+                        .iter()
+                        .any(|q| in_lang(&full.quote_digest(*q)))
+            }
+            PageRef::Story(s) => full.story_digests(s).iter().any(in_lang),
+            PageRef::Digest(_) | PageRef::Page(_) => true,
+        }
+    }
+
     /// The same page (`url`, under `urls`) in every language, as versions;
     /// empty on a site of one language.
     pub fn alternates(&self, urls: &Urls, url: &str) -> Vec<Json> {
         if self.each.len() < 2 {
             return Vec::new();
         }
-        let rel = url.strip_prefix(&urls.base_path).unwrap_or(url);
         self.each
             .iter()
             .map(|(lang, u)| {
-                let url = format!("{}{rel}", u.base_path);
+                let url = urls.same_page_in(url, u);
                 json!({
                     "lang": lang,
                     "name": endonym(lang),

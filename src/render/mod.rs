@@ -110,7 +110,7 @@ pub fn render_to(
                 let at = if i == 0 {
                     urls.clone()
                 } else {
-                    urls.in_language(l)
+                    urls.in_language(l, config.paths_in(l))
                 };
                 (l.clone(), at)
             })
@@ -119,10 +119,20 @@ pub fn render_to(
         vec![(config.language.clone(), urls.clone())]
     };
     let mut all_labels = Vec::new();
-    for (lang, _) in &each {
+    for (n, (lang, _)) in each.iter().enumerate() {
         match i18n::Labels::load(theme, lang) {
             Ok((labels, warning)) => {
-                diags.extend(warning);
+                // At the language in site.yaml, which is what asks for them.
+                let at = if config.languages.is_empty() {
+                    config.locate("language")
+                } else {
+                    let path = [
+                        crate::yaml::Seg::Key("languages"),
+                        crate::yaml::Seg::Index(n),
+                    ];
+                    config.file.locate_yaml(&path)
+                };
+                diags.extend(warning.map(|w| w.at(at)));
                 all_labels.push(labels);
             }
             Err(d) => {
@@ -262,7 +272,8 @@ pub fn render_to(
         // What the whole language reads, not one output's: site-wide.
         let unrecorded = reads::Reads::default();
         let r = reads::Reader::new(view.0, view.1, full.0, full.1, &unrecorded);
-        let values = values::Values::new(&r, lang_urls, labels, lang, &assets, &images);
+        let urls = (lang_urls, &languages.each[0].1);
+        let values = values::Values::new(&r, urls, labels, lang, &assets, &images);
         {
             let global = templates.global();
             global.insert("site", &values.site);
@@ -589,7 +600,10 @@ pub fn page_sources(
         let d = &c.digests[n.entry];
         let lang = index.lang_of(DigestIx(i as u32));
         let url = if languages.len() > 1 && lang != languages[0] {
-            urls.in_language(lang).item(&paths.digests, d.id.as_str())
+            let config = &index.site.config;
+            let paths = config.paths_in(lang);
+            urls.in_language(lang, paths)
+                .item(&paths.digests, d.id.as_str())
         } else {
             urls.item(&paths.digests, d.id.as_str())
         };

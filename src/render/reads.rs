@@ -18,6 +18,7 @@ use crate::index::{
     ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
 use crate::input::fields::{DateValue, Extra, Text};
+use crate::input::texts::Shown;
 use chrono::{DateTime, Datelike, FixedOffset};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -250,6 +251,13 @@ impl Stable for DateValue {
 impl Stable for Text {
     fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
         self.0.feed(ix, h);
+    }
+}
+
+impl Stable for Shown<'_, str> {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.value.feed(ix, h);
+        self.lang.feed(ix, h);
     }
 }
 
@@ -553,21 +561,24 @@ facts! {
         /// That the actor exists.
         ActorExists actor_exists -> () = |ix, a| { let _ = (ix, a); };
         /// Its name.
-        ActorName actor_name -> &'s str = |ix, a| ix.actor(a).matter.name.0.as_str();
+        ActorName actor_name -> Shown<'s, str> = |ix, a| ix.text(&ix.actor(a).matter.name).unwrap_or_default();
         /// Person, organisation, country or group.
         ActorKindOf actor_kind -> ActorKind = |ix, a| ix.actor(a).matter.kind;
         /// Its role.
-        ActorRole actor_role -> Option<&'s str> = |ix, a| ix.actor(a).matter.role.as_deref();
+        ActorRole actor_role -> Option<Shown<'s, str>> = |ix, a| ix.text(&ix.actor(a).matter.role);
         /// Its image, as written.
         ActorImage actor_image -> Option<&'s ImageMatter> = |ix, a| ix.actor(a).matter.image.as_ref();
         /// Other names.
-        ActorAliases actor_aliases -> &'s [Text] = |ix, a| ix.actor(a).matter.aliases.0.as_slice();
+        ActorAliases actor_aliases -> &'s [Text] = |ix, a| {
+            let aliases = &ix.actor(a).matter.aliases;
+            aliases.get(ix.lang, &ix.site.config.language).map_or(&[][..], |s| s.value.0.as_slice())
+        };
         /// Its Wikidata id.
         ActorWikidata actor_wikidata -> Option<&'s str> = |ix, a| ix.actor(a).matter.wikidata.as_deref();
         /// Its links, by name.
         ActorLinks actor_links -> &'s BTreeMap<String, crate::input::fields::HttpUrl> = |ix, a| &ix.actor(a).matter.links;
         /// Its Markdown body.
-        ActorBody actor_body -> &'s str = |ix, a| ix.actor(a).body();
+        ActorBody actor_body -> Shown<'s, str> = |ix, a| ix.actor(a).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         ActorExtra actor_extra -> &'s Extra = |ix, a| &ix.actor(a).matter.extra;
         /// Its quotes, newest first.
@@ -583,7 +594,7 @@ facts! {
         /// That the source exists.
         SourceExists source_exists -> () = |ix, s| { let _ = (ix, s); };
         /// Its name.
-        SourceName source_name -> &'s str = |ix, s| ix.source(s).matter.name.0.as_str();
+        SourceName source_name -> Shown<'s, str> = |ix, s| ix.text(&ix.source(s).matter.name).unwrap_or_default();
         /// Newspaper, agency, …
         SourceKindOf source_kind -> &'static str = |ix, s| ix.source(s).matter.kind.as_str();
         /// The outlet's own website.
@@ -593,7 +604,7 @@ facts! {
         /// Its logo, as written.
         SourceImage source_image -> Option<&'s ImageMatter> = |ix, s| ix.source(s).matter.image.as_ref();
         /// Its Markdown body.
-        SourceBody source_body -> &'s str = |ix, s| ix.source(s).body();
+        SourceBody source_body -> Shown<'s, str> = |ix, s| ix.source(s).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         SourceExtra source_extra -> &'s Extra = |ix, s| &ix.source(s).matter.extra;
         /// Quotes attributed to it, newest first.
@@ -607,9 +618,9 @@ facts! {
         /// That the story exists.
         StoryExists story_exists -> () = |ix, s| { let _ = (ix, s); };
         /// Its title.
-        StoryTitle story_title -> &'s str = |ix, s| ix.story(s).matter.title.0.as_str();
+        StoryTitle story_title -> Shown<'s, str> = |ix, s| ix.text(&ix.story(s).matter.title).unwrap_or_default();
         /// Its summary.
-        StorySummary story_summary -> Option<&'s str> = |ix, s| ix.story(s).matter.summary.as_deref();
+        StorySummary story_summary -> Option<Shown<'s, str>> = |ix, s| ix.text(&ix.story(s).matter.summary);
         /// When it started.
         StoryStarted story_started -> Option<DateTime<FixedOffset>> = |ix, s| {
             ix.story(s).matter.started.map(|d| crate::index::moment(d, ix.site.config.timezone))
@@ -617,7 +628,7 @@ facts! {
         /// Its image, as written.
         StoryImage story_image -> Option<&'s ImageMatter> = |ix, s| ix.story(s).matter.image.as_ref();
         /// Its Markdown body.
-        StoryBody story_body -> &'s str = |ix, s| ix.story(s).body();
+        StoryBody story_body -> Shown<'s, str> = |ix, s| ix.story(s).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         StoryExtra story_extra -> &'s Extra = |ix, s| &ix.story(s).matter.extra;
         /// Its digests, newest first.
@@ -651,13 +662,13 @@ facts! {
         /// That the page exists.
         PageExists page_exists -> () = |ix, p| { let _ = (ix, p); };
         /// Its title.
-        PageTitle page_title -> &'s str = |ix, p| ix.page(p).matter.title.0.as_str();
+        PageTitle page_title -> Shown<'s, str> = |ix, p| ix.text(&ix.page(p).matter.title).unwrap_or_default();
         /// Its summary.
-        PageSummary page_summary -> Option<&'s str> = |ix, p| ix.page(p).matter.summary.as_deref();
+        PageSummary page_summary -> Option<Shown<'s, str>> = |ix, p| ix.text(&ix.page(p).matter.summary);
         /// Whether it is a draft.
         PageDraft page_draft -> bool = |ix, p| ix.page(p).matter.draft;
         /// Its Markdown body.
-        PageBody page_body -> &'s str = |ix, p| ix.page(p).body();
+        PageBody page_body -> Shown<'s, str> = |ix, p| ix.page(p).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
         PageExtra page_extra -> &'s Extra = |ix, p| &ix.page(p).matter.extra;
         /// What links to it.
@@ -752,6 +763,12 @@ impl<'r, 's> Reader<'r, 's> {
         });
     }
 
+    /// The language of the edition read (the site's for the index of
+    /// every language).
+    pub fn lang(&self) -> &'s str {
+        self.ix.lang
+    }
+
     /// The site's configuration (site-wide: not a fact).
     pub fn config(&self) -> &'s crate::config::Config {
         &self.ix.site.config
@@ -844,6 +861,35 @@ impl<'r, 's> Reader<'r, 's> {
             },
             all,
         )
+    }
+
+    /// Whether this is the site's first edition (or a site of one
+    /// language): every actor, source and story has its page there.
+    pub fn is_first_edition(&self) -> bool {
+        self.ix.lang == self.ix.site.config.language
+    }
+
+    /// Whether this edition has a page of actor `a`: the first edition
+    /// always; another only when the actor has a digest or a quote in it
+    /// (no empty pages; links go to the first edition's page instead).
+    pub fn has_actor_page(&self, a: ActorIx) -> bool {
+        self.is_first_edition()
+            || !self.actor_digests(a).is_empty()
+            || !self.actor_quotes(a).is_empty()
+    }
+
+    /// Whether this edition has a page of source `s` (as
+    /// [`Reader::has_actor_page`]).
+    pub fn has_source_page(&self, s: SourceIx) -> bool {
+        self.is_first_edition()
+            || !self.source_digests(s).is_empty()
+            || !self.source_quotes(s).is_empty()
+    }
+
+    /// Whether this edition has a page of story `s` (as
+    /// [`Reader::has_actor_page`]).
+    pub fn has_story_page(&self, s: StoryIx) -> bool {
+        self.is_first_edition() || !self.story_digests(s).is_empty()
     }
 
     /// A digest's language: its `lang:`, else the site's.

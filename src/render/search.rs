@@ -82,7 +82,7 @@ impl Doc {
 /// whole.
 pub fn files(r: &Reader<'_, '_>, values: &Values<'_>, sink: &(dyn Fn(OutputFile) + Sync)) {
     let urls = values.urls();
-    let paths = &r.config().paths;
+    let paths = urls.paths();
     let prefixes = [
         urls.section(&paths.digests),
         urls.section(&paths.actors),
@@ -113,8 +113,10 @@ pub fn files(r: &Reader<'_, '_>, values: &Values<'_>, sink: &(dyn Fn(OutputFile)
         chunks += 1;
         f
     };
+    // German readers write `ü` as `ue` where a keyboard lacks it.
+    let german = r.lang().split('-').next() == Some("de");
     documents(r, values, urls, |doc| {
-        for term in terms(&doc.text) {
+        for term in terms(&doc.text, german) {
             postings.entry(term).or_default().push(count);
         }
         count += 1;
@@ -202,7 +204,7 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
     let texts = |list: &[crate::input::fields::Text]| -> Vec<String> {
         list.iter().map(|t| t.0.clone()).collect()
     };
-    for a in r.all_actors(Whole).iter() {
+    for a in r.all_actors(Whole).iter().filter(|a| r.has_actor_page(*a)) {
         let name = r.actor_name(a);
         let aliases = texts(r.actor_aliases(a));
         let role = r.actor_role(a).unwrap_or_default();
@@ -211,13 +213,17 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
             title: name.to_string(),
             url: urls.actor(r.actor_id(a)),
             date: String::new(),
-            snippet: cut(role, SNIPPET_MAX),
+            snippet: cut(&role, SNIPPET_MAX),
             by: String::new(),
             text: format!("{name} {role} {}", aliases.join(" ")),
             also: aliases,
         });
     }
-    for s in r.all_sources(Whole).iter() {
+    for s in r
+        .all_sources(Whole)
+        .iter()
+        .filter(|s| r.has_source_page(*s))
+    {
         let name = r.source_name(s);
         emit(Doc {
             kind: 2,
@@ -230,7 +236,7 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
             text: name.to_string(),
         });
     }
-    for s in r.all_stories(Whole).iter() {
+    for s in r.all_stories(Whole).iter().filter(|s| r.has_story_page(*s)) {
         let title = r.story_title(s);
         let summary = r.story_summary(s).unwrap_or_default();
         emit(Doc {
@@ -238,7 +244,7 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
             title: title.to_string(),
             url: urls.story(r.story_id(s)),
             date: r.story_started(s).map(day).unwrap_or_default(),
-            snippet: cut(summary, SNIPPET_MAX),
+            snippet: cut(&summary, SNIPPET_MAX),
             by: String::new(),
             also: Vec::new(),
             text: format!("{title} {summary}"),
@@ -255,7 +261,7 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
             title: title.to_string(),
             url: urls.page(r.page_id(p)),
             date: String::new(),
-            snippet: cut(summary, SNIPPET_MAX),
+            snippet: cut(&summary, SNIPPET_MAX),
             by: String::new(),
             also: Vec::new(),
             text: format!("{title} {summary}"),
@@ -305,8 +311,11 @@ fn documents(r: &Reader<'_, '_>, values: &Values<'_>, urls: &Urls, mut emit: imp
 /// The terms of `text`: each word lower-cased with accents folded and other
 /// scripts transliterated (`Città` → `citta`, `Путин` → `putin`), and, for
 /// words in a script other than Latin, also as written, lower-cased
-/// (`путин`), since the browser cannot transliterate a query.
-fn terms(text: &str) -> BTreeSet<String> {
+/// (`путин`), since the browser cannot transliterate a query. With
+/// `german`, a word with `ä`, `ö` or `ü` is also a term as German writes it
+/// without them (`Müller` → `muller` and `mueller`), so a query typed
+/// either way finds it.
+fn terms(text: &str, german: bool) -> BTreeSet<String> {
     let mut terms = BTreeSet::new();
     let mut add = |t: &str| {
         if !t.is_empty() {
@@ -319,6 +328,20 @@ fn terms(text: &str) -> BTreeSet<String> {
         }
         for part in crate::slug::fold(word).split(|c: char| !c.is_ascii_alphanumeric()) {
             add(part);
+        }
+        if german && word.contains(['ä', 'ö', 'ü', 'Ä', 'Ö', 'Ü']) {
+            let spelt: String = word
+                .chars()
+                .flat_map(|c| match c {
+                    'ä' | 'Ä' => "ae".chars().collect::<Vec<_>>(),
+                    'ö' | 'Ö' => "oe".chars().collect(),
+                    'ü' | 'Ü' => "ue".chars().collect(),
+                    c => vec![c],
+                })
+                .collect();
+            for part in crate::slug::fold(&spelt).split(|c: char| !c.is_ascii_alphanumeric()) {
+                add(part);
+            }
         }
         if word.chars().any(|c| !c.is_ascii() && !is_latin(c)) {
             add(&word.to_lowercase());
@@ -360,8 +383,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn german_terms_are_found_written_with_or_without_umlauts() {
+        let t = terms("Übergänge für Müller", true);
+        for term in [
+            "ubergange",
+            "uebergaenge",
+            "fur",
+            "fuer",
+            "muller",
+            "mueller",
+        ] {
+            assert!(t.contains(term), "{term}: {t:?}");
+        }
+        // Only German: elsewhere `ü` is only `u`.
+        assert!(!terms("Müller", false).contains("mueller"));
+    }
+
+    #[test]
     fn terms_fold_accents_and_keep_other_scripts_as_written_too() {
-        let t = terms("Città di Путин, l'UE-27 «sovranità»");
+        let t = terms("Città di Путин, l'UE-27 «sovranità»", false);
         let want = [
             "27",
             "citta",
@@ -390,7 +430,7 @@ mod tests {
 
     #[test]
     fn very_long_words_are_cut() {
-        let t = terms(&"a".repeat(10_000));
+        let t = terms(&"a".repeat(10_000), false);
         assert_eq!(t.into_iter().next().unwrap().len(), TERM_MAX);
     }
 }

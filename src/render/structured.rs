@@ -32,7 +32,7 @@ fn actor_ref(r: &Reader<'_, '_>, values: &Values<'_>, a: ActorIx) -> Json {
     json!({
         "@type": actor_type(r.actor_kind(a)),
         "name": r.actor_name(a),
-        "url": urls.absolute(&urls.actor(r.actor_id(a))),
+        "url": urls.absolute(&values.actor_url(r, a)),
     })
 }
 
@@ -41,7 +41,7 @@ fn source_ref(r: &Reader<'_, '_>, values: &Values<'_>, s: SourceIx) -> Json {
     json!({
         "@type": "Organization",
         "name": r.source_name(s),
-        "url": urls.absolute(&urls.source(r.source_id(s))),
+        "url": urls.absolute(&values.source_url(r, s)),
     })
 }
 
@@ -76,7 +76,7 @@ pub fn digest(r: &Reader<'_, '_>, values: &Values<'_>, d: DigestIx) -> Json {
         "inLanguage": r.digest_language(d),
         "description": r.digest_summary(d),
         "author": if authors.is_empty() {
-            vec![json!({"@type": "Organization", "name": r.config().title})]
+            vec![json!({"@type": "Organization", "name": r.config().title(r.lang())})]
         } else {
             authors.iter().map(|a| json!({"@type": "Person", "name": a.0})).collect()
         },

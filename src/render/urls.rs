@@ -62,14 +62,30 @@ impl Urls {
             paths: paths.clone(),
         }
     }
-    /// The URLs of a language's pages: under `/<lang>/`.
-    pub fn in_language(&self, lang: &str) -> Urls {
+    /// The URLs of a language's pages: under `/<lang>/`, with its section
+    /// words `paths`.
+    pub fn in_language(&self, lang: &str, paths: &Paths) -> Urls {
         Urls {
             base_url: format!("{}{lang}/", self.base_url),
             base_path: format!("{}{lang}/", self.base_path),
             root_url: self.root_url.clone(),
             root_path: self.root_path.clone(),
-            paths: self.paths.clone(),
+            paths: paths.clone(),
+        }
+    }
+
+    /// Page `url` of these URLs as `other` writes it: under its base path,
+    /// with its word for the section (`/akteure/x/` → `/en/actors/x/`).
+    pub fn same_page_in(&self, url: &str, other: &Urls) -> String {
+        let rel = url.strip_prefix(&self.base_path).unwrap_or(url);
+        let (first, rest) = rel.split_once('/').unwrap_or((rel, ""));
+        let mine = self.paths.all();
+        let theirs = other.paths.all();
+        match mine.iter().position(|(_, w)| *w == first) {
+            Some(i) if !rest.is_empty() || rel.ends_with('/') => {
+                format!("{}{}/{rest}", other.base_path, theirs[i].1)
+            }
+            _ => format!("{}{rel}", other.base_path),
         }
     }
     /// The section words (`paths:` of site.yaml).
@@ -118,6 +134,16 @@ impl Urls {
         let rel = url
             .strip_prefix(&self.root_path)
             .unwrap_or(url.trim_start_matches('/'));
+        // A percent-encoded path names the folder as it reads.
+        let decoded;
+        let rel = if rel.contains('%') {
+            decoded = percent_encoding::percent_decode_str(rel)
+                .decode_utf8_lossy()
+                .into_owned();
+            decoded.as_str()
+        } else {
+            rel
+        };
         if rel.is_empty() || rel.ends_with('/') {
             format!("{rel}index.html")
         } else {
@@ -142,6 +168,8 @@ impl Urls {
     }
     /// A tag's page.
     pub fn tag(&self, slug: &str) -> String {
+        // A slug in another script (multilingual sites) is written as it
+        // reads, an IRI: browsers, servers and sitemap readers encode it.
         self.item(&self.paths.tags, slug)
     }
     /// A plain page.

@@ -36,6 +36,23 @@ impl Obj {
         Obj(v.as_map().cloned().unwrap_or_default())
     }
 
+    /// Sets `key` to text an edition shows and, when it is a fallback in
+    /// another language, `lang_key` to that language (for a `lang`
+    /// attribute on the element showing it).
+    pub fn text(
+        self,
+        key: &'static str,
+        lang_key: &'static str,
+        text: Option<crate::input::texts::Shown<'_, str>>,
+    ) -> Obj {
+        let lang = text.and_then(|t| t.lang);
+        let o = self.set(key, text.map(|t| t.as_str()));
+        match lang {
+            Some(l) => o.set(lang_key, l),
+            None => o,
+        }
+    }
+
     /// Sets `key`, replacing it if present.
     pub fn set(mut self, key: &'static str, value: impl Into<Value>) -> Obj {
         self.0.insert(Key::Str(key), value.into());
@@ -108,6 +125,9 @@ pub struct Values<'a> {
     /// `site`, shared by every page.
     pub site: Json,
     urls: &'a Urls,
+    /// The first edition's URLs: where an entity with nothing in this
+    /// edition has its page.
+    first_urls: &'a Urls,
     labels: &'a Labels,
     cards: Lazy<Value>,
     digest_links: Lazy<Value>,
@@ -120,18 +140,19 @@ pub struct Values<'a> {
 }
 
 impl<'a> Values<'a> {
-    /// The values of the view `r` reads, for pages in `lang` at `urls`.
-    /// The `site` value is site-wide: what it reads is not recorded.
+    /// The values of the view `r` reads, for pages in `lang` at `urls.0`
+    /// (`urls.1`: the first edition's). The `site` value is site-wide:
+    /// what it reads is not recorded.
     pub fn new(
         r: &Reader<'_, '_>,
-        urls: &'a Urls,
+        (urls, first_urls): (&'a Urls, &'a Urls),
         labels: &'a Labels,
         lang: &str,
         assets: &super::assets::Assets,
         images: &'a super::images::Images,
     ) -> Values<'a> {
         let config = r.config();
-        let p = &config.paths;
+        let p = urls.paths();
         let pages: Vec<Json> = r
             .all_pages(Whole)
             .iter()
@@ -140,14 +161,17 @@ impl<'a> Values<'a> {
                 json!({
                     "id": id,
                     "title": r.page_title(px),
+                    "title_lang": r.page_title(px).lang,
                     "url": urls.page(id),
                     "page_kind": "page",
                 })
             })
             .collect();
         let site = json!({
-            "title": config.title,
-            "description": config.description,
+            "title": config.title(lang),
+            "title_lang": config.title(lang).lang,
+            "description": config.description(lang),
+            "description_lang": config.description(lang).and_then(|d| d.lang),
             "language": lang,
             "base_url": urls.base_url,
             "base_path": urls.base_path,
@@ -176,6 +200,7 @@ impl<'a> Values<'a> {
         Values {
             site,
             urls,
+            first_urls,
             labels,
             cards: Lazy::new(r.all_digests(Whole).len()),
             digest_links: Lazy::new(r.all_digests(Whole).len()),
@@ -232,6 +257,37 @@ impl<'a> Values<'a> {
         self.labels
     }
 
+    /// Actor `a`'s page: this edition's, else (nothing of the actor is in
+    /// this edition) the first edition's.
+    pub fn actor_url(&self, r: &Reader<'_, '_>, a: ActorIx) -> String {
+        let urls = if r.has_actor_page(a) {
+            self.urls
+        } else {
+            self.first_urls
+        };
+        urls.actor(r.actor_id(a))
+    }
+
+    /// Source `s`'s page, as [`Values::actor_url`].
+    pub fn source_url(&self, r: &Reader<'_, '_>, s: SourceIx) -> String {
+        let urls = if r.has_source_page(s) {
+            self.urls
+        } else {
+            self.first_urls
+        };
+        urls.source(r.source_id(s))
+    }
+
+    /// Story `s`'s page, as [`Values::actor_url`].
+    pub fn story_url(&self, r: &Reader<'_, '_>, s: StoryIx) -> String {
+        let urls = if r.has_story_page(s) {
+            self.urls
+        } else {
+            self.first_urls
+        };
+        urls.story(r.story_id(s))
+    }
+
     /// A digest's link: `id`, `title`, `url`, `page_kind`.
     pub fn digest_link(&self, r: &Reader<'_, '_>, d: DigestIx) -> Value {
         self.digest_links.get(d.ix(), r, |r| {
@@ -246,13 +302,14 @@ impl<'a> Values<'a> {
         self.actor_links.get(a.ix(), r, |r| {
             let id = r.actor_id(a);
             r.actor_exists(a);
-            link(id, r.actor_name(a), self.urls.actor(id), "actor")
+            link(id, r.actor_name(a), self.actor_url(r, a), "actor")
                 .set("kind", r.actor_kind(a).as_str())
-                .set("role", r.actor_role(a))
+                .text("role", "role_lang", r.actor_role(a))
                 .set("image", r.actor_image(a).map(|i| self.urls.image(&i.src.0)))
                 .set(
                     "picture",
-                    r.actor_image(a).map(|i| self.picture(i, r.actor_name(a))),
+                    r.actor_image(a)
+                        .map(|i| self.picture(i, r.actor_name(a).value)),
                 )
                 .into()
         })
@@ -263,7 +320,7 @@ impl<'a> Values<'a> {
         self.source_links.get(s.ix(), r, |r| {
             let id = r.source_id(s);
             r.source_exists(s);
-            link(id, r.source_name(s), self.urls.source(id), "source")
+            link(id, r.source_name(s), self.source_url(r, s), "source")
                 .set("kind", r.source_kind(s))
                 .into()
         })
@@ -274,7 +331,7 @@ impl<'a> Values<'a> {
         self.story_links.get(s.ix(), r, |r| {
             let id = r.story_id(s);
             r.story_exists(s);
-            link(id, r.story_title(s), self.urls.story(id), "story").into()
+            link(id, r.story_title(s), self.story_url(r, s), "story").into()
         })
     }
 
@@ -477,11 +534,17 @@ pub fn corrections_log(r: &Reader<'_, '_>) -> Vec<(DateTime<FixedOffset>, Digest
     all
 }
 
-/// An entity's link: `id`, `title`, `url`, `page_kind`.
-fn link(id: &str, title: &str, url: String, page_kind: &'static str) -> Obj {
+/// An entity's link: `id`, `title` (with `title_lang` when it is a
+/// fallback in another language), `url`, `page_kind`.
+fn link<'a>(
+    id: &str,
+    title: impl Into<crate::input::texts::Shown<'a, str>>,
+    url: String,
+    page_kind: &'static str,
+) -> Obj {
     Obj::new()
         .set("id", id)
-        .set("title", title)
+        .text("title", "title_lang", Some(title.into()))
         .set("url", url)
         .set("page_kind", page_kind)
 }
@@ -496,7 +559,7 @@ fn menu(r: &Reader<'_, '_>, urls: &Urls) -> Json {
             // Resolving reported entries that name no published page.
             let page = r.all_pages(Whole).iter().find(|p| r.page_id(*p) == id)?;
             Some(json!({
-                "title": title.as_deref().unwrap_or(r.page_title(page)),
+                "title": title.as_deref().unwrap_or(&r.page_title(page)),
                 "url": urls.section(id),
                 "page_kind": "page",
             }))

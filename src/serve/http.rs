@@ -331,6 +331,22 @@ pub fn resolve(raw: &str, exists: impl Fn(&str) -> bool) -> Found {
     }
 }
 
+/// The "not found" page for a missing `raw` path: its edition's
+/// (`/en/…` → `en/404.html`) when the site has one there, else the site's.
+pub fn not_found_page(raw: &str, exists: impl Fn(&str) -> bool) -> String {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    let first = decoded
+        .split('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
+    let edition = format!("{first}/404.html");
+    if !first.is_empty() && !first.contains("..") && exists(&edition) {
+        edition
+    } else {
+        "404.html".to_string()
+    }
+}
+
 async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (
@@ -349,7 +365,10 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
             };
             return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response();
         }
-        Found::Missing => (StatusCode::NOT_FOUND, "404.html".to_string()),
+        Found::Missing => (
+            StatusCode::NOT_FOUND,
+            not_found_page(uri.path(), |p| s.files.contains_key(p)),
+        ),
         Found::Bad => return (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
     };
     let Some(bytes) = s.files.get(&path) else {
@@ -421,6 +440,15 @@ mod tests {
             "404.html",
         ]
         .contains(&p)
+    }
+
+    #[test]
+    fn a_missing_page_gets_its_editions_not_found_page() {
+        let exists = |p: &str| ["404.html", "en/404.html"].contains(&p);
+        assert_eq!(not_found_page("/en/nope/", exists), "en/404.html");
+        assert_eq!(not_found_page("/nope/", exists), "404.html");
+        assert_eq!(not_found_page("/ar/nope", exists), "404.html");
+        assert_eq!(not_found_page("/", exists), "404.html");
     }
 
     #[test]

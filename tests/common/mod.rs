@@ -115,6 +115,9 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
             let (path, frag) = url
                 .split_once('#')
                 .map_or((url, None), |(p, f)| (p, Some(f)));
+            // As a browser or server does: `%D8%AD…` names the folder `ح…`.
+            let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+            let path = decoded.as_ref();
             let target = if path.is_empty() {
                 rel.clone()
             } else if let Some(p) = path.strip_prefix(base_path) {
@@ -139,10 +142,12 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
     broken
 }
 
-/// A page's `<link rel="alternate" hreflang>`s: language → absolute URL.
+/// A page's `<link rel="alternate" hreflang>`s: language → absolute URL
+/// (`x-default`, which names no language, left out).
 pub fn alternates(html: &str) -> BTreeMap<String, String> {
     let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap();
+    let sel = scraper::Selector::parse("link[rel=alternate][hreflang]:not([hreflang=x-default])")
+        .unwrap();
     doc.select(&sel)
         .map(|l| {
             let v = l.value();

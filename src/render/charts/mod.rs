@@ -165,17 +165,84 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// The SVG element. `id` prefixes the ids it defines (unique per page).
+    /// The SVG element, left to right. `id` prefixes the ids it defines
+    /// (unique per page).
+    #[cfg(test)]
     pub fn to_svg(&self, id: &str) -> String {
+        self.to_svg_in(id, "ltr")
+    }
+
+    /// The SVG element for a page written in direction `dir` (`id`
+    /// prefixes the ids it defines, unique per page). Right to
+    /// left, the chart is mirrored (time runs leftwards, labels sit on the
+    /// other side of their marks) and says so itself (`direction="rtl"`,
+    /// every label's `text-anchor`), so what it inherits cannot move a
+    /// label off its place.
+    pub fn to_svg_in(&self, id: &str, dir: &str) -> String {
+        if dir == "rtl" {
+            return self.mirrored().write_svg(id, true);
+        }
+        self.write_svg(id, false)
+    }
+
+    /// The scene mirrored left to right: each `x` measured from the right
+    /// edge. Labels keep their anchors: drawn right to left, a label's
+    /// start is its right end.
+    pub fn mirrored(&self) -> Scene {
+        let w = self.width;
+        let flip = |shape: &Shape| match shape {
+            Shape::Line {
+                from,
+                to,
+                width,
+                class,
+            } => Shape::Line {
+                from: (w - from.0, from.1),
+                to: (w - to.0, to.1),
+                width: *width,
+                class,
+            },
+            Shape::Circle { c, r, class } => Shape::Circle {
+                c: (w - c.0, c.1),
+                r: *r,
+                class,
+            },
+            Shape::Bar { rect, class } => Shape::Bar {
+                rect: Rect {
+                    x: w - rect.x - rect.w,
+                    ..*rect
+                },
+                class,
+            },
+            Shape::Text(l) => Shape::Text(Label {
+                x: w - l.x,
+                ..l.clone()
+            }),
+        };
+        Scene {
+            groups: self
+                .groups
+                .iter()
+                .map(|g| Group {
+                    shapes: g.shapes.iter().map(flip).collect(),
+                    ..g.clone()
+                })
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    fn write_svg(&self, id: &str, rtl: bool) -> String {
         let mut s = String::with_capacity(256 + self.groups.len() * 160);
         let _ = write!(
             s,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart {}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"group\" aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{}</title>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart {}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\"{} role=\"group\" aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{}</title>",
             self.class,
             num(self.width),
             num(self.height),
             num(self.width),
             num(self.height),
+            if rtl { " direction=\"rtl\"" } else { "" },
             escape_html(&self.title)
         );
         for g in &self.groups {
@@ -201,7 +268,7 @@ impl Scene {
                 let _ = write!(s, "<title>{}</title>", escape_html(t));
             }
             for shape in &g.shapes {
-                write_shape(&mut s, shape);
+                write_shape(&mut s, shape, rtl);
             }
             s.push_str(close);
         }
@@ -247,7 +314,7 @@ impl Scene {
     }
 }
 
-fn write_shape(s: &mut String, shape: &Shape) {
+fn write_shape(s: &mut String, shape: &Shape, rtl: bool) {
     match shape {
         Shape::Line {
             from,
@@ -286,6 +353,7 @@ fn write_shape(s: &mut String, shape: &Shape) {
         }
         Shape::Text(l) => {
             let anchor = match l.anchor {
+                Anchor::Start if rtl => " text-anchor=\"start\"",
                 Anchor::Start => "",
                 Anchor::Middle => " text-anchor=\"middle\"",
                 Anchor::End => " text-anchor=\"end\"",

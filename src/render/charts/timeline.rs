@@ -404,6 +404,44 @@ mod tests {
     }
 
     #[test]
+    fn right_to_left_the_timeline_is_mirrored_and_sets_its_own_direction() {
+        let urls = urls(40);
+        let t = layout(&entries(40, 1, &urls, "عنوان الملخص"), &Plain).unwrap();
+        let m = t.scene.mirrored();
+        let w = t.scene.width;
+        assert_eq!(m.labels().count(), t.scene.labels().count());
+        for (a, b) in t.scene.labels().zip(m.labels()) {
+            assert_eq!(b.x, w - a.x, "{a:?}");
+            assert_eq!((b.anchor, &b.text), (a.anchor, &a.text));
+            // Drawn right to left (a label's start is its right end), it
+            // covers the mirror of its box: inside the chart, apart from
+            // the others as the originals are.
+            let r = a.rect();
+            let left = match b.anchor {
+                Anchor::Start => b.x - r.w,
+                Anchor::Middle => b.x - r.w / 2.0,
+                Anchor::End => b.x,
+            };
+            assert!((left - (w - r.x - r.w)).abs() < 1e-9, "{b:?}");
+            assert!(
+                left >= -1e-9 && left + r.w <= w + 1e-9,
+                "{b:?} out of the chart"
+            );
+        }
+        assert!(t.scene.overlapping_labels().is_none());
+        let svg = t.scene.to_svg_in("tl", "rtl");
+        assert!(svg.contains(" direction=\"rtl\""));
+        // Every label says where it is anchored; none inherits it.
+        assert_eq!(
+            svg.matches("<text ").count(),
+            svg.matches(" text-anchor=\"").count()
+        );
+        assert_eq!(svg_links(&svg), svg_links(&t.scene.to_svg("tl")));
+        // Left to right, nothing changes.
+        assert_eq!(t.scene.to_svg_in("tl", "ltr"), t.scene.to_svg("tl"));
+    }
+
+    #[test]
     fn three_thousand_digests_draw_in_bounded_rows_linking_to_digests() {
         let urls = urls(3000);
         let t = layout(&entries(3000, 1, &urls, "Un titolo"), &Plain).unwrap();

@@ -43,6 +43,7 @@ pub(super) fn render(
         .set("wikidata", Value::from_serializable(&r.actor_wikidata(a)))
         .set("links", links)
         .set("content", p.cx.bodies.entity(&r, Owner::Actor(a))?)
+        .set("content_lang", p.body_lang(Owner::Actor(a)))
         .set("extra", extra(r.actor_extra(a)))
         .set("quote_count", r.actor_quotes(a).len())
         .set("digest_count", r.actor_digests(a).len());
@@ -93,14 +94,15 @@ pub(super) fn render(
     p.ctx.insert_value("backlinks", backlinks);
     let url = Urls::paginated(&list_url, n);
     let feed = p.urls().absolute(&format!("{list_url}atom.xml"));
-    let page = p.page_value(
+    let mut page = p.page_value(
         "actor",
-        r.actor_name(a),
-        r.actor_role(a).unwrap_or_default(),
+        &r.actor_name(a),
+        &r.actor_role(a).unwrap_or_default(),
         &url,
         Some(feed),
         None,
     );
+    p.entity_editions(&mut page, crate::index::PageRef::Actor(a));
     let image = p.social_image(r.actor_image(a));
     let ld = crate::render::structured::actor(&r, v, a);
     let page = Page::with_metadata(page, &ld, image.as_deref(), "profile");

@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 /// Page `n` of every digest.
 pub(super) fn digests(p: &mut Page<'_, '_, '_>, n: usize) -> Result<Rendered, Diagnostic> {
     let r = p.r;
-    let list_url = p.urls().section(&r.config().paths.digests);
+    let list_url = p.urls().section(&p.urls().paths().digests);
     let all: Vec<_> = r.all_digests(Whole).iter().collect();
     let cards = p.page_of_cards(&all, n);
     p.ctx.insert_value("digests", cards);
@@ -80,7 +80,7 @@ pub(super) fn sources(p: &mut Page<'_, '_, '_>) -> Result<Rendered, Diagnostic> 
             .into()
     }));
     p.ctx.insert_value("sources", sources);
-    let url = p.urls().section(&r.config().paths.sources);
+    let url = p.urls().section(&p.urls().paths().sources);
     let page = p.page_value("sources", &p.label("sources"), "", &url, None, None);
     p.ctx.insert("page", &page);
     Ok(("sources.html", url))
@@ -92,13 +92,13 @@ pub(super) fn stories(p: &mut Page<'_, '_, '_>) -> Result<Rendered, Diagnostic> 
     let stories = list(r.all_stories(Whole).iter().map(|s| {
         let digests = r.story_digests(s);
         Obj::copy_of(&p.values().story_link(&r, s))
-            .set("summary", r.story_summary(s))
+            .text("summary", "summary_lang", r.story_summary(s))
             .set("count", digests.len())
             .set("latest", p.latest_date(digests))
             .into()
     }));
     p.ctx.insert_value("stories", stories);
-    let url = p.urls().section(&r.config().paths.stories);
+    let url = p.urls().section(&p.urls().paths().stories);
     let page = p.page_value("stories", &p.label("stories"), "", &url, None, None);
     p.ctx.insert("page", &page);
     Ok(("stories.html", url))
@@ -111,7 +111,7 @@ pub(super) fn tags(p: &mut Page<'_, '_, '_>) -> Result<Rendered, Diagnostic> {
     tags.sort_by_cached_key(|t| crate::slug::fold(r.tag_name(*t)));
     let tags = list(tags.into_iter().map(|t| p.values().tag(&r, t)));
     p.ctx.insert_value("tags", tags);
-    let url = p.urls().section(&r.config().paths.tags);
+    let url = p.urls().section(&p.urls().paths().tags);
     let page = p.page_value("tags", &p.label("tags"), "", &url, None, None);
     p.ctx.insert("page", &page);
     Ok(("tags.html", url))

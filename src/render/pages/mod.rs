@@ -145,21 +145,24 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Search,
             Job::Corrections,
         ];
-        // A server has one "not found" page: the site language's.
-        if self.urls.base_path == self.languages.each[0].1.base_path {
-            jobs.push(Job::NotFound);
-        }
+        // Each edition has its "not found" page, in its language (the
+        // dev server answers with the one of the edition asked for).
+        jobs.push(Job::NotFound);
         jobs.extend(ActorSort::ALL.map(Job::Actors));
         let digests = r.all_digests(Whole);
         jobs.extend((1..=pages_of(digests.len())).map(Job::Digests));
         jobs.extend(digests.iter().map(Job::Digest));
-        for a in r.all_actors(Whole).iter() {
+        for a in r.all_actors(Whole).iter().filter(|a| r.has_actor_page(*a)) {
             jobs.extend((1..=pages_of(r.actor_digests(a).len())).map(|p| Job::Actor(a, p)));
         }
-        for s in r.all_sources(Whole).iter() {
+        for s in r
+            .all_sources(Whole)
+            .iter()
+            .filter(|s| r.has_source_page(*s))
+        {
             jobs.extend((1..=pages_of(r.source_digests(s).len())).map(|p| Job::Source(s, p)));
         }
-        for s in r.all_stories(Whole).iter() {
+        for s in r.all_stories(Whole).iter().filter(|s| r.has_story_page(*s)) {
             jobs.extend((1..=pages_of(r.story_digests(s).len())).map(|p| Job::Story(s, p)));
         }
         for t in r.all_tags(Whole).iter() {
@@ -255,10 +258,11 @@ impl<'a> Page<'_, 'a, '_> {
         lang: Option<&str>,
     ) -> Json {
         let config = self.r.config();
-        let site_title = &config.title;
+        let site_title = config.title(self.cx.lang).as_str();
         // The same page exists in every language but for digests (linked
         // to their translations instead), tags (a language may not use
-        // one), later pages of a list, and the one 404 page.
+        // one), later pages of a list, and the 404 pages (which link to
+        // each edition's home instead).
         let paginated = url.trim_end_matches('/').rsplit('/').nth(1) == Some("page");
         let shared = !matches!(kind, "digest" | "tag" | "404") && !paginated;
         let alternates = if shared {
@@ -269,8 +273,8 @@ impl<'a> Page<'_, 'a, '_> {
         let lang = lang.unwrap_or(self.cx.lang);
         let mut page = json!({
             "kind": kind,
-            "title": if title.is_empty() || title == site_title { site_title.clone() } else { format!("{title} – {site_title}") },
-            "description": if description.is_empty() { config.description.clone().unwrap_or_default() } else { description.to_string() },
+            "title": if title.is_empty() || title == site_title { site_title.to_string() } else { format!("{title} – {site_title}") },
+            "description": if description.is_empty() { config.description(self.cx.lang).unwrap_or_default().to_string() } else { description.to_string() },
             "url": url,
             "permalink": self.cx.urls.absolute(url),
             "feed": feed,
@@ -284,22 +288,38 @@ impl<'a> Page<'_, 'a, '_> {
         page
     }
 
-    /// Sets a page's `hreflang` alternates, and its language switcher:
-    /// each language links to this page's version in it, else its home.
+    /// Sets a page's `hreflang` alternates (with `x_default`, the first
+    /// language's version), and its language switcher: each language links
+    /// to this page's version in it; a language without one is listed
+    /// unlinked, and `missing` says so in the reader's language ("Only in
+    /// German") rather than sending the reader to that language's home.
     fn set_alternates(&self, page: &mut Json, alternates: Vec<Json>) {
         let each = &self.cx.languages.each;
+        let own_url = page["url"].as_str().unwrap_or_default().to_string();
+        // A "not found" page has no versions: the other editions' homes.
+        let not_found = page["kind"] == "404";
+        let version = |lang: &str| {
+            if lang == self.cx.lang {
+                return Some(own_url.clone());
+            }
+            if not_found {
+                return each.iter().find(|(l, _)| l == lang).map(|(_, u)| u.home());
+            }
+            alternates
+                .iter()
+                .find(|a| a["lang"] == lang)
+                .map(|a| a["url"].as_str().unwrap_or_default().to_string())
+        };
+        let mut missing = Vec::new();
         let switcher: Vec<Json> = if each.len() < 2 {
             Vec::new()
         } else {
             each.iter()
-                .map(|(lang, u)| {
-                    let url = alternates
-                        .iter()
-                        .find(|a| a["lang"] == lang.as_str())
-                        .map_or_else(
-                            || u.home(),
-                            |a| a["url"].as_str().unwrap_or_default().to_string(),
-                        );
+                .map(|(lang, _)| {
+                    let url = version(lang);
+                    if url.is_none() {
+                        missing.push(self.labels().language_name(lang));
+                    }
                     json!({
                         "lang": lang,
                         "name": super::i18n::endonym(lang),
@@ -310,8 +330,105 @@ impl<'a> Page<'_, 'a, '_> {
                 })
                 .collect()
         };
+        let missing = if missing.is_empty() {
+            Json::Null
+        } else if missing.len() + 1 == each.len() {
+            let own = self.labels().language_name(self.cx.lang);
+            json!(self.label("only_in").replace("{lang}", &own))
+        } else {
+            json!(self.label("not_in").replace("{langs}", &missing.join(", ")))
+        };
+        page["x_default"] = alternates
+            .iter()
+            .find(|a| each.first().is_some_and(|(l, _)| a["lang"] == l.as_str()))
+            .map_or(Json::Null, |a| a["permalink"].clone());
         page["alternates"] = Json::Array(alternates);
         page["languages"] = Json::Array(switcher);
+        page["missing_languages"] = missing;
+    }
+
+    /// The language of an actor's, source's, story's or plain page's body
+    /// when it is not the edition's: without `<id>.<lang>.md`, other
+    /// editions show the first language's body, marked as such.
+    fn body_lang(&self, owner: crate::render::bodies::Owner) -> Option<&str> {
+        use crate::render::bodies::Owner;
+        let r = self.r;
+        match owner {
+            Owner::Actor(a) => r.actor_body(a).lang,
+            Owner::Source(s) => r.source_body(s).lang,
+            Owner::Story(s) => r.story_body(s).lang,
+            Owner::Page(p) => r.page_body(p).lang,
+            Owner::Digest(_) => None,
+        }
+    }
+
+    /// Keeps the alternates (and switcher entries) of entity page `of`
+    /// to the editions that have a page of it.
+    fn entity_editions(&self, page: &mut Json, of: PageRef) {
+        let full = self.r.full();
+        let alternates: Vec<Json> = page["alternates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| {
+                let lang = a["lang"].as_str().unwrap_or_default();
+                self.cx.languages.has_page(&full, lang, of)
+            })
+            .cloned()
+            .collect();
+        // A page in one edition only has no alternates at all.
+        let alternates = if alternates.len() < 2 {
+            Vec::new()
+        } else {
+            alternates
+        };
+        self.set_alternates(page, alternates);
+    }
+
+    /// The versions of the page of tag `slug` in other languages, from
+    /// site.yaml's `tags:` (the same tag named in each language), where
+    /// that edition's digests use the tag.
+    fn tag_translations(&self, page: &mut Json, slug: &str) {
+        let config = self.r.config();
+        let mine =
+            |g: &&Vec<(String, String)>| g.iter().any(|(l, s)| l == self.cx.lang && s == slug);
+        let Some(group) = config.tag_groups.iter().find(mine) else {
+            return;
+        };
+        let full = self.r.full();
+        let used_in = |slug: &str, lang: &str| {
+            full.all_tags(Whole)
+                .iter()
+                .find(|t| full.tag_slug(*t) == slug)
+                .is_some_and(|t| {
+                    full.tag_digests(t)
+                        .iter()
+                        .any(|d| full.digest_language(*d) == lang)
+                })
+        };
+        let alternates: Vec<Json> = self
+            .cx
+            .languages
+            .each
+            .iter()
+            .filter_map(|(lang, urls)| {
+                let (_, slug) = group.iter().find(|(l, _)| l == lang)?;
+                if lang != self.cx.lang && !used_in(slug, lang) {
+                    return None;
+                }
+                let url = urls.tag(slug);
+                Some(json!({
+                    "lang": lang,
+                    "name": super::i18n::endonym(lang),
+                    "dir": Labels::dir(lang),
+                    "permalink": urls.absolute(&url),
+                    "url": url,
+                }))
+            })
+            .collect();
+        if alternates.len() > 1 {
+            self.set_alternates(page, alternates);
+        }
     }
 
     /// Adds structured data and the social-card image to a page value.

@@ -1,4 +1,4 @@
-//! The not-found page (one per site: the site language's).
+//! The not-found page, one per edition (`/404.html`, `/en/404.html`).
 
 use super::{Page, Rendered};
 use crate::diagnostics::Diagnostic;

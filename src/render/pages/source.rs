@@ -22,9 +22,11 @@ pub(super) fn render(
         .set("image", r.source_image(s).map(|i| p.urls().image(&i.src.0)))
         .set(
             "picture",
-            r.source_image(s).map(|i| v.picture(i, r.source_name(s))),
+            r.source_image(s)
+                .map(|i| v.picture(i, r.source_name(s).value)),
         )
         .set("content", p.cx.bodies.entity(&r, Owner::Source(s))?)
+        .set("content_lang", p.body_lang(Owner::Source(s)))
         .set("extra", extra(r.source_extra(s)))
         .set("digest_count", r.source_digests(s).len())
         .set("quote_count", r.source_quotes(s).len());
@@ -44,7 +46,8 @@ pub(super) fn render(
     };
     p.ctx.insert_value("backlinks", backlinks);
     let url = Urls::paginated(&list_url, n);
-    let page = p.page_value("source", r.source_name(s), "", &url, None, None);
+    let mut page = p.page_value("source", &r.source_name(s), "", &url, None, None);
+    p.entity_editions(&mut page, crate::index::PageRef::Source(s));
     let ld = crate::render::structured::source(&r, v, s);
     let image = p.social_image(r.source_image(s));
     let page = Page::with_metadata(page, &ld, image.as_deref(), "website");

@@ -21,11 +21,15 @@ pub(super) fn render(
     let absolute_image = p.social_image(r.story_image(s));
     let digests = r.story_digests(s);
     let story = Obj::copy_of(&v.story_link(&r, s))
-        .set("summary", r.story_summary(s))
+        .text("summary", "summary_lang", r.story_summary(s))
         .set("started", r.story_started(s).map(|d| date(p.labels(), &d)))
         .set("image", r.story_image(s).map(|i| p.urls().image(&i.src.0)))
         .set("picture", r.story_image(s).map(|i| v.picture(i, "")))
         .set("content", p.cx.bodies.story(&r, s)?)
+        .set(
+            "content_lang",
+            p.body_lang(crate::render::bodies::Owner::Story(s)),
+        )
         .set("extra", extra(r.story_extra(s)))
         .set("count", digests.len());
     let list_url = p.urls().story(r.story_id(s));
@@ -49,14 +53,15 @@ pub(super) fn render(
     p.ctx.insert("feed", &feed);
     let shown = p.page_of(digests, n);
     let ld = crate::render::structured::story(&r, v, s, shown, &url);
-    let page = p.page_value(
+    let mut page = p.page_value(
         "story",
-        r.story_title(s),
-        r.story_summary(s).unwrap_or(""),
+        &r.story_title(s),
+        r.story_summary(s).as_deref().unwrap_or(""),
         &url,
         Some(feed),
         None,
     );
+    p.entity_editions(&mut page, crate::index::PageRef::Story(s));
     let page = Page::with_metadata(page, &ld, absolute_image.as_deref(), "website");
     p.ctx.insert("page", &page);
     p.ctx.insert_value("story", story.into());

@@ -16,7 +16,10 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, t: TagIx, n: usize) -> Result<Ren
     let pagination = p.pagination(&list_url, n, digests.len());
     p.ctx.insert("pagination", &pagination);
     let url = Urls::paginated(&list_url, n);
-    let page = p.page_value("tag", r.tag_name(t), "", &url, None, None);
+    let mut page = p.page_value("tag", r.tag_name(t), "", &url, None, None);
+    if n == 1 {
+        p.tag_translations(&mut page, r.tag_slug(t));
+    }
     p.ctx.insert("page", &page);
     Ok(("tag.html", url))
 }
