@@ -84,6 +84,8 @@ pub struct Built {
     pub site: Option<crate::content::Site>,
     /// Every page rendered: the errors, if any, are of links found after.
     pub rendered: bool,
+    /// When the first digest held back until its date is due.
+    pub held_back_until: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 impl Built {
@@ -97,6 +99,7 @@ impl Built {
             base_url: String::new(),
             site,
             rendered: false,
+            held_back_until: None,
         }
     }
 }
@@ -106,7 +109,7 @@ impl Built {
 /// and only links written from the site's root led nowhere: then the files
 /// are kept, for `storia check` to look for the rest.
 pub fn render_site(options: &BuildOptions) -> Built {
-    collect(|sink| run(options, true, None, sink))
+    collect(|sink| run(options, true, None, None, sink))
 }
 
 /// Runs `render` with a sink that keeps every file, and hands them back
@@ -143,11 +146,11 @@ impl Default for Caches {
 
 impl Caches {
     /// The site as the last good build left it: every output file's bytes, by path.
-    pub fn files(&self) -> impl Iterator<Item = (&String, &std::sync::Arc<[u8]>)> {
+    pub fn files(&self) -> impl Iterator<Item = (&String, std::borrow::Cow<'_, [u8]>)> {
         self.render
             .output()
             .iter()
-            .filter_map(|(path, f)| Some((path, f.bytes.as_ref()?)))
+            .filter_map(|(path, f)| Some((path, f.bytes.as_ref()?.unpack())))
     }
 }
 
@@ -157,17 +160,36 @@ impl Caches {
 /// ([`Caches::files`], with what changed in `caches.render`), exactly what a
 /// build with empty caches gives; the returned `Built` has no files.
 pub fn render_incremental(options: &BuildOptions, caches: &mut Caches) -> Built {
-    run(options, false, Some(caches), &|_| {})
+    render_incremental_with(options, caches, &mut |_, _| {})
 }
 
+/// [`render_incremental`], calling `ready` with the build's diagnostics so
+/// far and the rendered site as soon as the site is known (before the
+/// likely mistakes are looked for, which change no file): the dev server
+/// shows the edit meanwhile.
+pub fn render_incremental_with(
+    options: &BuildOptions,
+    caches: &mut Caches,
+    ready: Ready<'_>,
+) -> Built {
+    run(options, false, Some((caches, ready)), None, &|_| {})
+}
+
+/// Told the diagnostics so far and the rendered site once rendering is over.
+pub type Ready<'a> = &'a mut dyn FnMut(&Diagnostics, &crate::render::Memo);
+
 /// The pipeline; rendered files go to `sink` as they are made (the returned
-/// `Built` has no files).
+/// `Built` has no files). With a memo (the dev server's in `caches`, or the
+/// build cache's in `memo`), only the outputs whose inputs changed are
+/// rendered, and only the files whose bytes changed go to the sink.
 fn run(
     options: &BuildOptions,
     fingerprint: bool,
-    mut caches: Option<&mut Caches>,
+    caches: Option<(&mut Caches, Ready<'_>)>,
+    memo: Option<&mut crate::render::Memo>,
     sink: crate::render::Sink<'_>,
 ) -> Built {
+    let (mut caches, ready) = caches.unzip();
     let mut timings = Timings::default();
     let started = Instant::now();
     let (site, mut diagnostics) = crate::content::load_with(
@@ -184,6 +206,7 @@ fn run(
     }
     let started = Instant::now();
     let (index, resolve_diags) = crate::index::resolve(&site, options.publish());
+    let held_back_until = crate::index::first_held_back(&site, options.publish());
     diagnostics.extend(resolve_diags.sorted());
     timings.resolve = started.elapsed();
     let theme = match crate::theme::Theme::find(&site.root, &site.config.theme, &site.config) {
@@ -237,7 +260,10 @@ fn run(
         drop(paths);
         sink(f);
     };
-    let mut memo = caches.map(|c| &mut c.render);
+    let mut memo = match caches {
+        Some(c) => Some(&mut c.render),
+        None => memo,
+    };
     let render_diags =
         crate::render::render_to(&index, &theme, &options, memo.as_deref_mut(), &recorded);
     diagnostics.extend(render_diags.sorted());
@@ -246,13 +272,16 @@ fn run(
         let mut produced = produced.into_inner().unwrap_or_else(|p| p.into_inner());
         // With a memo, only what changed went to the sink: the memo holds
         // the whole output.
-        if let Some(m) = memo {
+        if let Some(m) = memo.as_deref() {
             produced.extend(m.output().keys().cloned());
         }
         let root = crate::render::Urls::new(&base_url, &site.config.paths).base_path;
         diagnostics.extend(crate::local::check_links(&index, &produced, &root));
     }
     timings.render = started.elapsed();
+    if let (Some(ready), Some(m)) = (ready, memo.as_deref()) {
+        ready(&diagnostics, m);
+    }
     // Likely mistakes are worth a word only once the site has no errors.
     let started = Instant::now();
     if !diagnostics.has_errors() {
@@ -269,6 +298,7 @@ fn run(
         base_url,
         site: Some(site),
         rendered,
+        held_back_until,
     }
 }
 
@@ -289,15 +319,32 @@ pub struct Report {
     pub files: usize,
     /// Files whose bytes changed.
     pub written: usize,
+    /// What the build cache saved, when there is one.
+    pub cache: Option<CacheReport>,
     /// Warnings.
     pub diagnostics: Diagnostics,
     /// Stage timings.
     pub timings: Timings,
 }
 
+/// What the build cache did for a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheReport {
+    /// Whether the cache of the last build was used (else every output was
+    /// rendered, and the cache made anew).
+    pub used: bool,
+    /// Outputs rendered: pages, feeds, the search index, the sitemap.
+    pub rendered: usize,
+    /// Outputs taken from the cache as they were.
+    pub reused: usize,
+}
+
 /// Builds the site and swaps it into the output folder. Pages are written
-/// into a folder beside it as they are rendered; on any error that folder is
-/// removed and the previous output is left exactly as it was.
+/// into a folder beside it (or, with a build cache on the output's file
+/// system, the cache's spare tree) as they are rendered; on any error that
+/// folder is dropped and the previous output is left exactly as it was.
+/// With a build cache, only the outputs whose inputs changed since the last
+/// build are rendered, and only the files whose bytes changed are written.
 pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
     let out = output_dir(options);
     let fail = |d: Diagnostic| {
@@ -307,16 +354,46 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
     };
     // Decided once, before anything is read or written.
     let out = crate::output::check_output(&options.root, &out, options.force).map_err(fail)?;
+    let cache = open_cache(options, &out).map_err(fail)?;
+    // Held from before the cache is read to the swap.
+    let lock = match &cache {
+        Some(_) => crate::output::Lock::take(&out).map_err(fail)?,
+        None => None,
+    };
+    let lock = std::sync::Mutex::new(lock);
+    let loaded = cache.as_ref().map(|c| {
+        let loaded = c.folder.load(&c.site, &out, c.inputs, options.now);
+        (loaded, c)
+    });
+    let (mut memo, spare, warning, used, was_held_back_until) = match loaded {
+        Some((l, _)) => (
+            Some(l.memo),
+            Some(l.spare),
+            l.warning,
+            l.used,
+            l.held_back_until,
+        ),
+        None => (None, None, None, false, None),
+    };
     // Begun with the first rendered file: a site that does not load
     // touches nothing on disk.
     let staging = std::sync::OnceLock::new();
+    let begin = || {
+        if let Some(c) = &cache {
+            // The spare is about to change: until the build ends, the cache
+            // makes no claim about it.
+            c.folder.forget_spare();
+        }
+        let lock = lock.lock().unwrap_or_else(|p| p.into_inner()).take();
+        crate::output::Staging::begin_with(&out, spare.clone(), lock)
+    };
     let write_error = std::sync::Mutex::new(None);
     let pages = std::sync::atomic::AtomicUsize::new(0);
-    let mut built = run(options, true, None, &|f| {
+    let mut built = run(options, true, None, memo.as_mut(), &|f| {
         if f.path.ends_with(".html") {
             pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        let put = match staging.get_or_init(|| crate::output::Staging::begin(&out)) {
+        let put = match staging.get_or_init(begin) {
             Ok(s) => s.put(&f),
             Err(d) => Err(d.clone()),
         };
@@ -328,33 +405,135 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
     if let Some(d) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         built.diagnostics.push(d);
     }
-    let staging = staging.into_inner().and_then(Result::ok);
+    built.diagnostics.extend(warning);
     if options.deny_warnings {
         built.diagnostics.deny_warnings();
     }
     if built.diagnostics.has_errors() {
-        // Dropping the staging folder removes it.
+        // Dropping the staging folder removes it; the cache's spare tree
+        // stays, known again for the next build.
+        if let (Some(Ok(staging)), Some(c)) = (staging.into_inner(), &cache) {
+            if let Some(spare) = staging.abandon() {
+                let _ = c.folder.save_spare(spare);
+            }
+        }
         return Err(built.diagnostics);
     }
-    let Some(staging) = staging else {
-        return Err(fail(Diagnostic::error(Problem::Config(
-            "the site rendered no files".into(),
-        ))));
-    };
     let started = Instant::now();
-    let stats = match staging.finish() {
-        Ok(s) => s,
-        Err(d) => {
-            built.diagnostics.push(d);
-            return Err(built.diagnostics);
-        }
+    // With a memo only what changed was sent: the rest of the output is
+    // the previous one's.
+    let unchanged = memo
+        .as_ref()
+        .is_some_and(|m| !m.output().is_empty() && m.changed.is_empty() && m.removed.is_empty());
+    let staging = match staging.into_inner() {
+        Some(s) => s.ok(),
+        None if unchanged && out.is_dir() => None,
+        None => Some(begin().map_err(fail)?),
     };
-    built.timings.write = started.elapsed();
-    Ok(Report {
+    let finished = match staging {
+        Some(staging) => match finish(staging, memo.as_ref()) {
+            Ok(f) => Some(f),
+            Err(d) => {
+                built.diagnostics.push(d);
+                return Err(built.diagnostics);
+            }
+        },
+        None => None,
+    };
+    let mut report = Report {
         pages: pages.into_inner(),
-        files: stats.files,
-        written: stats.written,
+        files: finished.as_ref().map_or(0, |f| f.stats.files),
+        written: finished.as_ref().map_or(0, |f| f.stats.written),
+        cache: None,
         diagnostics: built.diagnostics,
         timings: built.timings,
-    })
+    };
+    if let (Some(c), Some(memo)) = (&cache, memo) {
+        let output = memo.output();
+        report.pages = output.keys().filter(|p| p.ends_with(".html")).count();
+        report.files = output.len();
+        report.cache = Some(CacheReport {
+            used,
+            rendered: memo.rendered,
+            reused: memo.reused,
+        });
+        // A build that changed nothing leaves the cache as it is, unless a
+        // digest held back got a new date.
+        let same = used
+            && finished.is_none()
+            && memo.rendered == 0
+            && was_held_back_until == built.held_back_until.map(|d| d.timestamp());
+        let saved = crate::output::token(&out).filter(|_| !same).map(|tree| {
+            c.folder.save(
+                &c.site,
+                &out,
+                c.inputs,
+                built.held_back_until,
+                tree,
+                memo,
+                finished.and_then(|f| f.spare),
+            )
+        });
+        if let Some(Err(e)) = saved {
+            report.diagnostics.push(Diagnostic::warning(format!(
+                "the build cache could not be written in `{}`: {e}",
+                crate::diagnostics::display_path(c.folder.dir())
+            )));
+        }
+    }
+    report.timings.write = started.elapsed();
+    Ok(report)
+}
+
+/// The build cache of one build.
+struct Cache {
+    folder: crate::cache::state::Folder,
+    /// The site's real root.
+    site: PathBuf,
+    /// The inputs that make the whole cache useless when they change.
+    inputs: u64,
+}
+
+/// The build cache for a build into `out` (a real path), if there is one:
+/// none with `--no-cache`, with no home folder, or for a site that is not
+/// there (the build stops at loading it).
+fn open_cache(options: &BuildOptions, out: &std::path::Path) -> Result<Option<Cache>, Diagnostic> {
+    let Ok(site) = std::fs::canonicalize(&options.root) else {
+        return Ok(None);
+    };
+    let Some(folder) = options.cache.site_folder(&site) else {
+        return Ok(None);
+    };
+    crate::cache::check_location(&folder, &site, out)?;
+    let flags = (
+        options.drafts,
+        options.future,
+        options.base_url.as_deref(),
+        options.minify,
+    );
+    Ok(Some(Cache {
+        folder: crate::cache::state::Folder::new(&folder, out),
+        inputs: crate::cache::state::inputs(&options.root, &flags),
+        site,
+    }))
+}
+
+/// Completes the staging folder (with a memo, the files that did not
+/// change are kept and those gone dropped) and swaps it in.
+fn finish(
+    staging: crate::output::Staging,
+    memo: Option<&crate::render::Memo>,
+) -> Result<crate::output::Finished, Diagnostic> {
+    if let Some(m) = memo {
+        if !staging.updating() {
+            let changed: std::collections::HashSet<&String> = m.changed.iter().collect();
+            for path in m.output().keys().filter(|p| !changed.contains(p)) {
+                staging.keep(path)?;
+            }
+        }
+        for path in &m.removed {
+            staging.drop_file(path)?;
+        }
+    }
+    staging.finish()
 }

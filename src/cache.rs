@@ -8,6 +8,9 @@
 //! `--cache-dir` put it elsewhere; `--no-cache` builds without one.
 //! Deleting it is always safe: the next build is a build from nothing.
 
+pub mod state;
+
+use crate::diagnostics::{display_path, Diagnostic, Problem};
 use std::path::{Path, PathBuf};
 
 /// The cache a build may use, as the user chose it.
@@ -51,6 +54,42 @@ impl Choice {
     pub fn site_folder(&self, root: &Path) -> Option<PathBuf> {
         self.base().map(|base| base.join(site_key(root)))
     }
+}
+
+/// Refuses a cache folder `folder` for the site at `root` (real path)
+/// built into `out` (real path) where the cache would be replaced with the
+/// output, or would be taken for a source of the site.
+pub fn check_location(folder: &Path, root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let real = real_or_nearest(folder);
+    let refuse = |what: String| {
+        Err(Diagnostic::error(Problem::Config(format!(
+            "the build cache folder `{}` is inside {what}",
+            display_path(folder)
+        )))
+        .help("give `--cache-dir` (or `STORIA_CACHE_DIR`) a folder outside the output and the site's sources, or leave it out to use the user's cache folder"))
+    };
+    if real.starts_with(out) {
+        return refuse(format!("the output folder `{}`", display_path(out)));
+    }
+    for name in crate::sources::SOURCES {
+        let source = real_or_nearest(&root.join(name));
+        if real.starts_with(&source) {
+            return refuse(format!("the site's `{name}`"));
+        }
+    }
+    Ok(())
+}
+
+/// `path` with symlinks resolved as far as it exists, the rest as written.
+fn real_or_nearest(path: &Path) -> PathBuf {
+    let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    for base in path.ancestors() {
+        if let Ok(real) = std::fs::canonicalize(base) {
+            let rest = path.strip_prefix(base).unwrap_or(Path::new(""));
+            return real.join(rest);
+        }
+    }
+    path.to_path_buf()
 }
 
 fn default_base(

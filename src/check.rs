@@ -91,7 +91,7 @@ pub fn check(options: &CheckOptions) -> Diagnostics {
     let texts: HashMap<&Path, &str> = site
         .content
         .files()
-        .map(|f| (f.path.as_path(), f.text.as_str()))
+        .map(|f| (f.path.as_path(), &*f.text))
         .collect();
     for (page, _, links) in &pages {
         for url in links {

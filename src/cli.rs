@@ -343,9 +343,17 @@ fn run(cli: Cli) -> i32 {
                     );
                     if !quiet {
                         let ms = started.elapsed().as_millis();
+                        // With the cache: how many outputs it spared rendering.
+                        let rendered = report.cache.map_or(String::new(), |c| {
+                            format!(
+                                ", {} of {} outputs rendered",
+                                c.rendered,
+                                c.rendered + c.reused
+                            )
+                        });
                         let _ = writeln!(
                             stderr,
-                            "built {} pages ({} files, {} changed) into {} in {ms} ms{}",
+                            "built {} pages ({} files, {} changed{rendered}) into {} in {ms} ms{}",
                             report.pages,
                             report.files,
                             report.written,

@@ -261,13 +261,14 @@ fn body_images_without_alt_text_and_oversized_originals_are_warned_about() {
     );
 }
 
-/// Every file of the site's image cache under `cache`, with its
+/// Every file of the site's image cache under `cache` (its `images/`
+/// folder: the build cache keeps other things beside it), with its
 /// modification time.
 fn cached(cache: &Path) -> BTreeMap<PathBuf, std::time::SystemTime> {
     walkdir::WalkDir::new(cache)
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.path().parent().unwrap().ends_with("images"))
         .map(|e| {
             (
                 e.path().to_path_buf(),
@@ -283,12 +284,6 @@ fn copies_are_deterministic_and_a_rebuild_reuses_the_cache() {
     let cache = tempfile::tempdir().unwrap();
     let first = build(site.path(), cache.path());
     let before = cached(cache.path());
-    assert!(
-        before
-            .keys()
-            .all(|p| p.parent().unwrap().ends_with("images")),
-        "{before:?}"
-    );
     // lead 4, huge 4, body 2, portrait 2
     assert_eq!(before.len(), 12, "{before:?}");
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -358,14 +353,15 @@ fn the_dev_servers_build_has_the_copies_in_memory() {
     let mut caches = storia::build::Caches::default();
     let built = storia::build::render_incremental(&options, &mut caches);
     assert!(!built.diagnostics.has_errors());
-    let files: BTreeMap<&String, &std::sync::Arc<[u8]>> = caches.files().collect();
+    let files: BTreeMap<String, Vec<u8>> = caches
+        .files()
+        .map(|(path, bytes)| (path.clone(), bytes.into_owned()))
+        .collect();
     let copy = files
-        .get(&"images/lead.jpg.960w.webp".to_string())
+        .get("images/lead.jpg.960w.webp")
         .expect("the served site has the copies");
     let img = image::load_from_memory(copy).unwrap();
     assert_eq!((img.width(), img.height()), (960, 600));
-    let page =
-        String::from_utf8(files[&"digests/2022-12-20-minsk/index.html".to_string()].to_vec())
-            .unwrap();
+    let page = String::from_utf8(files["digests/2022-12-20-minsk/index.html"].clone()).unwrap();
     assert!(page.contains("/images/lead.jpg.960w.webp 960w"));
 }

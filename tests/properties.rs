@@ -268,3 +268,127 @@ proptest! {
         }
     }
 }
+
+/// An edit an editor makes between two builds.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Rewrites a digest (title, story, actors, tags, quotes, body).
+    Digest(usize, DigestSpec),
+    /// Adds a digest.
+    Add(DigestSpec),
+    /// Removes a digest (the later ones are renamed: their ids shift).
+    Remove(usize),
+    /// Renames an actor (their pages and every card quoting them change).
+    Actor(usize, String),
+    /// Retitles a story.
+    Story(usize, String),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        3 => (any::<usize>(), digest()).prop_map(|(i, d)| Edit::Digest(i, d)),
+        1 => digest().prop_map(Edit::Add),
+        1 => any::<usize>().prop_map(Edit::Remove),
+        1 => (any::<usize>(), text()).prop_map(|(i, t)| Edit::Actor(i, t)),
+        1 => (any::<usize>(), text()).prop_map(|(i, t)| Edit::Story(i, t)),
+    ]
+}
+
+impl Edit {
+    fn apply(&self, spec: &mut SiteSpec) {
+        match self {
+            Edit::Digest(i, d) => {
+                let n = spec.digests.len();
+                spec.digests[i % n] = d.clone();
+            }
+            Edit::Add(d) => spec.digests.push(d.clone()),
+            Edit::Remove(i) if spec.digests.len() > 1 => {
+                let n = spec.digests.len();
+                spec.digests.remove(i % n);
+            }
+            Edit::Remove(_) => {}
+            Edit::Actor(i, name) => {
+                let n = spec.actors.len();
+                spec.actors[i % n] = name.clone();
+            }
+            Edit::Story(i, title) => {
+                let n = spec.stories.len();
+                spec.stories[i % n] = title.clone();
+            }
+        }
+    }
+}
+
+/// Every file under `dir`, by path relative to it.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(4),
+        max_shrink_iters: 32,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Builds with the build cache after each of a sequence of edits give,
+    /// byte for byte, the tree of a build from nothing.
+    #[test]
+    fn cached_builds_equal_clean_builds_after_any_edits(
+        spec in site(),
+        edits in prop::collection::vec(edit(), 1..5),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let options = |out: &str, cache: storia::cache::Choice| storia::build::BuildOptions {
+            root: root.clone(),
+            output: Some(dir.path().join(out)),
+            base_url: None,
+            drafts: false,
+            future: false,
+            now: storia::build::now(),
+            deny_warnings: false,
+            minify: false,
+            force: false,
+            cache,
+        };
+        let cache = storia::cache::Choice::At(dir.path().join("cache"));
+        let mut spec = spec;
+        write_site(&spec, &root);
+        prop_assert!(storia::build::build(&options("public", cache.clone())).is_ok());
+        for (step, e) in edits.iter().enumerate() {
+            e.apply(&mut spec);
+            std::fs::remove_dir_all(root.join("content")).unwrap();
+            write_site(&spec, &root);
+            let cached = storia::build::build(&options("public", cache.clone()));
+            let _ = std::fs::remove_dir_all(dir.path().join("clean"));
+            let clean = storia::build::build(&options("clean", storia::cache::Choice::Off));
+            match (cached, clean) {
+                (Ok(c), Ok(_)) => {
+                    prop_assert!(c.cache.is_some_and(|c| c.used), "step {}: the cache was not used", step);
+                    let (a, b) = (tree(&dir.path().join("public")), tree(&dir.path().join("clean")));
+                    prop_assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "step {}", step);
+                    for (path, bytes) in &a {
+                        prop_assert!(*bytes == b[path], "step {} ({:?}): {} differs", step, e, path);
+                    }
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.render_all(), b.render_all()),
+                (a, b) => prop_assert!(false, "step {}: cached ok {}, clean ok {}", step, a.is_ok(), b.is_ok()),
+            }
+        }
+    }
+}

@@ -317,8 +317,8 @@ fn born(path: &Path) -> Option<std::time::SystemTime> {
 }
 
 /// Spawns a build of `root` into `out` and kills it (SIGKILL) `delay` later.
-fn kill_after(root: &Path, out: &Path, delay: Duration) -> std::process::ExitStatus {
-    let mut child = storia(root, out, &[])
+fn kill_after(root: &Path, out: &Path, args: &[&str], delay: Duration) -> std::process::ExitStatus {
+    let mut child = storia(root, out, args)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -331,11 +331,16 @@ fn kill_after(root: &Path, out: &Path, delay: Duration) -> std::process::ExitSta
 /// its staging folder appears. The leftover of an earlier kill does not
 /// count: a fresh folder is told by its birth time (where the file system
 /// records none, the build runs to its end).
-fn kill_in_write_stage(root: &Path, out: &Path, delay: Duration) -> std::process::ExitStatus {
+fn kill_in_write_stage(
+    root: &Path,
+    out: &Path,
+    args: &[&str],
+    delay: Duration,
+) -> std::process::ExitStatus {
     let leftover = born(&staging(out));
     let had_leftover = staging(out).exists();
     let spawned = Instant::now();
-    let mut child = storia(root, out, &[])
+    let mut child = storia(root, out, args)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -363,32 +368,59 @@ enum KillAt {
 
 #[test]
 fn a_killed_build_leaves_the_previous_output_complete() {
+    killed_builds(false);
+}
+
+#[test]
+fn a_killed_cached_build_leaves_the_previous_output_complete() {
+    killed_builds(true);
+}
+
+/// Builds killed at many moments, alternating two editions of a site:
+/// the output is always one edition whole. With the build cache, the new
+/// output is assembled in the cache's spare tree, not beside the output:
+/// the kills are aimed by time alone.
+fn killed_builds(cached: bool) {
     const DIGESTS: usize = 250;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     let out = dir.path().join("www/public");
+    let cache = dir.path().join("cache");
+    let cache_arg = cache.to_string_lossy().into_owned();
+    let args: &[&str] = if cached {
+        &["--cache-dir", &cache_arg]
+    } else {
+        &["--no-cache"]
+    };
     big_site(&root, DIGESTS, "A");
-    build_ok(&root, &out, &[]);
+    build_ok(&root, &out, args);
     let a = snapshot(&out);
     // The other edition, built elsewhere: what a finished build must leave.
     big_site_digests(&root, DIGESTS, "B");
     let reference = dir.path().join("reference/public");
     let started = Instant::now();
-    build_ok(&root, &reference, &[]);
+    build_ok(&root, &reference, &["--no-cache"]);
     let full = started.elapsed();
     let b = snapshot(&reference);
     assert!(a.len() > 400, "only {} entries in the output", a.len());
     assert_ne!(a, b);
-    let mut kills: Vec<KillAt> = [5, 50, 200, 500]
-        .into_iter()
-        .map(|ms| KillAt::Start(Duration::from_millis(ms)))
+    let starts: &[u64] = if cached {
+        &[5, 30, 60, 100, 150, 200, 250, 300, 400, 500, 700]
+    } else {
+        &[5, 50, 200, 500]
+    };
+    let mut kills: Vec<KillAt> = starts
+        .iter()
+        .map(|ms| KillAt::Start(Duration::from_millis(*ms)))
         .collect();
     // Nothing is written before the write stage: aim most kills at it.
-    kills.extend(
-        [0, 1, 3, 10, 30, 100, 300]
-            .into_iter()
-            .map(|ms| KillAt::Staging(Duration::from_millis(ms))),
-    );
+    if !cached {
+        kills.extend(
+            [0, 1, 3, 10, 30, 100, 300]
+                .into_iter()
+                .map(|ms| KillAt::Staging(Duration::from_millis(ms))),
+        );
+    }
     let mut current = 'A';
     let mut stamps = file_stamps(&out);
     let mut outcomes = Vec::new();
@@ -397,8 +429,8 @@ fn a_killed_build_leaves_the_previous_output_complete() {
         big_site_digests(&root, DIGESTS, &target.to_string());
         let spawned = Instant::now();
         let status = match kill {
-            KillAt::Start(delay) => kill_after(&root, &out, delay),
-            KillAt::Staging(delay) => kill_in_write_stage(&root, &out, delay),
+            KillAt::Start(delay) => kill_after(&root, &out, args, delay),
+            KillAt::Staging(delay) => kill_in_write_stage(&root, &out, args, delay),
         };
         assert!(
             out.is_dir(),
@@ -436,7 +468,7 @@ fn a_killed_build_leaves_the_previous_output_complete() {
     // A normal build then leaves the current content, and nothing beside it.
     let target = if current == 'A' { 'B' } else { 'A' };
     big_site_digests(&root, DIGESTS, &target.to_string());
-    build_ok(&root, &out, &[]);
+    build_ok(&root, &out, args);
     let want = if target == 'A' { &a } else { &b };
     let now = snapshot(&out);
     assert!(now == *want, "{}", diff(want, &now));
@@ -494,7 +526,7 @@ fn a_first_build_killed_midway_leaves_no_output_or_a_complete_one() {
     let want = snapshot(&reference);
     let out = dir.path().join("www/public");
     for ms in [0, 2, 10] {
-        kill_in_write_stage(&root, &out, Duration::from_millis(ms));
+        kill_in_write_stage(&root, &out, &["--no-cache"], Duration::from_millis(ms));
         if out.exists() {
             let now = snapshot(&out);
             assert!(

@@ -28,8 +28,14 @@ impl Drop for Server {
 
 impl Server {
     fn start(fixture: &str, args: &[&str]) -> Server {
+        Server::start_after(fixture, args, |_| {})
+    }
+
+    /// Starts on the fixture as `prepare` leaves it.
+    fn start_after(fixture: &str, args: &[&str], prepare: impl FnOnce(&Path)) -> Server {
         let dir = tempfile::tempdir().unwrap();
         common::copy_dir(&common::fixture(fixture), dir.path());
+        prepare(dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_storia"))
             .args(["serve", "--port", "0", "--root"])
             .arg(dir.path())
@@ -467,6 +473,48 @@ fn a_broken_save_shows_the_errors_and_keeps_the_last_good_site() {
 }
 
 #[test]
+fn a_site_that_does_not_build_yet_shows_its_errors_everywhere_until_fixed() {
+    let s = Server::start_after("basic", &[], |root| {
+        let path = root.join(PESKOV);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(path, text.replacen("title:", "titel:", 1)).unwrap();
+    });
+    for path in [
+        "/",
+        "/digests/2022-12-21-peskov/",
+        "/style.css",
+        "/no/such/page/",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 503, "{path}");
+        assert!(r.headers.contains("content-type: text/html"), "{path}");
+        let html = scraper::Html::parse_document(&r.body);
+        let pre = scraper::Selector::parse("main pre").unwrap();
+        let shown: String = html.select(&pre).flat_map(|e| e.text()).collect();
+        assert!(shown.contains("unknown key `titel`"), "{path}: {shown}");
+        assert!(
+            shown.contains("--> content/digests/2022/12/2022-12-21-peskov.md:2:1"),
+            "{path}: {shown}"
+        );
+        let script = scraper::Selector::parse(r#"script[src="/__storia/reload.js"]"#).unwrap();
+        assert_eq!(html.select(&script).count(), 1, "{path}");
+    }
+    // The open page learns of the errors on connecting, and of the fix.
+    let events = s.events();
+    let hello = events.expect("hello");
+    assert!(hello["errors"]
+        .as_str()
+        .unwrap()
+        .contains("unknown key `titel`"));
+    s.edit(PESKOV, "titel:", "title:");
+    let reload = events.expect("reload");
+    assert!(reload["version"].as_str().is_some_and(|v| !v.is_empty()));
+    let page = s.get("/digests/2022-12-21-peskov/");
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("does not build"));
+}
+
+#[test]
 fn a_stylesheet_edit_swaps_in_place() {
     let s = Server::start("basic", &[]);
     let events = s.events();
@@ -544,7 +592,7 @@ fn in_a_real_browser_edits_errors_and_styles_show_without_a_manual_reload() {
             env!("CARGO_BIN_EXE_storia").as_ref(),
             dir.path().as_os_str(),
         ],
-        6,
+        8,
     );
 }
 
@@ -561,6 +609,9 @@ fn the_editors_schemas_learn_new_ids() {
         "---\nname: Volodymyr Zelensky\n---\n",
     );
     events.expect("reload");
+    // The pages are told as soon as the site is rendered; the schemas are
+    // written by the end of the rebuild, which the terminal line marks.
+    s.wait_log("zelensky.md changed");
     let schema = std::fs::read_to_string(s.root().join("schemas/digest.schema.json")).unwrap();
     assert!(schema.contains("\"zelensky\""), "{schema}");
 }

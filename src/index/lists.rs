@@ -98,21 +98,32 @@ pub(super) fn published<'s>(site: &'s Site, publish: Publish, all: &AllIds<'s>) 
     }
 }
 
+/// The digests held back until their date (drafts aside: they wait for
+/// their editor, not for a date), with that date.
+fn held_back(site: &Site, publish: Publish) -> Vec<(DateTime<FixedOffset>, &str)> {
+    let tz = site.config.timezone;
+    site.content
+        .digests
+        .iter()
+        .filter(|d| !d.matter.draft || publish.drafts)
+        .map(|d| (moment(d.matter.date, tz), d.id.as_str()))
+        .filter(|(date, _)| publish.holds_back(*date))
+        .collect()
+}
+
+/// When the first digest held back by `publish` is due: a build after that
+/// moment publishes it, so a build cache made before it must not be trusted.
+pub fn first_held_back(site: &Site, publish: Publish) -> Option<DateTime<FixedOffset>> {
+    held_back(site, publish).into_iter().map(|(d, _)| d).min()
+}
+
 /// Digests shown in the note about scheduled ones; the rest are counted.
 const NOTED: usize = 5;
 
 /// One note for every digest held back until its date (drafts aside: they
 /// wait for their editor, not for a date), soonest first.
 pub(super) fn held_back_note(site: &Site, publish: Publish) -> Option<Diagnostic> {
-    let tz = site.config.timezone;
-    let mut held: Vec<(DateTime<FixedOffset>, &str)> = site
-        .content
-        .digests
-        .iter()
-        .filter(|d| !d.matter.draft || publish.drafts)
-        .map(|d| (moment(d.matter.date, tz), d.id.as_str()))
-        .filter(|(date, _)| publish.holds_back(*date))
-        .collect();
+    let mut held = held_back(site, publish);
     if held.is_empty() {
         return None;
     }

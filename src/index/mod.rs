@@ -84,6 +84,8 @@ impl Publish {
     }
 }
 
+pub use lists::first_held_back;
+
 /// Builds the index of what `publish` publishes.
 pub fn resolve(site: &Site, publish: Publish) -> (Index<'_>, Diagnostics) {
     let drafts = publish.drafts;

@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, LineIndex, Location, Problem};
 use crate::yaml::{self, Pos, Seg, Spans, YamlError, YamlErrorKind};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A text file of the site, decoded: BOM removed, CRLF turned into LF,
 /// with the YAML document it holds: all of `site.yaml`, a content file's
@@ -22,16 +22,19 @@ pub struct SourceFile {
     /// Path relative to the site root.
     pub path: PathBuf,
     /// The text.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Byte range of the YAML document in the text.
     yaml: Range<usize>,
     /// The line (1-based) the YAML document starts on.
     yaml_line: usize,
     /// Where each node of the YAML document is: one walk, the first time a
-    /// value is pointed at.
-    spans: OnceLock<Spans>,
-    /// Its lines, indexed the first time a place in it is shown.
-    lines: OnceLock<LineIndex>,
+    /// value is pointed at. Shared by clones (the dev server's load cache
+    /// and each build's copy), so a file warned about after every save is
+    /// walked once, not once per save.
+    spans: Arc<OnceLock<Spans>>,
+    /// Its lines, indexed the first time a place in it is shown (shared
+    /// by clones too).
+    lines: Arc<OnceLock<LineIndex>>,
 }
 
 impl SourceFile {
@@ -87,9 +90,9 @@ impl SourceFile {
             path: rel.to_path_buf(),
             yaml: 0..text.len(),
             yaml_line: 1,
-            text,
-            spans: OnceLock::new(),
-            lines: OnceLock::new(),
+            text: text.into(),
+            spans: Arc::default(),
+            lines: Arc::default(),
         })
     }
 
@@ -98,7 +101,7 @@ impl SourceFile {
     pub fn set_yaml(&mut self, range: Range<usize>, first_line: usize) {
         self.yaml = range;
         self.yaml_line = first_line;
-        self.spans = OnceLock::new();
+        self.spans = Arc::default();
     }
 
     /// The text of the YAML document.

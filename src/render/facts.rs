@@ -9,7 +9,7 @@
 use super::reads::{Entity, Fact, FactKind};
 use crate::index::Index;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// A fact under its stable key: view, kind and entity key number, packed.
 pub type FactId = u64;
@@ -18,8 +18,8 @@ fn pack(view: u8, kind: FactKind, number: u32) -> FactId {
     (u64::from(view) << 40) | ((kind as u64) << 32) | u64::from(number)
 }
 
-/// The facts of the last good build.
-#[derive(Default)]
+/// The facts of the last good build (kept by the build cache as they are).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct FactTable {
     /// Each kind of entity's keys, numbered in the order first seen (the
     /// numbers only grow: an entity keeps its number while the table lives).
@@ -42,7 +42,7 @@ impl FactTable {
     /// Fingerprints every fact of `views` (view number, index) and finds
     /// those that differ from this table's.
     pub fn scan(&mut self, views: &[(u8, &Index<'_>)]) -> Current {
-        let mut numbers = HashMap::new();
+        let mut numbers = HashMap::default();
         for (view, ix) in views {
             let per_entity = Entity::ALL.map(|e| {
                 let table = &mut self.numbers[e as usize];
@@ -79,7 +79,7 @@ impl FactTable {
                 ((view, kind), by_key)
             })
             .collect();
-        let mut changed = HashSet::new();
+        let mut changed = HashSet::default();
         for (&(view, kind), new) in &prints {
             let old = self
                 .prints

@@ -31,7 +31,7 @@ use crate::index::{DigestIx, Index};
 use crate::theme::{Layer, Theme};
 use std::hash::{Hash, Hasher};
 
-pub use memo::{Memo, Stored};
+pub use memo::{Memo, Packed, Stored};
 pub use templates::Templates;
 pub use urls::Urls;
 
@@ -497,7 +497,7 @@ impl Run<'_, '_> {
             } else {
                 0
             },
-            bytes: keep.then(|| f.bytes.as_slice().into()),
+            bytes: keep.then(|| memo::Packed::new(&f.bytes)),
         }
     }
 

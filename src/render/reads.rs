@@ -459,6 +459,7 @@ macro_rules! facts {
     )*) => {
         /// What part of an entity a fact is about.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(serde::Serialize, serde::Deserialize)]
         #[repr(u8)]
         pub enum FactKind {
             $($( $(#[$doc])* $kind, )*)*

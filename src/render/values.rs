@@ -441,11 +441,6 @@ impl<'a> Values<'a> {
         }))
     }
 
-    /// Cards of `digests`.
-    pub fn cards(&self, r: &Reader<'_, '_>, digests: &[DigestIx]) -> Value {
-        list(digests.iter().map(|d| self.card(r, *d)))
-    }
-
     /// Quote `q` as templates see it. Built where a page shows it, not
     /// kept: quotes are the most numerous values (350,000 maps of 16
     /// entries, 0.4 GB, at 100,000 digests) and each is shown on about two

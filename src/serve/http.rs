@@ -20,8 +20,9 @@ use tokio::sync::broadcast;
 /// What the server shows now.
 #[derive(Default)]
 pub struct Served {
-    /// Output path → bytes, as `storia build` would write them.
-    pub files: HashMap<String, Bytes>,
+    /// Output path → bytes, as `storia build` would write them (packed:
+    /// shared with the build's memo, unpacked for each request).
+    pub files: HashMap<String, crate::render::Packed>,
     /// `<server start>.<build number>`: pages compare it to know they are stale.
     pub version: String,
     /// The errors of the last build, when it failed (the files are then the last good ones).
@@ -31,8 +32,14 @@ pub struct Served {
 /// A message to every open page.
 #[derive(Clone, Debug)]
 pub enum Notice {
-    /// The site changed: reload, or only swap stylesheets.
-    Reload { css: bool, version: String },
+    /// The site changed: update the open pages, or only swap stylesheets.
+    Reload {
+        css: bool,
+        version: String,
+        /// The files added, changed or removed, when few enough to list
+        /// (pages not among them need nothing); `None`: maybe every file.
+        changed: Option<Arc<[String]>>,
+    },
     /// The last save broke the build.
     Errors(String),
 }
@@ -272,9 +279,14 @@ async fn events(
 
 fn sse(notice: &Notice) -> SseEvent {
     match notice {
-        Notice::Reload { css, version } => SseEvent::default()
-            .event("reload")
-            .data(serde_json::json!({"css": css, "version": version}).to_string()),
+        Notice::Reload {
+            css,
+            version,
+            changed,
+        } => SseEvent::default().event("reload").data(
+            serde_json::json!({"css": css, "version": version, "changed": changed.as_deref()})
+                .to_string(),
+        ),
         Notice::Errors(text) => SseEvent::default()
             .event("errors")
             .data(serde_json::json!({ "text": text }).to_string()),
@@ -356,6 +368,20 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
             .into_response();
     }
     let s = shared.served.read().unwrap_or_else(|p| p.into_inner());
+    if s.files.is_empty() {
+        // No build has succeeded yet: every path shows why, and the page
+        // reloads itself once a save fixes the site.
+        let text = s.errors.as_deref().unwrap_or_default();
+        let mut response = Response::new(Body::from(not_built(text, &s.version)));
+        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        return response;
+    }
     let (status, path) = match resolve(uri.path(), |p| s.files.contains_key(p)) {
         Found::File(p) => (StatusCode::OK, p),
         Found::Redirect(to) => {
@@ -371,9 +397,10 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         ),
         Found::Bad => return (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
     };
-    let Some(bytes) = s.files.get(&path) else {
+    let Some(packed) = s.files.get(&path) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
+    let bytes = packed.unpack();
     let mime = if path.ends_with("atom.xml") {
         "application/atom+xml"
             .parse()
@@ -392,9 +419,9 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         mime.to_string()
     };
     let body = if path.ends_with(".html") {
-        Bytes::from(inject(bytes, &s.version))
+        Bytes::from(inject(&bytes, &s.version))
     } else {
-        bytes.clone()
+        Bytes::from(bytes.into_owned())
     };
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
@@ -408,6 +435,22 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// The page every path shows while the site has never built: the errors
+/// (the reload script lays its overlay over them), and the reload script,
+/// which reloads the page once a build succeeds.
+pub fn not_built(errors: &str, version: &str) -> Vec<u8> {
+    let page = format!(
+        "<!doctype html>\n<html lang=\"en\" data-storia-never-built>\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>storia: the site does not build yet</title>\n</head>\n<body>\n<main>\n\
+         <h1>The site does not build yet</h1>\n\
+         <p>Fix the file the errors point at and save: this page reloads by itself.</p>\n\
+         <pre>{}</pre>\n</main>\n</body>\n</html>\n",
+        crate::markdown::escape_html(errors)
+    );
+    inject(page.as_bytes(), version)
 }
 
 /// The page with the reload script added before `</body>` (at the end when

@@ -138,8 +138,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     })
 }
 
-/// Rebuilds, swaps the new site in (or keeps the last good one), tells the
-/// open pages and prints one line.
+/// Rebuilds, swaps the new site in as soon as it is rendered (or keeps the
+/// last good one), tells the open pages and prints one line.
 fn publish(
     shared: &Shared,
     session: &mut Session,
@@ -147,9 +147,12 @@ fn publish(
     epoch: u128,
     builds: &mut u64,
 ) {
-    let rebuilt = session.rebuild(changed);
+    let css = session::css_only(changed);
+    let rebuilt = session.rebuild(changed, &mut |changes| {
+        show(shared, changes, css, epoch, builds)
+    });
     // Errors always; the same warnings again after every save are noise.
-    let repeated = rebuilt.files.is_some() && rebuilt.report == session.last_report;
+    let repeated = rebuilt.built && rebuilt.report == session.last_report;
     if !rebuilt.report.is_empty() && !repeated {
         eprint!("{}", rebuilt.report);
     }
@@ -165,34 +168,53 @@ fn publish(
             t.warnings.as_millis()
         );
     }
+    if !rebuilt.built {
+        shared
+            .served
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .errors = Some(rebuilt.report.clone());
+        // No page open is not an error.
+        let _ = shared.notices.send(Notice::Errors(rebuilt.report));
+    }
+}
+
+/// Swaps a rendered site's changes in and tells the open pages.
+fn show(shared: &Shared, changes: session::Changes, css: bool, epoch: u128, builds: &mut u64) {
+    *builds += 1;
+    // Each open page learns whether it changed; past a few thousand files,
+    // listing them costs more than a fetch.
+    let listed = (!changes.whole && changes.changed.len() + changes.removed.len() <= LISTED_MAX)
+        .then(|| {
+            changes
+                .changed
+                .iter()
+                .map(|(path, _)| path.clone())
+                .chain(changes.removed.iter().cloned())
+                .collect::<Arc<[String]>>()
+        });
     let notice = {
         let mut served = shared.served.write().unwrap_or_else(|p| p.into_inner());
-        match rebuilt.files {
-            Some(changes) => {
-                *builds += 1;
-                if changes.whole {
-                    served.files.clear();
-                }
-                for path in &changes.removed {
-                    served.files.remove(path);
-                }
-                served.files.extend(changes.changed);
-                served.version = format!("{epoch}.{builds}");
-                served.errors = None;
-                Notice::Reload {
-                    css: session::css_only(changed),
-                    version: served.version.clone(),
-                }
-            }
-            None => {
-                served.errors = Some(rebuilt.report.clone());
-                Notice::Errors(rebuilt.report)
-            }
+        if changes.whole {
+            served.files.clear();
+        }
+        for path in &changes.removed {
+            served.files.remove(path);
+        }
+        served.files.extend(changes.changed);
+        served.version = format!("{epoch}.{builds}");
+        served.errors = None;
+        Notice::Reload {
+            css,
+            version: served.version.clone(),
+            changed: listed,
         }
     };
-    // No page open is not an error.
     let _ = shared.notices.send(notice);
 }
+
+/// The most changed files a reload notice lists.
+const LISTED_MAX: usize = 2000;
 
 /// Listens on `ip:port`, or explains why not and which port is free.
 fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {

@@ -2,8 +2,8 @@
 //! as `storia build`, reading only the changed files and rendering only the
 //! pages whose inputs changed.
 
-use crate::build::{render_incremental, BuildOptions, Caches};
-use axum::body::Bytes;
+use crate::build::{render_incremental_with, BuildOptions, Caches};
+use crate::render::Packed;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,9 +19,11 @@ pub struct Session {
 
 /// What one rebuild gave.
 pub struct Rebuilt {
-    /// What changed in the site, or `None` when the build failed (keep
-    /// serving the last good one).
-    pub files: Option<Changes>,
+    /// Whether the site built (it was shown); otherwise keep serving the
+    /// last good one.
+    pub built: bool,
+    /// How long until the new site was shown.
+    pub shown_after: Duration,
     /// The diagnostics as the terminal shows them (errors and warnings).
     pub report: String,
     /// Pages whose templates ran.
@@ -34,6 +36,8 @@ pub struct Rebuilt {
     pub elapsed: Duration,
     /// How long each stage took.
     pub timings: crate::build::Timings,
+    /// Whether no build has succeeded yet (there is no last good site).
+    pub never_built: bool,
 }
 
 impl Session {
@@ -52,8 +56,10 @@ impl Session {
         self.caches = Caches::default();
     }
 
-    /// Rebuilds after `changed` (paths relative to the site root) changed.
-    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Rebuilt {
+    /// Rebuilds after `changed` (paths relative to the site root) changed,
+    /// giving `show` what changed in the site as soon as it is rendered
+    /// (not when the build fails); the likely mistakes are looked for after.
+    pub fn rebuild(&mut self, changed: &[PathBuf], show: &mut dyn FnMut(Changes)) -> Rebuilt {
         let started = Instant::now();
         for path in changed {
             self.caches.load.forget(path);
@@ -63,7 +69,25 @@ impl Session {
         // hidden, one whose date has passed appears.
         self.options.now = crate::build::now();
         let whole = self.caches.render.output().is_empty();
-        let built = render_incremental(&self.options, &mut self.caches);
+        let mut shown_after = None;
+        let built = render_incremental_with(&self.options, &mut self.caches, &mut |diags, memo| {
+            if diags.has_errors() {
+                return;
+            }
+            show(Changes {
+                whole,
+                changed: memo
+                    .changed
+                    .iter()
+                    .filter_map(|path| {
+                        let bytes = memo.output().get(path)?.bytes.clone()?;
+                        Some((path.clone(), bytes))
+                    })
+                    .collect(),
+                removed: memo.removed.clone(),
+            });
+            shown_after = Some(started.elapsed());
+        });
         let mut diagnostics = built.diagnostics;
         // Editors autocomplete ids from the site's schemas: keep them current.
         if self.caches.ids != ids_before {
@@ -73,22 +97,11 @@ impl Session {
                 diagnostics.push(d);
             }
         }
-        let failed = diagnostics.has_errors();
-        let memo = &self.caches.render;
-        let changes = || Changes {
-            whole,
-            changed: memo
-                .changed
-                .iter()
-                .filter_map(|path| {
-                    let bytes = memo.output().get(path)?.bytes.clone()?;
-                    Some((path.clone(), Bytes::from_owner(bytes)))
-                })
-                .collect(),
-            removed: memo.removed.clone(),
-        };
+        // Errors come before the site is shown, or it is not.
+        let failed = shown_after.is_none();
         Rebuilt {
-            files: (!failed).then(changes),
+            built: !failed,
+            shown_after: shown_after.unwrap_or_default(),
             report: diagnostics.render_all(),
             rendered: if failed {
                 0
@@ -99,6 +112,7 @@ impl Session {
             read: self.caches.load.last_read,
             elapsed: started.elapsed(),
             timings: built.timings,
+            never_built: self.caches.render.output().is_empty(),
         }
     }
 }
@@ -109,7 +123,7 @@ pub struct Changes {
     /// files not among them are gone.
     pub whole: bool,
     /// Files added or changed.
-    pub changed: Vec<(String, Bytes)>,
+    pub changed: Vec<(String, Packed)>,
     /// Files removed.
     pub removed: Vec<String>,
 }
@@ -136,16 +150,20 @@ pub fn summary(changed: &[PathBuf], r: &Rebuilt) -> String {
         [first, rest @ ..] => format!("{} and {} more changed", display(first), rest.len()),
     };
     let ms = r.elapsed.as_millis();
-    match &r.files {
-        Some(_) => format!(
-            "{what}: {} page{} re-rendered, {} unchanged, {} file{} read, in {ms} ms",
+    match r.built {
+        true => format!(
+            "{what}: {} page{} re-rendered, {} unchanged, {} file{} read, shown in {} ms, done in {ms} ms",
             r.rendered,
             if r.rendered == 1 { "" } else { "s" },
             r.reused,
             r.read,
             if r.read == 1 { "" } else { "s" },
+            r.shown_after.as_millis(),
         ),
-        None => format!("{what}: the build failed in {ms} ms; still serving the last good site"),
+        false if r.never_built => format!(
+            "{what}: the build failed in {ms} ms; every page shows the errors until a save fixes them"
+        ),
+        false => format!("{what}: the build failed in {ms} ms; still serving the last good site"),
     }
 }
 

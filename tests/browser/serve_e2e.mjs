@@ -2,10 +2,12 @@
 // playwright-core (installed by ../shared/site-checks/setup.sh into
 // $STORIA_TOOLS_HOME; no browser is downloaded). Run by tests/serve.rs:
 //   node tests/browser/serve_e2e.mjs BASE_URL SITE_ROOT
-// Opens a digest page, edits its Markdown, and checks the new text appears
-// without a manual reload and the scroll position survives; breaks the front
+// Opens a digest page, edits its Markdown, and checks the new text is
+// patched in (no reload) with the scroll position and an open <details>
+// kept, and the search box's text kept through a site-wide edit; breaks the front
 // matter and checks the error overlay; fixes it and checks the page; edits a
-// stylesheet and checks it is swapped without a reload.
+// stylesheet and checks it is swapped without a reload; restarts on a broken
+// site and checks every path shows the overlay until a save fixes it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,17 +41,19 @@ async function startServer() {
   }
   return child;
 }
-let server = await startServer();
-const home = process.env.STORIA_TOOLS_HOME || '/tmp/tools';
-const require = createRequire(path.join(home, 'node_modules', 'noop.js'));
-const { chromium } = require('playwright-core');
-
 const digest = path.join(root, 'content/digests/2022/12/2022-12-21-peskov.md');
 const edit = (file, from, to) => {
   const text = fs.readFileSync(file, 'utf8');
   if (!text.includes(from)) throw new Error(`${file} has no ${from}`);
   fs.writeFileSync(file, text.replace(from, to));
 };
+// A quote with its original words: a <details> the reader can open.
+edit(digest, '    text: "Speculazioni sciocche."\n', '    text: "Speculazioni sciocche."\n    original: "Глупые домыслы."\n    original_lang: ru\n');
+let server = await startServer();
+const home = process.env.STORIA_TOOLS_HOME || '/tmp/tools';
+const require = createRequire(path.join(home, 'node_modules', 'noop.js'));
+const { chromium } = require('playwright-core');
+
 const step = (name) => console.log(`ok: ${name}`);
 
 const browser = await chromium.launch({
@@ -65,16 +69,33 @@ try {
   await live();
   step('page open, reload channel connected');
 
-  // An edit shows up without a manual reload, where the reader was.
+  // An edit shows up without a manual reload, patched into the page where
+  // the reader was, the quote's original they opened still open.
+  await page.click('details.quote-original summary');
   await page.evaluate(() => { window.scrollTo({ top: 200, behavior: 'instant' }); window.storiaMarker = 1; });
-  const navigated = page.waitForEvent('framenavigated');
   edit(digest, 'ha parlato.', 'ha parlato dal browser.');
-  await navigated;
   await page.waitForFunction(() => document.body.innerText.includes('ha parlato dal browser.'));
   await live();
   const y = await page.evaluate(() => window.scrollY);
   if (Math.abs(y - 200) > 2) throw new Error(`scroll position lost: ${y}`);
-  step('edit shown, scroll kept');
+  if ((await page.evaluate(() => window.storiaMarker)) !== 1) throw new Error('the page reloaded instead of being patched');
+  if (!(await page.evaluate(() => document.querySelector('details.quote-original').open))) throw new Error('the open <details> closed');
+  step('edit patched in place: scroll and open details kept');
+
+  // The search box keeps what the reader typed while the page is patched.
+  await page.goto(`${base}search/`);
+  await live();
+  await page.fill('#search-input', 'peskov intanto');
+  await page.evaluate(() => { window.storiaMarker = 3; });
+  edit(path.join(root, 'site.yaml'), 'title: "', 'title: "Nuovo ');
+  await page.waitForFunction(() => document.querySelector('header').innerText.includes('Nuovo'));
+  if ((await page.inputValue('#search-input')) !== 'peskov intanto') throw new Error('the search box lost its text');
+  if ((await page.evaluate(() => window.storiaMarker)) !== 3) throw new Error('the search page reloaded');
+  edit(path.join(root, 'site.yaml'), 'title: "Nuovo ', 'title: "');
+  await page.waitForFunction(() => !document.querySelector('header').innerText.includes('Nuovo'));
+  await page.goto(`${base}digests/2022-12-21-peskov/`);
+  await live();
+  step('search box text kept');
 
   // A broken save: the overlay with the terminal's text; the page stays.
   edit(digest, 'title:', 'titel:');
@@ -96,8 +117,9 @@ try {
   const css = path.join(root, 'static/style.css');
   const theme = fs.readFileSync(path.join(process.cwd(), 'themes/default/static/style.css'), 'utf8');
   fs.mkdirSync(path.dirname(css), { recursive: true });
+  const before = await page.evaluate(() => document.querySelector('script[src="/__storia/reload.js"]').dataset.version);
   fs.writeFileSync(css, theme);
-  await page.waitForEvent('framenavigated');
+  await page.waitForFunction((v) => document.querySelector('script[src="/__storia/reload.js"]').dataset.version !== v, before);
   await live();
   await page.evaluate(() => { window.storiaMarker = 2; });
   fs.writeFileSync(css, theme + '\nbody { outline: 7px solid rgb(1, 2, 3); }\n');
@@ -113,6 +135,27 @@ try {
   await page.waitForFunction(() => document.body.innerText.includes('ha parlato dopo il riavvio.'), null, { timeout: 15000 });
   await live();
   step('reconnected after a restart and showed the edit');
+
+  // Started on a site that does not build: the overlay on any path, and
+  // the page reloads by itself once a save fixes the site.
+  server.kill();
+  await once(server, 'exit');
+  edit(digest, 'title:', 'titel:');
+  server = await startServer();
+  await page.waitForSelector('#storia-errors[role="alert"]', { timeout: 15000 });
+  const first = await page.textContent('#storia-errors');
+  for (const want of ['does not build yet', 'unknown key `titel`']) {
+    if (!first.includes(want)) throw new Error(`overlay lacks ${want}: ${first}`);
+  }
+  await page.goto(`${base}no/such/page/`);
+  await page.waitForSelector('#storia-errors[role="alert"]');
+  await page.goto(`${base}digests/2022-12-21-peskov/`);
+  await page.waitForSelector('#storia-errors[role="alert"]');
+  await live();
+  edit(digest, 'titel:', 'title:');
+  await page.waitForFunction(() => document.body.innerText.includes('ha parlato dopo il riavvio.'), null, { timeout: 15000 });
+  await page.waitForSelector('#storia-errors', { state: 'detached' });
+  step('started broken: overlay everywhere, page back once fixed');
   await page.screenshot({ path: path.join(os.tmpdir(), 'storia-serve-e2e.png') });
 } finally {
   await browser.close();

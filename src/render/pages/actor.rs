@@ -71,7 +71,7 @@ pub(super) fn render(
     p.ctx.insert_value("quote_groups", groups);
     let list_url = p.urls().actor(r.actor_id(a));
     let digests = r.actor_digests(a);
-    let cards = p.page_of_cards(digests, n);
+    let cards = p.page_of_cards(digests, n)?;
     p.ctx.insert_value("digests", cards);
     let pagination = p.pagination(&list_url, n, digests.len());
     p.ctx.insert("pagination", &pagination);

@@ -50,7 +50,7 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, d: DigestIx) -> Result<Rendered, 
         .set("quotes", quotes)
         .set("corrections", v.corrections(&r, d))
         .set("citations", citations)
-        .set("related", v.cards(&r, r.digest_related(d)))
+        .set("related", p.cards(r.digest_related(d))?)
         .set(
             "translations",
             translations

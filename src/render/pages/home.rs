@@ -15,7 +15,8 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>) -> Result<Rendered, Diagnostic> {
     let v = p.values();
     let per_page = r.config().per_page;
     let latest: Vec<_> = r.all_digests(Whole).iter().take(per_page).collect();
-    p.ctx.insert_value("digests", v.cards(&r, &latest));
+    let cards = p.cards(&latest)?;
+    p.ctx.insert_value("digests", cards);
     // Most recently updated first: by their newest digest (date, then id).
     let mut stories: Vec<_> = r
         .all_stories(Whole)

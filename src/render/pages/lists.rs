@@ -14,7 +14,7 @@ pub(super) fn digests(p: &mut Page<'_, '_, '_>, n: usize) -> Result<Rendered, Di
     let r = p.r;
     let list_url = p.urls().section(&p.urls().paths().digests);
     let all: Vec<_> = r.all_digests(Whole).iter().collect();
-    let cards = p.page_of_cards(&all, n);
+    let cards = p.page_of_cards(&all, n)?;
     p.ctx.insert_value("digests", cards);
     let pagination = p.pagination(&list_url, n, all.len());
     p.ctx.insert("pagination", &pagination);

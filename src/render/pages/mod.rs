@@ -22,7 +22,7 @@ use super::i18n::Labels;
 use super::languages::Languages;
 use super::reads::{Reader, Reads, Whole};
 use super::urls::{ActorSort, Urls};
-use super::values::{date, list, Lazy, Values};
+use super::values::{date, list, Lazy, Obj, Values};
 use super::{OutputFile, Templates};
 use crate::content::frontmatter::ImageMatter;
 use crate::diagnostics::Diagnostic;
@@ -85,7 +85,13 @@ pub struct Pages<'a, 's> {
     /// Each story's timeline and timeline chart, built once for all its pages.
     timelines: Lazy<Value>,
     timeline_charts: Lazy<Value>,
+    /// Each digest's card with its HTML, rendered once for all the pages
+    /// showing it.
+    cards: Lazy<Result<Value, Diagnostic>>,
 }
+
+/// The partial a digest card is rendered with (a theme or site may override it).
+const CARD: &str = "partials/digest_card.html";
 
 /// One page being rendered: what it reads, and its context.
 pub struct Page<'p, 'a, 's> {
@@ -122,6 +128,7 @@ impl<'a, 's> Pages<'a, 's> {
             bodies,
             timelines: Lazy::new(view.0.stories.len()),
             timeline_charts: Lazy::new(view.0.stories.len()),
+            cards: Lazy::new(view.0.digests.len()),
         }
     }
 
@@ -465,8 +472,33 @@ impl<'a> Page<'_, 'a, '_> {
     }
 
     /// The cards of page `page` of a list.
-    fn page_of_cards(&self, digests: &[DigestIx], page: usize) -> Value {
-        self.values().cards(&self.r, self.page_of(digests, page))
+    fn page_of_cards(&self, digests: &[DigestIx], page: usize) -> Result<Value, Diagnostic> {
+        self.cards(self.page_of(digests, page))
+    }
+
+    /// The cards of `digests`, each with its HTML: `html` is the card
+    /// partial's rendering (its title a level-3 heading), `html_h2` the same
+    /// with `card_heading = 2`. A card shows on many pages (its actors',
+    /// sources', story's, tags', the lists, the home page) and is the same
+    /// on all of them: it is rendered once per language, and what it read
+    /// (its facts and the partial) counts for every page showing it.
+    fn cards(&self, digests: &[DigestIx]) -> Result<Value, Diagnostic> {
+        let cx = self.cx;
+        let cards = digests.iter().map(|&d| {
+            cx.cards.get(d.ix(), &self.r, |r| {
+                let card = cx.values.card(r, d);
+                let mut ctx = tera::Context::new();
+                ctx.insert_value("card", card.clone());
+                let h3 = cx.templates.render(CARD, &ctx, r.reads())?;
+                ctx.insert("card_heading", &2);
+                let h2 = cx.templates.render(CARD, &ctx, r.reads())?;
+                Ok(Obj::copy_of(&card)
+                    .set("html", h3)
+                    .set("html_h2", h2)
+                    .into())
+            })
+        });
+        Ok(list(cards.collect::<Result<Vec<_>, _>>()?))
     }
 
     /// The date of the newest of `digests` (newest first), if any.

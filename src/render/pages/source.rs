@@ -35,7 +35,7 @@ pub(super) fn render(
     p.ctx.insert_value("quotes", v.quotes(&r, quotes));
     let list_url = p.urls().source(r.source_id(s));
     let digests = r.source_digests(s);
-    let cards = p.page_of_cards(digests, n);
+    let cards = p.page_of_cards(digests, n)?;
     p.ctx.insert_value("digests", cards);
     let pagination = p.pagination(&list_url, n, digests.len());
     p.ctx.insert("pagination", &pagination);

@@ -33,7 +33,7 @@ pub(super) fn render(
         .set("extra", extra(r.story_extra(s)))
         .set("count", digests.len());
     let list_url = p.urls().story(r.story_id(s));
-    let cards = p.page_of_cards(digests, n);
+    let cards = p.page_of_cards(digests, n)?;
     p.ctx.insert_value("digests", cards);
     let pagination = p.pagination(&list_url, n, digests.len());
     p.ctx.insert("pagination", &pagination);

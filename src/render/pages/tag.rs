@@ -11,7 +11,7 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, t: TagIx, n: usize) -> Result<Ren
     let tag = p.values().tag(&r, t);
     p.ctx.insert_value("tag", tag);
     let digests = r.tag_digests(t);
-    let cards = p.page_of_cards(digests, n);
+    let cards = p.page_of_cards(digests, n)?;
     p.ctx.insert_value("digests", cards);
     let pagination = p.pagination(&list_url, n, digests.len());
     p.ctx.insert("pagination", &pagination);
