@@ -241,10 +241,16 @@ fn run(
         return Built::failed(diagnostics, timings, Some(site));
     };
     let started = Instant::now();
+    // The cache is the site's: one folder for every path to it.
+    let real_root = std::fs::canonicalize(&site.root).unwrap_or_else(|_| site.root.clone());
     let options = RenderOptions {
         base_url: base_url.clone(),
         fingerprint,
         minify: options.minify,
+        images_cache: options
+            .cache
+            .site_folder(&real_root)
+            .map(|d| d.join("images")),
     };
     // What the build produced, for the links written from the site's root.
     let produced = std::sync::Mutex::new(std::collections::HashSet::new());

@@ -94,6 +94,9 @@ struct RawPaths {
     #[serde(default)]
     #[schemars(schema_with = "crate::input::texts::texts_schema")]
     tags: Texts<String>,
+    #[serde(default)]
+    #[schemars(schema_with = "crate::input::texts::texts_schema")]
+    corrections: Texts<String>,
 }
 
 /// A section word: an id.
@@ -183,6 +186,7 @@ impl Matter for RawPaths {
             sources: f.texts("sources", false, id_word),
             stories: f.texts("stories", false, id_word),
             tags: f.texts("tags", false, id_word),
+            corrections: f.texts("corrections", false, id_word),
         }
     }
 }
@@ -211,17 +215,20 @@ pub struct Paths {
     pub stories: String,
     /// Tag pages.
     pub tags: String,
+    /// The corrections log.
+    pub corrections: String,
 }
 
 impl Paths {
     /// Every section word, with the key it is configured under.
-    pub fn all(&self) -> [(&'static str, &str); 5] {
+    pub fn all(&self) -> [(&'static str, &str); 6] {
         [
             ("digests", &self.digests),
             ("actors", &self.actors),
             ("sources", &self.sources),
             ("stories", &self.stories),
             ("tags", &self.tags),
+            ("corrections", &self.corrections),
         ]
     }
 }
@@ -446,6 +453,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
             sources: word(&p.sources, "sources"),
             stories: word(&p.stories, "stories"),
             tags: word(&p.tags, "tags"),
+            corrections: word(&p.corrections, "corrections"),
         }
     };
     let paths = words_in(&first_lang);

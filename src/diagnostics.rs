@@ -302,6 +302,14 @@ pub enum Problem {
         /// The path as written.
         written: String,
     },
+    /// A file named as an image that cannot be read as one.
+    #[error("`{written}` cannot be read as an image: {reason}")]
+    UnreadableImage {
+        /// The path as written.
+        written: String,
+        /// What the decoder said.
+        reason: String,
+    },
     /// An internal link or asset that leads nowhere in the built site.
     #[error("broken link `{url}`: {reason}")]
     BrokenLink {

@@ -10,14 +10,13 @@
 //! build produced, so a link to any page, list, feed or file of the site is
 //! found, whatever made it.
 
+use crate::content::frontmatter::ImageMatter;
 use crate::content::{Entry, Site};
 use crate::diagnostics::{Diagnostic, Problem};
 use crate::index::Index;
-use crate::input::fields::Image;
 use crate::markdown::LocalLink;
 use crate::suggest::Suggester;
 use crate::theme::Theme;
-use crate::yaml::Seg;
 use std::collections::{BTreeSet, HashSet};
 
 /// The files the site publishes from its static folders: its own
@@ -74,22 +73,22 @@ impl StaticFiles {
 pub fn check_files(site: &Site, files: &StaticFiles) -> Vec<Diagnostic> {
     let c = &site.content;
     let mut out = Vec::new();
-    let mut lead = |e: Option<(&Image, crate::diagnostics::Location)>| {
-        if let Some((image, at)) = e {
-            if let Some((problem, help)) = files.check(&image.0) {
-                out.push(Diagnostic::error(problem).at(at).help(help));
-            }
+    let mut lead = |image: Option<&ImageMatter>, at: &dyn Fn() -> crate::diagnostics::Location| {
+        if let Some((problem, help)) = image.and_then(|i| files.check(&i.src.0)) {
+            out.push(Diagnostic::error(problem).at(at()).help(help));
         }
     };
-    let image = [Seg::Key("image")];
     for d in &c.digests {
-        lead(d.matter.image.as_ref().map(|i| (i, d.locate(&image))));
+        lead(d.matter.image.as_ref(), &|| d.locate_image());
     }
     for a in &c.actors {
-        lead(a.matter.image.as_ref().map(|i| (i, a.locate(&image))));
+        lead(a.matter.image.as_ref(), &|| a.locate_image());
+    }
+    for s in &c.sources {
+        lead(s.matter.image.as_ref(), &|| s.locate_image());
     }
     for s in &c.stories {
-        lead(s.matter.image.as_ref().map(|i| (i, s.locate(&image))));
+        lead(s.matter.image.as_ref(), &|| s.locate_image());
     }
     let mut body = |e: &dyn BodyLinks| {
         for (l, at) in e.images() {

@@ -81,6 +81,9 @@ pub struct BodyScan {
     pub refs: Vec<BodyRef>,
     /// Every link and image to a path of the site, in order.
     pub locals: Vec<LocalLink>,
+    /// Every image written without alt text (`![](/images/x.jpg)`), any
+    /// address (quote embeds are not images).
+    pub without_alt: Vec<LocalLink>,
     /// The first paragraph of text, plain.
     pub first_paragraph: Option<String>,
     /// Words of text, code blocks left out (for reading time).
@@ -125,6 +128,8 @@ pub fn scan(body: &str) -> BodyScan {
     // Per open paragraph: embeds found and whether anything else is in it.
     let mut para: Option<(Vec<usize>, bool, String)> = None;
     let mut image_depth = 0usize;
+    // The image being read, and whether its alt text has any text yet.
+    let mut open_image: Option<(LocalLink, bool)> = None;
     let mut skip_depth = 0usize; // headings, code, footnote definitions: not summary text
     let mut code_depth = 0usize;
     // Inside a word: text split across events by inline markup (`**a**b`) is one word.
@@ -248,12 +253,33 @@ pub fn scan(body: &str) -> BodyScan {
                             }),
                         }
                     }
-                } else if let Some(p) = para.as_mut() {
-                    p.1 = true;
+                } else {
+                    if image_depth == 1 {
+                        let (offset, _) = id_position(body, range.clone(), dest_url, dest_url);
+                        let link = LocalLink {
+                            dest: dest_url.to_string(),
+                            offset,
+                            image: true,
+                        };
+                        open_image = Some((link, false));
+                    }
+                    if let Some(p) = para.as_mut() {
+                        p.1 = true;
+                    }
                 }
             }
-            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            Event::End(TagEnd::Image) => {
+                image_depth = image_depth.saturating_sub(1);
+                if image_depth == 0 {
+                    if let Some((link, false)) = open_image.take() {
+                        out.without_alt.push(link);
+                    }
+                }
+            }
             Event::Text(t) | Event::Code(t) => {
+                if let Some((_, alt)) = open_image.as_mut() {
+                    *alt |= !t.trim().is_empty();
+                }
                 if let Some(p) = para.as_mut() {
                     if image_depth == 0 {
                         if !t.trim().is_empty() {
@@ -506,6 +532,12 @@ pub trait Resolver {
     fn root(&self) -> &str;
     /// The language the body is written in: its quotation marks are set.
     fn lang(&self) -> &str;
+    /// The HTML of the image written `![alt](dest)`, when the theme shows
+    /// it otherwise than as a plain `<img>` (an image of the site with
+    /// resized copies).
+    fn image(&self, _dest: &str, _alt: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Renders a body to HTML. With `sanitize` (`safe_html: true`), raw HTML
@@ -675,12 +707,29 @@ pub fn render(body: &str, resolver: &dyn Resolver, sanitize: bool) -> String {
                 dest_url,
                 title,
                 id,
-            }) => out.events.push(Event::Start(Tag::Image {
-                link_type: *link_type,
-                dest_url: under_root(dest_url, resolver.root()),
-                title: title.clone(),
-                id: id.clone(),
-            })),
+            }) => {
+                // An image of the site that was resized: the theme's
+                // picture, with its copies, size and alt text.
+                let end = find_end(&events, i);
+                let alt: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(html) = resolver.image(dest_url, &alt) {
+                    out.html(html, false);
+                    i = end + 1;
+                    continue;
+                }
+                out.events.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: under_root(dest_url, resolver.root()),
+                    title: title.clone(),
+                    id: id.clone(),
+                }))
+            }
             other => out.events.push(other.clone()),
         }
         i += 1;

@@ -363,6 +363,10 @@ mod tests {
             "title: x\ndate: 2022-12-20\nimage: ../x.jpg\n",
             "title: x\ndate: 2022-12-20\nsources: [{id: a, url: 'javascript:alert(1)'}]\n",
             "title: ''\ndate: 2022-12-20\n",
+            "title: x\ndate: 2022-12-20\nimage: {src: /a.jpg, credti: x}\n",
+            "title: x\ndate: 2022-12-20\nimage: {alt: x}\n",
+            "title: x\ndate: 2022-12-20\ncorrections: [{date: 2022-12-21}]\n",
+            "title: x\ndate: 2022-12-20\ncorrections: [{date: 21/12/2022, text: t}]\n",
         ] {
             assert!(!checker.problems(bad).is_empty(), "accepted: {bad}");
         }
@@ -370,6 +374,8 @@ mod tests {
             "title: 2022\ndate: 2022-12-20T09:30:00+01:00\nstory: 2022\nactors: putin\n",
             "title: x\ndate: 2022-12-20\nimage: /images/a.jpg\nextra: {anything: [1]}\n",
             "title: x\ndate: 2022-12-20\nsummary: ''\nquotes: [{id: q, by: putin, text: t}]\n",
+            "title: x\ndate: 2022-12-20\nimage: {src: /a.jpg, alt: A, caption: C, credit: R}\n",
+            "title: x\ndate: 2022-12-20\ncorrections: [{date: 2022-12-21, text: t, was: w}]\n",
         ] {
             assert_eq!(checker.problems(good), Vec::new(), "{good}");
         }

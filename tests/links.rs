@@ -143,10 +143,12 @@ fn links_from_the_root_are_published_with_the_sites_path() {
     let body = digest(
         "[Chi siamo](/chi-siamo/), [Putin](/actors/putin), [feed](/atom.xml), [cerca](/search/?q=minsk), [cdn](//cdn.example/x.js).\n\n![Minsk](/images/minsk.jpg)\n",
     );
-    let dir = site(
-        "https://x.org/blog/",
-        &[(DIGEST, &body), ("static/images/minsk.jpg", "jpeg")],
-    );
+    let dir = site("https://x.org/blog/", &[(DIGEST, &body)]);
+    // A real photo: images of the site are resized, so they are read.
+    let photo = image::RgbImage::from_pixel(40, 30, image::Rgb([90, 120, 200]));
+    let jpeg = dir.path().join("site/static/images/minsk.jpg");
+    std::fs::create_dir_all(jpeg.parent().unwrap()).unwrap();
+    photo.save(&jpeg).unwrap();
     let (code, stderr) = storia(dir.path(), "build", &[]);
     assert_eq!(code, 0, "{stderr}");
     let d = page(dir.path(), "digests/2022-12-20-minsk/index.html");
@@ -161,6 +163,10 @@ fn links_from_the_root_are_published_with_the_sites_path() {
         ]
     );
     assert_eq!(attrs(&d, ".prose img", "src"), ["/blog/images/minsk.jpg"]);
+    assert_eq!(
+        attrs(&d, ".prose picture source", "srcset"),
+        ["/blog/images/minsk.jpg.40w.webp 40w"]
+    );
     let (code, stderr) = storia(dir.path(), "check", &[]);
     assert_eq!(code, 0, "{stderr}");
 }

@@ -776,11 +776,11 @@ fn hostile_site(root: &Path) {
     let extra = format!("extra: {{ note: {h}, nested: {{ list: [{h}] }}, {h}: {h} }}\n");
     let image = yq("/images/\"><img src=x onerror=alert(1)>.jpg");
     // Lead images must exist: this one does, under its hostile name.
-    put(
-        root,
-        "static/images/\"><img src=x onerror=alert(1)>.jpg",
-        "",
-    );
+    let photo = root.join("static/images/\"><img src=x onerror=alert(1)>.jpg");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([1, 2, 3]))
+        .save_with_format(&photo, image::ImageFormat::Jpeg)
+        .unwrap();
     let url = yq("https://example.org/?q=\"><script>alert(1)</script>&x='");
     put(
         root,

@@ -12,6 +12,8 @@ pub const CHAPTERS: &[&str] = &[
     "install",
     "content",
     "references",
+    "images",
+    "correcting",
     "editors",
     "cli",
     "themes",

@@ -53,17 +53,96 @@ pub struct DigestMatter {
     #[serde(default)]
     pub draft: bool,
     /// Lead image.
-    pub image: Option<Image>,
+    pub image: Option<ImageMatter>,
     /// Citations.
     #[serde(default)]
     pub sources: Vec<CitationMatter>,
     /// Quotes.
     #[serde(default)]
     pub quotes: Vec<QuoteMatter>,
+    /// Corrections made after publication.
+    #[serde(default)]
+    pub corrections: Vec<CorrectionMatter>,
     /// Free map for templates.
     #[serde(default)]
     #[schemars(schema_with = "extra_schema")]
     pub extra: Extra,
+}
+
+/// An image: its path written alone (`image: /images/minsk.jpg`), or a
+/// mapping with what the page says about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageMatter {
+    /// The file: a site path or an http(s) URL.
+    pub src: Image,
+    /// What the image shows, for readers who cannot see it.
+    pub alt: Option<String>,
+    /// A caption shown under it.
+    pub caption: Option<String>,
+    /// Who made it (`Foto: Reuters`), shown with the caption.
+    pub credit: Option<String>,
+}
+
+impl ImageMatter {
+    /// An image with only its path (`image: /images/x.jpg`).
+    fn short(value: &serde_yaml::Value) -> Result<ImageMatter, serde_yaml::Error> {
+        Ok(ImageMatter {
+            src: Image::deserialize(value)?,
+            ..Default::default()
+        })
+    }
+}
+
+impl JsonSchema for ImageMatter {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ImageMatter".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let src = generator.subschema_for::<Image>().to_value();
+        let text = opt_text_schema(generator).to_value();
+        schemars::json_schema!({
+            "description": "An image path, or `{src, alt, caption, credit}`.",
+            "anyOf": [
+                src,
+                {
+                    "type": "object",
+                    "properties": {
+                        "src": src,
+                        "alt": text,
+                        "caption": text,
+                        "credit": text
+                    },
+                    "required": ["src"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
+/// A correction of a digest, made after publication.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionMatter {
+    /// When it was corrected.
+    pub date: DateValue,
+    /// What was corrected, as readers are told.
+    pub text: Text,
+    /// What the digest said before, when worth quoting.
+    #[serde(default)]
+    #[schemars(schema_with = "opt_text_schema")]
+    pub was: Option<String>,
+}
+
+impl Matter for CorrectionMatter {
+    const WHAT: &'static str = "a correction";
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        CorrectionMatter {
+            date: f.required("date"),
+            text: f.required("text"),
+            was: f.with("was", opt_text),
+        }
+    }
 }
 
 /// One citation of a digest.
@@ -160,7 +239,7 @@ pub struct ActorMatter {
     #[schemars(schema_with = "texts_list_schema")]
     pub aliases: Texts<OneOrMany<Text>>,
     /// Portrait or logo.
-    pub image: Option<Image>,
+    pub image: Option<ImageMatter>,
     /// Wikidata item id (`Q7747`; a Wikidata URL is reduced to it), for structured data.
     #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
@@ -226,6 +305,8 @@ pub struct SourceMatter {
     #[serde(default)]
     #[schemars(schema_with = "opt_text_schema")]
     pub lang: Option<String>,
+    /// Logo.
+    pub image: Option<ImageMatter>,
     /// Free map for templates.
     #[serde(default)]
     #[schemars(schema_with = "extra_schema")]
@@ -246,7 +327,7 @@ pub struct StoryMatter {
     /// When it began.
     pub started: Option<DateValue>,
     /// Lead image.
-    pub image: Option<Image>,
+    pub image: Option<ImageMatter>,
     /// Free map for templates.
     #[serde(default)]
     #[schemars(schema_with = "extra_schema")]
@@ -427,10 +508,26 @@ impl Matter for DigestMatter {
             lang: f.with("lang", opt_lang),
             translations: f.one_or_many("translations"),
             draft: f.or_default("draft"),
-            image: f.optional("image"),
+            image: f.short_or_mapping("image", ImageMatter::short),
             sources: f.list("sources"),
             quotes: f.list("quotes"),
+            corrections: f.list("corrections"),
             extra: f.raw("extra"),
+        }
+    }
+}
+
+impl Matter for ImageMatter {
+    const WHAT: &'static str = "an image";
+    fn synonym(key: &str) -> Option<&'static str> {
+        matches!(key, "source" | "url" | "path" | "file" | "href" | "image").then_some("src")
+    }
+    fn read(f: &mut Fields<'_, '_>) -> Self {
+        ImageMatter {
+            src: f.required("src"),
+            alt: f.with("alt", opt_text),
+            caption: f.with("caption", opt_text),
+            credit: f.with("credit", opt_text),
         }
     }
 }
@@ -473,7 +570,7 @@ impl Matter for ActorMatter {
             kind: f.or_default("kind"),
             role: f.texts("role", false, opt_text),
             aliases: f.texts_many("aliases"),
-            image: f.optional("image"),
+            image: f.short_or_mapping("image", ImageMatter::short),
             wikidata: f.with("wikidata", opt_wikidata),
             links: f.map_of("links"),
             extra: f.raw("extra"),
@@ -489,6 +586,7 @@ impl Matter for SourceMatter {
             kind: f.or_default("kind"),
             url: f.optional("url"),
             lang: f.with("lang", opt_lang),
+            image: f.short_or_mapping("image", ImageMatter::short),
             extra: f.raw("extra"),
         }
     }
@@ -501,7 +599,7 @@ impl Matter for StoryMatter {
             title: f.texts("title", true, req_text),
             summary: f.texts("summary", false, opt_text),
             started: f.optional("started"),
-            image: f.optional("image"),
+            image: f.short_or_mapping("image", ImageMatter::short),
             extra: f.raw("extra"),
         }
     }

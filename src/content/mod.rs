@@ -39,6 +39,8 @@ pub struct Entry<M> {
     pub refs: Vec<BodyRef>,
     /// Links and images in the body to paths of the site (`/chi-siamo/`).
     pub locals: Vec<LocalLink>,
+    /// Images in the body without alt text.
+    pub without_alt: Vec<LocalLink>,
     /// The body's first paragraph as plain text.
     pub first_paragraph: Option<String>,
     /// Words in the body (code blocks left out).
@@ -57,6 +59,17 @@ impl<M> Entry<M> {
     /// Where the front-matter value at `path` is.
     pub fn locate(&self, path: &[Seg<'_>]) -> Location {
         self.file.locate_yaml(path)
+    }
+
+    /// Where the path of the lead image is: `image:`'s value, or its
+    /// `src:` when written in full.
+    pub fn locate_image(&self) -> Location {
+        let src = [Seg::Key("image"), Seg::Key("src")];
+        if self.file.spans().find(&src).is_some() {
+            self.locate(&src)
+        } else {
+            self.locate(&src[..1])
+        }
     }
 
     /// Where a body reference is.
@@ -804,6 +817,7 @@ impl Parts {
             body_start: self.body_start,
             refs,
             locals: self.scan.locals,
+            without_alt: self.scan.without_alt,
             first_paragraph: self.scan.first_paragraph,
             words: self.scan.words,
             in_langs: Vec::new(),

@@ -30,6 +30,7 @@ impl<'s> Resolver<'s> {
             let is_published = node_ix.is_some();
             let m = &d.matter;
             self.check_updated(d);
+            self.check_corrections(d);
             let mut stories = Vec::new();
             for (i, s) in m.story.0.iter().enumerate() {
                 match index.story_ids.get(s.as_str()) {
@@ -197,6 +198,30 @@ impl<'s> Resolver<'s> {
             d.locate(&[Seg::Key("updated")]),
             Some("an update comes after publication: check both dates (swapped?)".into()),
         );
+    }
+
+    /// A correction comes after publication: one dated earlier is a
+    /// mistake in its date (an error, as for `updated`).
+    fn check_corrections(&mut self, d: &Digest) {
+        let m = &d.matter;
+        let tz = self.site.config.timezone;
+        for (i, c) in m.corrections.iter().enumerate() {
+            // A date that failed to read (1970) was reported.
+            if c.date == Default::default() || moment(c.date, tz) >= moment(m.date, tz) {
+                continue;
+            }
+            self.error(
+                Problem::FrontMatter(format!(
+                    "the correction of {} is dated before the digest ({})",
+                    c.date, m.date
+                )),
+                d.locate(&[Seg::Key("corrections"), Seg::Index(i), Seg::Key("date")]),
+                Some(
+                    "a correction is dated the day it is made, on or after the digest's `date`"
+                        .into(),
+                ),
+            );
+        }
     }
 
     /// Reports an id of a digest's front matter (at `path`) that names

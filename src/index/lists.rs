@@ -50,7 +50,7 @@ pub(super) fn published<'s>(site: &'s Site, publish: Publish, all: &AllIds<'s>) 
             .map(|(entry, date)| DigestNode {
                 entry,
                 date,
-                updated: c.digests[entry].matter.updated.map(|u| moment(u, tz)),
+                updated: last_update(&c.digests[entry].matter, tz),
                 stories: Vec::new(),
                 actors: Vec::new(),
                 quotes: Vec::new(),
@@ -175,4 +175,16 @@ fn ids<'s, X>(list: &[(&'s str, usize)], ix: impl Fn(u32) -> X) -> HashMap<&'s s
         .enumerate()
         .map(|(n, (id, _))| (*id, ix(n as u32)))
         .collect()
+}
+
+/// When a digest was last updated: its `updated`, or its latest
+/// correction when that is later (a correction is an update readers of
+/// its feeds should see).
+fn last_update(
+    m: &crate::content::frontmatter::DigestMatter,
+    tz: chrono_tz::Tz,
+) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let updated = m.updated.map(|u| moment(u, tz));
+    let corrected = m.corrections.iter().map(|c| moment(c.date, tz)).max();
+    updated.max(corrected)
 }

@@ -82,5 +82,41 @@ pub fn likely_mistakes(index: &Index<'_>) -> Vec<Diagnostic> {
             }
         }
     }
+    images_without_alt(index, &mut out);
     out
+}
+
+/// A body image without alt text: readers who cannot see it learn
+/// nothing of it (screen readers read out the file name, or nothing).
+fn images_without_alt(index: &Index<'_>, out: &mut Vec<Diagnostic>) {
+    use super::nodes::{PageIx, SourceIx, StoryIx};
+    let mut warn = |e: &dyn Fn() -> Vec<(String, crate::diagnostics::Location)>| {
+        for (dest, at) in e() {
+            out.push(
+                Diagnostic::warning(format!("image `{dest}` has no alt text"))
+                    .at(at)
+                    .help(format!(
+                        "say what it shows between the brackets, for readers who cannot see it: `![Putin and Lukashenko in Minsk]({dest})`"
+                    )),
+            );
+        }
+    };
+    macro_rules! each {
+        ($nodes:expr, $ix:ident, $get:ident) => {
+            for n in 0..$nodes.len() {
+                let e = index.$get($ix(n as u32));
+                warn(&|| {
+                    e.without_alt
+                        .iter()
+                        .map(|l| (l.dest.clone(), e.local_location(l)))
+                        .collect()
+                });
+            }
+        };
+    }
+    each!(index.digests, DigestIx, digest);
+    each!(index.actors, ActorIx, actor);
+    each!(index.sources, SourceIx, source);
+    each!(index.stories, StoryIx, story);
+    each!(index.pages, PageIx, page);
 }

@@ -424,12 +424,13 @@ impl<'de> Deserialize<'de> for HttpUrl {
 }
 
 /// A lead image: a site path starting with `/`, or an http(s) URL; never `..`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The empty path (the default) is the placeholder of one that failed to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Image(pub String);
 
 impl<'de> Deserialize<'de> for Image {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        scalar(d, "an image path", |s| {
+        scalar(d, "an image path or `{src, alt, caption, credit}`", |s| {
             let s = s.unwrap_or_default().trim().to_string();
             let help =
                 || "write a site path such as `/images/minsk.jpg` or an https:// URL".to_string();

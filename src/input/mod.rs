@@ -260,9 +260,10 @@ impl SourceFile {
 pub fn unknown_key_help(key: &str, accepted: &[&str]) -> String {
     match crate::suggest::did_you_mean(key, accepted.iter().copied()) {
         Some(d) => format!("{d} (accepted keys: {})", accepted.join(", ")),
-        None => format!(
+        None if accepted.contains(&"extra") => format!(
             "accepted keys: {}; put your own fields under `extra:`",
             accepted.join(", ")
         ),
+        None => format!("accepted keys: {}", accepted.join(", ")),
     }
 }

@@ -67,6 +67,13 @@ pub trait Matter: Sized {
     fn misplaced(_key: &str) -> Option<String> {
         None
     }
+
+    /// The accepted key an unknown one stands for, when it is another
+    /// word for it rather than a misspelling (`source:` for an image's
+    /// `src:`): one slip, reported once, with the key to write.
+    fn synonym(_key: &str) -> Option<&'static str> {
+        None
+    }
 }
 
 /// The keys `M` accepts, in order.
@@ -160,6 +167,8 @@ pub struct Fields<'v, 'p> {
     missing: Vec<&'static str>,
     /// The mapping's [`Matter::misplaced`].
     misplaced: fn(&str) -> Option<String>,
+    /// The mapping's [`Matter::synonym`].
+    synonym: fn(&str) -> Option<&'static str>,
     problems: &'p mut Vec<FieldProblem>,
 }
 
@@ -179,6 +188,7 @@ impl<'v, 'p> Fields<'v, 'p> {
             accepted: Vec::new(),
             missing: Vec::new(),
             misplaced: M::misplaced,
+            synonym: M::synonym,
             problems,
         }
     }
@@ -192,6 +202,7 @@ impl<'v, 'p> Fields<'v, 'p> {
             accepted: Vec::new(),
             missing: Vec::new(),
             misplaced: |_| None,
+            synonym: |_| None,
             problems,
         }
     }
@@ -507,6 +518,24 @@ impl<'v, 'p> Fields<'v, 'p> {
         }
     }
 
+    /// A value written short, as one scalar (`image: /images/x.jpg`), or in
+    /// full as a mapping read field by field (`image: {src: …, alt: …}`).
+    pub fn short_or_mapping<M: Matter>(
+        &mut self,
+        key: &'static str,
+        short: fn(&'v Value) -> Result<M, serde_yaml::Error>,
+    ) -> Option<M> {
+        match self.lookup(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Mapping(_)) => {
+                // `mapping` asks for the key again.
+                self.accepted.pop();
+                self.mapping(key)
+            }
+            Some(value) => self.check(&[Step::Key(key.into())], value, short),
+        }
+    }
+
     /// A mapping of names to values (`links:`), each value read on its own.
     pub fn map_of<T: DeserializeOwned>(&mut self, key: &'static str) -> BTreeMap<String, T> {
         let entries = match self.lookup(key) {
@@ -571,8 +600,11 @@ impl<'v, 'p> Fields<'v, 'p> {
             let (problem, help) = match odd_indent(&key) {
                 Some(problem) => problem,
                 None => {
+                    let synonym = (self.synonym)(&key);
+                    meant.extend(synonym);
                     meant.extend(closest_to(&key, self.accepted.iter().copied()));
                     let help = (self.misplaced)(&key)
+                        .or_else(|| synonym.map(|s| format!("write `{s}:` instead")))
                         .unwrap_or_else(|| unknown_key_help(&key, &self.accepted));
                     let what = self.what;
                     (Problem::UnknownKey { key, what }, help)

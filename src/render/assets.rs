@@ -79,6 +79,14 @@ impl Assets {
         assets
     }
 
+    /// Every static file's bytes, by its path in the output.
+    pub fn bytes_by_path(&self) -> std::collections::HashMap<&str, &[u8]> {
+        self.files
+            .iter()
+            .map(|(f, _)| (f.path.as_str(), f.bytes.as_slice()))
+            .collect()
+    }
+
     /// The URL of a static file as templates name it (`style.css`).
     pub fn url(&self, path: &str) -> Option<String> {
         let path = path.trim_start_matches('/');

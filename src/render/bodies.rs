@@ -51,6 +51,9 @@ struct BodyResolver<'b, 'r, 's> {
     errors: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
+/// How wide a body image is shown: the text column (48rem) or the screen.
+const BODY_IMAGE_SIZES: &str = "(min-width: 52rem) 48rem, 100vw";
+
 impl markdown::Resolver for BodyResolver<'_, '_, '_> {
     fn url(&self, kind: EntityKind, id: &str) -> Option<String> {
         let r = self.r;
@@ -92,6 +95,25 @@ impl markdown::Resolver for BodyResolver<'_, '_, '_> {
             .iter()
             .position(|c| c.id.as_str() == id)
             .map(|n| (n + 1, citations[n].url.0.clone()))
+    }
+    fn image(&self, dest: &str, alt: &str) -> Option<String> {
+        let picture = self.bodies.values.body_picture(dest, alt)?;
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("picture", picture);
+        ctx.insert("pic_sizes", BODY_IMAGE_SIZES);
+        ctx.insert("pic_class", "body-image");
+        ctx.insert("pic_eager", &false);
+        match self
+            .bodies
+            .engine
+            .render("partials/picture.html", &ctx, self.r.reads())
+        {
+            Ok(html) => Some(html),
+            Err(d) => {
+                self.errors.borrow_mut().push(d);
+                None
+            }
+        }
     }
     fn embed(&self, quote_id: &str) -> Option<String> {
         let q = self.r.find_quote(quote_id)?;

@@ -5,6 +5,7 @@
 //! when `--drafts` gives them pages.
 
 use super::bodies::Bodies;
+use super::i18n::Labels;
 use super::reads::{Reader, Whole};
 use super::urls::Urls;
 use super::OutputFile;
@@ -22,6 +23,8 @@ pub enum Feed {
     Actor(ActorIx),
     /// A story's.
     Story(StoryIx),
+    /// The corrections log's.
+    Corrections,
 }
 
 /// Every feed of a language.
@@ -41,6 +44,7 @@ pub fn all(r: &Reader<'_, '_>) -> Vec<Feed> {
             .filter(|s| r.has_story_page(*s))
             .map(Feed::Story),
     );
+    feeds.push(Feed::Corrections);
     feeds
 }
 
@@ -50,6 +54,7 @@ pub fn key(r: &Reader<'_, '_>, feed: Feed) -> String {
         Feed::Site => "site".into(),
         Feed::Actor(a) => format!("actor/{}", r.actor_id(a)),
         Feed::Story(s) => format!("story/{}", r.story_id(s)),
+        Feed::Corrections => "corrections".into(),
     }
 }
 
@@ -60,6 +65,8 @@ fn list<'r>(r: &Reader<'r, '_>, feed: Feed) -> (Vec<DigestIx>, FeedContent) {
         Feed::Site => (r.all_digests(Whole).iter().collect(), feeds.content),
         Feed::Actor(a) => (r.actor_digests(a).to_vec(), feeds.entity_content),
         Feed::Story(s) => (r.story_digests(s).to_vec(), feeds.entity_content),
+        // Its entries are corrections, not digests.
+        Feed::Corrections => (Vec::new(), FeedContent::Summary),
     }
 }
 
@@ -86,12 +93,12 @@ pub fn full_entries(r: &Reader<'_, '_>) -> Vec<bool> {
     keep
 }
 
-/// One feed of a language (`lang`, pages at `urls`).
+/// One feed of a language (`lang`, pages at `urls`, labelled by `labels`).
 pub fn render(
     r: &Reader<'_, '_>,
     urls: &Urls,
     bodies: &Bodies<'_>,
-    lang: &str,
+    (lang, labels): (&str, &Labels),
     feed: Feed,
 ) -> OutputFile {
     let config = r.config();
@@ -101,6 +108,16 @@ pub fn render(
         Feed::Site => (site_title.to_string(), urls.home()),
         Feed::Actor(a) => entity(&r.actor_name(a), urls.actor(r.actor_id(a))),
         Feed::Story(s) => entity(&r.story_title(s), urls.story(r.story_id(s))),
+        Feed::Corrections => {
+            let (title, url) = entity(
+                &labels.text("corrections", "Corrections"),
+                urls.section(&config.paths.corrections),
+            );
+            return OutputFile {
+                path: urls.file_of(&format!("{url}atom.xml")),
+                bytes: corrections_atom(r, urls, (lang, labels), &title, &url).into_bytes(),
+            };
+        }
     };
     let (digests, content) = list(r, feed);
     let digests = published(r, digests);
@@ -145,20 +162,8 @@ fn atom(
     content: FeedContent,
 ) -> String {
     let config = r.config();
-    let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
     let updated = digests.iter().map(|d| last_change(r, *d)).max();
-    let mut x = String::new();
-    let _ = write!(
-        x,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>storia</generator>\n",
-        escape_html(lang),
-        escape_html(title),
-        escape_html(&feed_url),
-        escape_html(&feed_url),
-        escape_html(&urls.absolute(page_url)),
-        updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
-        escape_html(&config.title(lang)),
-    );
+    let mut x = head(r, urls, lang, title, page_url, updated);
     for &d in digests.iter().take(config.feeds.entries) {
         let permalink = urls.absolute(&urls.digest(r.digest_id(d)));
         let _ = write!(
@@ -198,6 +203,69 @@ fn atom(
     x
 }
 
+/// A feed's opening, up to its first entry.
+fn head(
+    r: &Reader<'_, '_>,
+    urls: &Urls,
+    lang: &str,
+    title: &str,
+    page_url: &str,
+    updated: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> String {
+    let feed_url = urls.absolute(&format!("{page_url}atom.xml"));
+    let mut x = String::new();
+    let _ = write!(
+        x,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>storia</generator>\n",
+        escape_html(lang),
+        escape_html(title),
+        escape_html(&feed_url),
+        escape_html(&feed_url),
+        escape_html(&urls.absolute(page_url)),
+        updated.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |u| rfc3339(&u)),
+        escape_html(r.config().title(lang).value),
+    );
+    x
+}
+
+/// The corrections log's feed: one entry per correction, newest first,
+/// linked to its notice on its digest's page.
+fn corrections_atom(
+    r: &Reader<'_, '_>,
+    urls: &Urls,
+    (lang, labels): (&str, &Labels),
+    title: &str,
+    page_url: &str,
+) -> String {
+    let log = super::values::corrections_log(r);
+    let mut x = head(r, urls, lang, title, page_url, log.first().map(|c| c.0));
+    let correction = labels.text("correction", "Correction");
+    let was = labels.text("correction_was", "It said:");
+    for (when, d, n) in log.into_iter().take(r.config().feeds.entries) {
+        let c = &r.digest_corrections(d)[n];
+        let anchor = super::values::correction_anchor(n);
+        let permalink = urls.absolute(&format!("{}#{anchor}", urls.digest(r.digest_id(d))));
+        let mut html = format!("<p>{}</p>", escape_html(&c.text.0));
+        if let Some(w) = &c.was {
+            let _ = write!(html, "<p>{} {}</p>", escape_html(&was), escape_html(w));
+        }
+        let _ = write!(
+            x,
+            "  <entry>\n    <title>{}: {}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <published>{}</published>\n    <updated>{}</updated>\n    <summary>{}</summary>\n    <content type=\"html\">{}</content>\n  </entry>\n",
+            escape_html(&correction),
+            escape_html(r.digest_title(d)),
+            escape_html(&permalink),
+            escape_html(&permalink),
+            rfc3339(&when),
+            rfc3339(&when),
+            escape_html(&c.text.0),
+            escape_html(&html),
+        );
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
 fn rfc3339(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -215,6 +283,7 @@ pub fn sitemap_entries(r: &Reader<'_, '_>, urls: &Urls) -> Vec<(String, Option<S
         urls.section(&p.sources),
         urls.section(&p.stories),
         urls.section(&p.tags),
+        urls.section(&p.corrections),
     ]
     .into_iter()
     .map(|u| (u, None))

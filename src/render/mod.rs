@@ -15,6 +15,7 @@ mod editorial;
 mod facts;
 mod feeds;
 pub mod i18n;
+mod images;
 mod languages;
 mod memo;
 mod pages;
@@ -52,6 +53,9 @@ pub struct RenderOptions {
     pub fingerprint: bool,
     /// Minify the HTML pages.
     pub minify: bool,
+    /// The folder keeping resized images between builds; `None` encodes
+    /// them every build.
+    pub images_cache: Option<std::path::PathBuf>,
 }
 
 /// The templates every theme must be able to render (the default theme
@@ -73,6 +77,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "page.html",
     "search.html",
     "network.html",
+    "corrections.html",
 ];
 
 /// Where rendered files go, from any thread, as soon as each is ready.
@@ -174,6 +179,9 @@ pub fn render_to(
         &urls.base_path,
     );
     let table = assets.table();
+    let (images, image_files, image_problems) =
+        images::process(index, &assets, options.images_cache.as_deref());
+    diags.extend(image_problems);
     let languages = languages::Languages { each };
     // A language's pages show its digests only; one language shows them all.
     let views: Vec<(Index<'_>, Vec<DigestIx>)> = if languages.each.len() > 1 {
@@ -243,6 +251,7 @@ pub fn render_to(
         options.base_url.hash(&mut h);
         options.fingerprint.hash(&mut h);
         options.minify.hash(&mut h);
+        images.fingerprint().hash(&mut h);
         h.finish()
     };
     let mut globals = Vec::new();
@@ -264,7 +273,7 @@ pub fn render_to(
         let unrecorded = reads::Reads::default();
         let r = reads::Reader::new(view.0, view.1, full.0, full.1, &unrecorded);
         let urls = (lang_urls, &languages.each[0].1);
-        let values = values::Values::new(&r, urls, labels, lang, &assets);
+        let values = values::Values::new(&r, urls, labels, lang, &assets, &images);
         {
             let global = templates.global();
             global.insert("site", &values.site);
@@ -308,7 +317,13 @@ pub fn render_to(
             }
             Work::Feed(feed) => {
                 let r = reads::Reader::new(view.0, view.1, full.0, full.1, reads);
-                Some(vec![feeds::render(&r, lang_urls, &bodies, lang, feed)])
+                Some(vec![feeds::render(
+                    &r,
+                    lang_urls,
+                    &bodies,
+                    (lang, labels),
+                    feed,
+                )])
             }
         });
         let mut found = Diagnostics::default();
@@ -362,11 +377,17 @@ pub fn render_to(
     // Static files: the site's own win over generated files of the same
     // path (your own robots.txt); the theme's never replace them.
     let generated: std::collections::HashSet<String> = run.generated_paths(memo.as_deref());
+    // Resized images are generated too: a file of the site's own at the
+    // same path wins.
+    let generated_images = image_files
+        .into_iter()
+        .filter(|f| !run.site_static.contains(&f.path));
     let statics: Vec<OutputFile> = assets
         .into_files()
         .into_iter()
         .filter(|(f, layer)| *layer == Layer::Site || !generated.contains(&f.path))
         .map(|(f, _)| f)
+        .chain(generated_images)
         .collect();
     let records = run.finish(statics);
     if let (Some(m), Some(current)) = (memo, current) {

@@ -11,7 +11,9 @@
 //! Site-wide inputs (site.yaml, labels, asset URLs, templates) are not
 //! facts: a change to any of them re-renders every page that uses them.
 
-use crate::content::frontmatter::{ActorKind, CitationMatter, QuoteMatter};
+use crate::content::frontmatter::{
+    ActorKind, CitationMatter, CorrectionMatter, ImageMatter, QuoteMatter,
+};
 use crate::index::{
     ActorIx, DigestIx, Index, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
@@ -304,6 +306,23 @@ impl Stable for CitationMatter {
     }
 }
 
+impl Stable for CorrectionMatter {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.date.feed(ix, h);
+        self.text.feed(ix, h);
+        self.was.feed(ix, h);
+    }
+}
+
+impl Stable for ImageMatter {
+    fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
+        self.src.0.feed(ix, h);
+        self.alt.feed(ix, h);
+        self.caption.feed(ix, h);
+        self.credit.feed(ix, h);
+    }
+}
+
 impl Stable for QuoteMatter {
     fn feed(&self, ix: &Index<'_>, h: &mut Xxh3) {
         self.id.feed(ix, h);
@@ -503,7 +522,7 @@ facts! {
         /// Its bylines.
         DigestAuthors digest_authors -> &'s [Text] = |ix, d| ix.digest(d).matter.authors.0.as_slice();
         /// Its lead image, as written.
-        DigestImage digest_image -> Option<&'s str> = |ix, d| ix.digest(d).matter.image.as_ref().map(|i| i.0.as_str());
+        DigestImage digest_image -> Option<&'s ImageMatter> = |ix, d| ix.digest(d).matter.image.as_ref();
         /// Whether it is a draft.
         DigestDraft digest_draft -> bool = |ix, d| ix.digest(d).matter.draft;
         /// Words in its body.
@@ -524,6 +543,8 @@ facts! {
         DigestCitations digest_citations -> (&'s [CitationMatter], &'r [Option<SourceIx>]) = |ix, d| {
             (ix.digest(d).matter.sources.as_slice(), ix.digests[d.ix()].citation_sources.as_slice())
         };
+        /// Its corrections, as written.
+        DigestCorrections digest_corrections -> &'s [CorrectionMatter] = |ix, d| ix.digest(d).matter.corrections.as_slice();
         /// The quotes its body embeds.
         DigestEmbeds digest_embeds -> &'r [QuoteIx] = |ix, d| ix.digests[d.ix()].embeds.as_slice();
         /// Its related digests, best first.
@@ -547,7 +568,7 @@ facts! {
         /// Its role.
         ActorRole actor_role -> Option<Shown<'s, str>> = |ix, a| ix.text(&ix.actor(a).matter.role);
         /// Its image, as written.
-        ActorImage actor_image -> Option<&'s str> = |ix, a| ix.actor(a).matter.image.as_ref().map(|i| i.0.as_str());
+        ActorImage actor_image -> Option<&'s ImageMatter> = |ix, a| ix.actor(a).matter.image.as_ref();
         /// Other names.
         ActorAliases actor_aliases -> &'s [Text] = |ix, a| {
             let aliases = &ix.actor(a).matter.aliases;
@@ -581,6 +602,8 @@ facts! {
         SourceUrl source_url -> Option<&'s str> = |ix, s| ix.source(s).matter.url.as_ref().map(|u| u.0.as_str());
         /// Its language.
         SourceLang source_lang -> Option<&'s str> = |ix, s| ix.source(s).matter.lang.as_deref();
+        /// Its logo, as written.
+        SourceImage source_image -> Option<&'s ImageMatter> = |ix, s| ix.source(s).matter.image.as_ref();
         /// Its Markdown body.
         SourceBody source_body -> Shown<'s, str> = |ix, s| ix.source(s).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.
@@ -604,7 +627,7 @@ facts! {
             ix.story(s).matter.started.map(|d| crate::index::moment(d, ix.site.config.timezone))
         };
         /// Its image, as written.
-        StoryImage story_image -> Option<&'s str> = |ix, s| ix.story(s).matter.image.as_ref().map(|i| i.0.as_str());
+        StoryImage story_image -> Option<&'s ImageMatter> = |ix, s| ix.story(s).matter.image.as_ref();
         /// Its Markdown body.
         StoryBody story_body -> Shown<'s, str> = |ix, s| ix.story(s).body_in(ix.lang, &ix.site.config.language);
         /// Its `extra:` map.

@@ -85,7 +85,22 @@ pub fn digest(r: &Reader<'_, '_>, values: &Values<'_>, d: DigestIx) -> Json {
         "keywords": r.digest_tags(d).iter().map(|t| r.tag_name(*t)).collect::<Vec<_>>(),
     });
     if let Some(image) = r.digest_image(d) {
-        article["image"] = json!(urls.absolute_image(image));
+        article["image"] = json!(urls.absolute_image(&image.src.0));
+    }
+    let tz = r.config().timezone;
+    let corrections: Vec<Json> = r
+        .digest_corrections(d)
+        .iter()
+        .map(|c| {
+            json!({
+                "@type": "CorrectionComment",
+                "datePublished": crate::index::moment(c.date, tz).to_rfc3339(),
+                "text": c.text.0,
+            })
+        })
+        .collect();
+    if !corrections.is_empty() {
+        article["correction"] = json!(corrections);
     }
     let quotes: Vec<Json> = r
         .digest_quotes(d)
@@ -138,7 +153,7 @@ pub fn actor(r: &Reader<'_, '_>, values: &Values<'_>, a: ActorIx) -> Json {
         }] = json!(role);
     }
     if let Some(image) = r.actor_image(a) {
-        v["image"] = json!(values.urls().absolute_image(image));
+        v["image"] = json!(values.urls().absolute_image(&image.src.0));
     }
     v
 }

@@ -11,6 +11,7 @@
 use super::i18n::Labels;
 use super::reads::{Reader, Reads, Recorded, Whole};
 use super::urls::{ActorSort, Urls};
+use crate::content::frontmatter::ImageMatter;
 use crate::index::{
     ActorIx, DigestIx, PageIx, PageRef, QuoteIx, SourceIx, Speaker, StoryIx, TagIx,
 };
@@ -135,6 +136,7 @@ pub struct Values<'a> {
     story_links: Lazy<Value>,
     tag_links: Lazy<Value>,
     page_links: Lazy<Value>,
+    images: &'a super::images::Images,
 }
 
 impl<'a> Values<'a> {
@@ -147,6 +149,7 @@ impl<'a> Values<'a> {
         labels: &'a Labels,
         lang: &str,
         assets: &super::assets::Assets,
+        images: &'a super::images::Images,
     ) -> Values<'a> {
         let config = r.config();
         let p = urls.paths();
@@ -180,6 +183,8 @@ impl<'a> Values<'a> {
                 "sources": urls.section(&p.sources),
                 "stories": urls.section(&p.stories),
                 "tags": urls.section(&p.tags),
+                "corrections": urls.section(&p.corrections),
+                "corrections_feed": urls.absolute(&format!("{}atom.xml", urls.section(&p.corrections))),
                 "search": urls.section("search"),
                 "network": urls.section(crate::config::NETWORK_WORD),
                 "actors_by_quotes": urls.sorted_actors(ActorSort::Quoted),
@@ -204,7 +209,42 @@ impl<'a> Values<'a> {
             story_links: Lazy::new(r.all_stories(Whole).len()),
             tag_links: Lazy::new(r.all_tags(Whole).len()),
             page_links: Lazy::new(r.all_pages(Whole).len()),
+            images,
         }
+    }
+
+    /// An image as the `partials/picture.html` template shows it: `src`
+    /// (the original, with the base path), `alt` (the editor's, else
+    /// `alt`), `caption` and `credit`; for an image of the site that was
+    /// resized, its `width`, `height` and the `srcset` of its WebP copies
+    /// (all three null otherwise).
+    pub fn picture(&self, image: &ImageMatter, alt: &str) -> Value {
+        let src = image.src.0.as_str();
+        let resized = self.images.get(src);
+        Obj::new()
+            .set("src", self.urls.image(src))
+            .set("alt", image.alt.as_deref().unwrap_or(alt))
+            .set("caption", image.caption.as_deref())
+            .set("credit", image.credit.as_deref())
+            .set("width", resized.map(|r| r.width))
+            .set("height", resized.map(|r| r.height))
+            .set(
+                "srcset",
+                resized.map(|r| super::images::srcset(r, &self.urls.root_path)),
+            )
+            .into()
+    }
+
+    /// The resized copies of a body image written `dest`, as the
+    /// `picture` value of [`Values::picture`], with its `alt` text.
+    pub fn body_picture(&self, dest: &str, alt: &str) -> Option<Value> {
+        self.images.get(dest)?;
+        let image = ImageMatter {
+            src: crate::input::fields::Image(dest.to_string()),
+            alt: Some(alt.to_string()),
+            ..Default::default()
+        };
+        Some(self.picture(&image, alt))
     }
 
     /// The URLs of these pages.
@@ -265,7 +305,12 @@ impl<'a> Values<'a> {
             link(id, r.actor_name(a), self.actor_url(r, a), "actor")
                 .set("kind", r.actor_kind(a).as_str())
                 .text("role", "role_lang", r.actor_role(a))
-                .set("image", r.actor_image(a).map(|i| self.urls.image(i)))
+                .set("image", r.actor_image(a).map(|i| self.urls.image(&i.src.0)))
+                .set(
+                    "picture",
+                    r.actor_image(a)
+                        .map(|i| self.picture(i, r.actor_name(a).value)),
+                )
                 .into()
         })
     }
@@ -365,13 +410,35 @@ impl<'a> Values<'a> {
                     "tags",
                     list(r.digest_tags(d).iter().map(|t| self.tag_link(r, *t))),
                 )
-                .set("image", r.digest_image(d).map(|i| self.urls.image(i)))
+                .set(
+                    "image",
+                    r.digest_image(d).map(|i| self.urls.image(&i.src.0)),
+                )
+                .set("picture", r.digest_image(d).map(|i| self.picture(i, "")))
                 .set("quote_count", r.digest_quotes(d).len())
                 .set("draft", r.digest_draft(d))
                 .set("word_count", words)
                 .set("reading_time", reading_minutes(words))
                 .into()
         })
+    }
+
+    /// A digest's corrections as its page shows them, newest first:
+    /// `date`, `text`, `was`, and the `anchor` each has on the page.
+    pub fn corrections(&self, r: &Reader<'_, '_>, d: DigestIx) -> Value {
+        let tz = r.config().timezone;
+        let all = r.digest_corrections(d);
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by_key(|n| std::cmp::Reverse((crate::index::moment(all[*n].date, tz), *n)));
+        list(order.into_iter().map(|n| {
+            let c = &all[n];
+            Obj::new()
+                .set("date", date(self.labels, &crate::index::moment(c.date, tz)))
+                .set("text", c.text.0.as_str())
+                .set("was", c.was.as_deref())
+                .set("anchor", correction_anchor(n))
+                .into()
+        }))
     }
 
     /// Quote `q` as templates see it. Built where a page shows it, not
@@ -436,6 +503,30 @@ impl<'a> Values<'a> {
                 .into()
         }))
     }
+}
+
+/// The anchor of correction `n` (from 0, in front-matter order) on its
+/// digest's page: `correction-1`.
+pub fn correction_anchor(n: usize) -> String {
+    format!("correction-{}", n + 1)
+}
+
+/// Every correction of the published digests `r` reads, newest first (by
+/// its date, then its digest's order, then its own): when, digest, and
+/// its position in the digest's `corrections:`.
+pub fn corrections_log(r: &Reader<'_, '_>) -> Vec<(DateTime<FixedOffset>, DigestIx, usize)> {
+    let tz = r.config().timezone;
+    let mut all = Vec::new();
+    for d in r.all_digests(Whole).iter() {
+        if r.digest_draft(d) {
+            continue;
+        }
+        for (n, c) in r.digest_corrections(d).iter().enumerate() {
+            all.push((crate::index::moment(c.date, tz), d, n));
+        }
+    }
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+    all
 }
 
 /// An entity's link: `id`, `title` (with `title_lang` when it is a

@@ -103,7 +103,7 @@ pub(super) fn render(
         None,
     );
     p.entity_editions(&mut page, crate::index::PageRef::Actor(a));
-    let (_, image) = p.image(r.actor_image(a));
+    let image = p.social_image(r.actor_image(a));
     let ld = crate::render::structured::actor(&r, v, a);
     let page = Page::with_metadata(page, &ld, image.as_deref(), "profile");
     p.ctx.insert("page", &page);

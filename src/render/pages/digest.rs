@@ -48,6 +48,7 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, d: DigestIx) -> Result<Rendered, 
             list(r.digest_actors(d).iter().map(|a| v.actor_link(&r, *a))),
         )
         .set("quotes", quotes)
+        .set("corrections", v.corrections(&r, d))
         .set("citations", citations)
         .set("related", p.cards(r.digest_related(d))?)
         .set(
@@ -71,7 +72,7 @@ pub(super) fn render(p: &mut Page<'_, '_, '_>, d: DigestIx) -> Result<Rendered, 
         None,
         r.digest_lang(d),
     );
-    let (_, image) = p.image(r.digest_image(d));
+    let image = p.social_image(r.digest_image(d));
     let ld = crate::render::structured::digest(&r, v, d);
     let mut page = Page::with_metadata(page, &ld, image.as_deref(), "article");
     p.set_alternates(&mut page, alternates);

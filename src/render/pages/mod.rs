@@ -5,6 +5,7 @@
 //! of every page to render.
 
 mod actor;
+mod corrections;
 mod digest;
 mod home;
 mod lists;
@@ -23,6 +24,7 @@ use super::reads::{Reader, Reads, Whole};
 use super::urls::{ActorSort, Urls};
 use super::values::{date, list, Lazy, Obj, Values};
 use super::{OutputFile, Templates};
+use crate::content::frontmatter::ImageMatter;
 use crate::diagnostics::Diagnostic;
 use crate::index::{ActorIx, DigestIx, Index, PageIx, PageRef, SourceIx, StoryIx, TagIx};
 use serde_json::{json, Value as Json};
@@ -61,6 +63,8 @@ pub enum Job {
     Tag(TagIx, usize),
     /// A plain page.
     Page(PageIx),
+    /// The corrections log.
+    Corrections,
 }
 
 /// What every page of one language is rendered with.
@@ -146,6 +150,7 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Stories,
             Job::Tags,
             Job::Search,
+            Job::Corrections,
         ];
         // Each edition has its "not found" page, in its language (the
         // dev server answers with the one of the edition asked for).
@@ -195,6 +200,7 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Tags => "tags".into(),
             Job::Tag(t, n) => format!("tag/{}/{n}", r.tag_slug(t)),
             Job::Page(p) => format!("page/{}", r.page_id(p)),
+            Job::Corrections => "corrections".into(),
         };
         format!("{}:page:{what}", self.lang)
     }
@@ -222,6 +228,7 @@ impl<'a, 's> Pages<'a, 's> {
             Job::Tags => lists::tags(&mut p)?,
             Job::Tag(t, n) => tag::render(&mut p, t, n)?,
             Job::Page(px) => page::render(&mut p, px)?,
+            Job::Corrections => corrections::render(&mut p)?,
         };
         let bytes = self.templates.render(template, &p.ctx, reads)?.into_bytes();
         let path = self.urls.file_of(&url);
@@ -501,13 +508,8 @@ impl<'a> Page<'_, 'a, '_> {
         })
     }
 
-    /// The image path `image` with the base path (for templates) and as an
-    /// absolute URL (for social cards).
-    fn image(&self, image: Option<&str>) -> (Option<String>, Option<String>) {
-        let u = self.urls();
-        (
-            image.map(|i| u.image(i)),
-            image.map(|i| u.absolute_image(i)),
-        )
+    /// The original of `image` as an absolute URL (for social cards).
+    fn social_image(&self, image: Option<&ImageMatter>) -> Option<String> {
+        image.map(|i| self.urls().absolute_image(&i.src.0))
     }
 }

@@ -19,6 +19,12 @@ pub(super) fn render(
     let source = Obj::copy_of(&v.source_link(&r, s))
         .set("site_url", r.source_url(s))
         .set("lang", r.source_lang(s))
+        .set("image", r.source_image(s).map(|i| p.urls().image(&i.src.0)))
+        .set(
+            "picture",
+            r.source_image(s)
+                .map(|i| v.picture(i, r.source_name(s).value)),
+        )
         .set("content", p.cx.bodies.entity(&r, Owner::Source(s))?)
         .set("content_lang", p.body_lang(Owner::Source(s)))
         .set("extra", extra(r.source_extra(s)))
@@ -43,7 +49,8 @@ pub(super) fn render(
     let mut page = p.page_value("source", &r.source_name(s), "", &url, None, None);
     p.entity_editions(&mut page, crate::index::PageRef::Source(s));
     let ld = crate::render::structured::source(&r, v, s);
-    let page = Page::with_metadata(page, &ld, None, "website");
+    let image = p.social_image(r.source_image(s));
+    let page = Page::with_metadata(page, &ld, image.as_deref(), "website");
     p.ctx.insert("page", &page);
     Ok(("source.html", url))
 }

@@ -18,12 +18,13 @@ pub(super) fn render(
 ) -> Result<Rendered, Diagnostic> {
     let r = p.r;
     let v = p.values();
-    let (image, absolute_image) = p.image(r.story_image(s));
+    let absolute_image = p.social_image(r.story_image(s));
     let digests = r.story_digests(s);
     let story = Obj::copy_of(&v.story_link(&r, s))
         .text("summary", "summary_lang", r.story_summary(s))
         .set("started", r.story_started(s).map(|d| date(p.labels(), &d)))
-        .set("image", image)
+        .set("image", r.story_image(s).map(|i| p.urls().image(&i.src.0)))
+        .set("picture", r.story_image(s).map(|i| v.picture(i, "")))
         .set("content", p.cx.bodies.story(&r, s)?)
         .set(
             "content_lang",
