@@ -337,6 +337,9 @@ pub struct CacheReport {
     pub rendered: usize,
     /// Outputs taken from the cache as they were.
     pub reused: usize,
+    /// Nothing the build is made from changed since the last one, which
+    /// left the output as it is: no source was read, nothing rendered.
+    pub unchanged: bool,
 }
 
 /// Builds the site and swaps it into the output folder. Pages are written
@@ -361,19 +364,23 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
         None => None,
     };
     let lock = std::sync::Mutex::new(lock);
-    let loaded = cache.as_ref().map(|c| {
-        let loaded = c.folder.load(&c.site, &out, c.inputs, options.now);
-        (loaded, c)
+    let mut loaded = cache.as_ref().map(|c| {
+        c.folder
+            .load(&c.site, &out, c.inputs, c.stamps, options.now)
     });
-    let (mut memo, spare, warning, used, was_held_back_until) = match loaded {
-        Some((l, _)) => (
+    if let Some(unchanged) = loaded.as_mut().and_then(|l| l.unchanged.take()) {
+        return nothing_to_do(options, unchanged, loaded.map(|l| l.memo));
+    }
+    let (mut memo, spare, warning, used, was_held_back_until, was_stamped) = match loaded {
+        Some(l) => (
             Some(l.memo),
             Some(l.spare),
             l.warning,
             l.used,
             l.held_back_until,
+            l.stamps,
         ),
-        None => (None, None, None, false, None),
+        None => (None, None, None, false, None, None),
     };
     // Begun with the first rendered file: a site that does not load
     // touches nothing on disk.
@@ -405,6 +412,9 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
     if let Some(d) = write_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         built.diagnostics.push(d);
     }
+    // What the next build repeats when nothing changes (not the warning
+    // about this build's cache).
+    let warnings = built.diagnostics.clone();
     built.diagnostics.extend(warning);
     if options.deny_warnings {
         built.diagnostics.deny_warnings();
@@ -456,18 +466,22 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
             used,
             rendered: memo.rendered,
             reused: memo.reused,
+            unchanged: false,
         });
         // A build that changed nothing leaves the cache as it is, unless a
-        // digest held back got a new date.
+        // digest held back got a new date or the sources' stamps changed.
         let same = used
             && finished.is_none()
             && memo.rendered == 0
-            && was_held_back_until == built.held_back_until.map(|d| d.timestamp());
+            && was_held_back_until == built.held_back_until.map(|d| d.timestamp())
+            && was_stamped == c.stamps;
         let saved = crate::output::token(&out).filter(|_| !same).map(|tree| {
             c.folder.save(
                 &c.site,
                 &out,
                 c.inputs,
+                c.stamps,
+                &warnings,
                 built.held_back_until,
                 tree,
                 memo,
@@ -485,6 +499,36 @@ pub fn build(options: &BuildOptions) -> Result<Report, Diagnostics> {
     Ok(report)
 }
 
+/// The report of a build with nothing to do: the previous build's, with
+/// its warnings again (and `--deny-warnings` failing on them again).
+fn nothing_to_do(
+    options: &BuildOptions,
+    unchanged: crate::cache::state::Unchanged,
+    memo: Option<crate::render::Memo>,
+) -> Result<Report, Diagnostics> {
+    let mut diagnostics = unchanged.warnings;
+    if options.deny_warnings {
+        diagnostics.deny_warnings();
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+    }
+    let output = memo.as_ref().map(crate::render::Memo::output);
+    Ok(Report {
+        pages: output.map_or(0, |o| o.keys().filter(|p| p.ends_with(".html")).count()),
+        files: output.map_or(0, |o| o.len()),
+        written: 0,
+        cache: Some(CacheReport {
+            used: true,
+            rendered: 0,
+            reused: unchanged.outputs,
+            unchanged: true,
+        }),
+        diagnostics,
+        timings: Timings::default(),
+    })
+}
+
 /// The build cache of one build.
 struct Cache {
     folder: crate::cache::state::Folder,
@@ -492,6 +536,8 @@ struct Cache {
     site: PathBuf,
     /// The inputs that make the whole cache useless when they change.
     inputs: u64,
+    /// The sources' stamps, taken before any of them is read.
+    stamps: Option<u64>,
 }
 
 /// The build cache for a build into `out` (a real path), if there is one:
@@ -511,8 +557,11 @@ fn open_cache(options: &BuildOptions, out: &std::path::Path) -> Result<Option<Ca
         options.base_url.as_deref(),
         options.minify,
     );
+    // Stamped first: a file changed while the build reads it is seen as changed next time.
+    let stamps = crate::cache::state::stamps(&options.root);
     Ok(Some(Cache {
         folder: crate::cache::state::Folder::new(&folder, out),
+        stamps,
         inputs: crate::cache::state::inputs(&options.root, &flags),
         site,
     }))

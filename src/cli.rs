@@ -345,11 +345,15 @@ fn run(cli: Cli) -> i32 {
                         let ms = started.elapsed().as_millis();
                         // With the cache: how many outputs it spared rendering.
                         let rendered = report.cache.map_or(String::new(), |c| {
-                            format!(
-                                ", {} of {} outputs rendered",
-                                c.rendered,
-                                c.rendered + c.reused
-                            )
+                            if c.unchanged {
+                                ", nothing to do".to_string()
+                            } else {
+                                format!(
+                                    ", {} of {} outputs rendered",
+                                    c.rendered,
+                                    c.rendered + c.reused
+                                )
+                            }
                         });
                         let _ = writeln!(
                             stderr,

@@ -590,6 +590,132 @@ fn a_cache_folder_inside_the_output_or_the_sources_is_refused() {
     );
 }
 
+/// Gives every file under `dir` a modification time `ago` in the past:
+/// stamps newer than a second are not trusted (a file written in the same
+/// clock tick could change without changing its stamp).
+fn age(dir: &Path, ago: std::time::Duration) {
+    let when = std::time::SystemTime::now() - ago;
+    for e in walkdir::WalkDir::new(dir).into_iter().map(Result::unwrap) {
+        if e.file_type().is_file() {
+            let f = fs::File::options().write(true).open(e.path()).unwrap();
+            f.set_modified(when).unwrap();
+        }
+    }
+}
+
+impl Cached {
+    /// A build with the cache only, as `storia build` runs it.
+    fn cached(&self, deny_warnings: bool) -> Result<storia::build::Report, String> {
+        let mut options = self.options("public", storia::cache::Choice::At(self.cache_dir()));
+        options.deny_warnings = deny_warnings;
+        storia::build::build(&options).map_err(|d| d.render_all())
+    }
+
+    /// After a change that must be built: a real build, equal to a clean
+    /// one; then, the sources aged, a build with nothing to do.
+    fn changed(&self, what: &str) {
+        let r = self.build(what).unwrap();
+        assert!(!r.unchanged, "{what}: the build was skipped");
+        self.nothing_to_do(what);
+    }
+
+    /// A build that reads no source and renders nothing, and repeats the
+    /// warnings of the last real build.
+    fn nothing_to_do(&self, after: &str) {
+        age(&self.root(), std::time::Duration::from_secs(30));
+        let real = self.cached(false).unwrap();
+        let warnings = real.diagnostics.clone().render_all();
+        let real = real.cache.unwrap();
+        let before = tree(&self.dir.path().join("public"));
+        let skipped = self.cached(false).unwrap();
+        let report = skipped.cache.unwrap();
+        assert!(
+            report.unchanged && report.used && report.rendered == 0,
+            "after {after}: {report:?}"
+        );
+        assert_eq!(report.reused, real.rendered + real.reused, "after {after}");
+        assert_eq!(skipped.timings.load, std::time::Duration::ZERO);
+        assert_eq!(skipped.written, 0);
+        assert_eq!(skipped.diagnostics.render_all(), warnings, "after {after}");
+        assert!(tree(&self.dir.path().join("public")) == before);
+    }
+}
+
+#[test]
+fn a_build_with_nothing_changed_does_nothing_until_something_does() {
+    let mut site = Cached::new("basic");
+    let root = site.root();
+    // A warning to repeat: a broken link among the static files.
+    fs::create_dir_all(root.join("static")).unwrap();
+    std::os::unix::fs::symlink("nowhere.css", root.join("static/gone.css")).unwrap();
+    site.build("the first build").unwrap();
+    site.nothing_to_do("the first build");
+    let warned = site.cached(false).unwrap().diagnostics;
+    let warnings = warned.warning_count();
+    assert!(warned.render_all().contains("gone.css"));
+    // --deny-warnings fails on the repeated warnings as on the first ones.
+    let denied = site.cached(true).unwrap_err();
+    assert!(
+        denied.contains("error") && denied.contains("gone.css"),
+        "{denied}"
+    );
+    fs::remove_file(root.join("static/gone.css")).unwrap();
+    site.changed("a broken link removed");
+    let now = site.cached(false).unwrap().diagnostics;
+    assert_eq!(now.warning_count(), warnings - 1);
+    assert!(!now.render_all().contains("gone.css"));
+
+    // A file touched, its bytes the same.
+    let peskov = root.join("content/digests/2022/12/2022-12-21-peskov.md");
+    let f = fs::File::options().write(true).open(&peskov).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(5))
+        .unwrap();
+    site.changed("a touched file");
+
+    // A file just written is not trusted, whatever its stamp.
+    site.edit("content/stories/guerra.md", |t| format!("{t}\nAncora.\n"));
+    site.build("an edit").unwrap();
+    let r = site.cached(false).unwrap().cache.unwrap();
+    assert!(!r.unchanged, "a file written a moment ago was trusted");
+    site.nothing_to_do("an edit");
+
+    // New files, in static/ and content/, and one deleted.
+    fs::write(root.join("static/extra.css"), "a{}\n").unwrap();
+    site.changed("a new static file");
+    let kyiv = root.join("content/actors/zelensky.md");
+    fs::write(&kyiv, "---\nname: Volodymyr Zelensky\n---\nPresidente.\n").unwrap();
+    site.changed("a new content file");
+    fs::remove_file(&kyiv).unwrap();
+    site.changed("a deleted content file");
+
+    // A flag.
+    let mut options = site.options("public", storia::cache::Choice::At(site.cache_dir()));
+    options.minify = true;
+    let r = storia::build::build(&options).unwrap().cache.unwrap();
+    assert!(!r.unchanged && !r.used);
+    site.changed("the flag back");
+
+    // A digest held back, then its moment passing.
+    fs::write(
+        root.join("content/digests/2022/12/2022-12-22-domani.md"),
+        "---\ntitle: Domani\ndate: 2022-12-22T08:00:00+01:00\nstory: guerra\n---\nPresto.\n",
+    )
+    .unwrap();
+    site.changed("a scheduled digest");
+    let out = site.dir.path().join("public");
+    assert!(!out.join("digests/2022-12-22-domani").exists());
+    site.now = chrono::DateTime::parse_from_rfc3339("2022-12-22T09:00:00+01:00").unwrap();
+    site.changed("its moment passing");
+    assert!(out.join("digests/2022-12-22-domani/index.html").is_file());
+
+    // An output file edited by hand is repaired, not skipped.
+    let home = out.join("index.html");
+    let built = fs::read(&home).unwrap();
+    fs::write(&home, "edited by hand").unwrap();
+    site.changed("an output file edited by hand");
+    assert_eq!(fs::read(&home).unwrap(), built);
+}
+
 #[test]
 fn a_card_edit_reaches_every_page_showing_the_card() {
     let dir = tempfile::tempdir().unwrap();
@@ -675,4 +801,41 @@ fn a_card_edit_reaches_every_page_showing_the_card() {
                 .any(|a| a.value().attr("href").is_some_and(|h| h.ends_with(href))));
         }
     }
+}
+
+#[test]
+fn storia_build_says_when_there_was_nothing_to_do() {
+    let site = Cached::new("basic");
+    age(&site.root(), std::time::Duration::from_secs(30));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_storia"))
+            .arg("build")
+            .arg("--root")
+            .arg(site.root())
+            .arg("--output")
+            .arg(site.dir.path().join("public"))
+            .arg("--cache-dir")
+            .arg(site.cache_dir())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let (warnings, summary) = stderr.trim_end().rsplit_once('\n').unwrap();
+        (out.status.code(), warnings.to_string(), summary.to_string())
+    };
+    let (code, warnings, first) = run(&[]);
+    assert_eq!(code, Some(0));
+    assert!(warnings.contains("warning"), "{warnings}");
+    assert!(!first.contains("nothing to do"), "{first}");
+    let (code, again, summary) = run(&[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(again, warnings);
+    let pages = first.split(" files, ").next().unwrap();
+    assert!(
+        summary.starts_with(&format!("{pages} files, 0 changed, nothing to do) into ")),
+        "{summary} after {first}"
+    );
+    let (code, denied, _) = run(&["--deny-warnings"]);
+    assert_eq!(code, Some(1), "{denied}");
 }

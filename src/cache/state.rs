@@ -18,8 +18,14 @@
 //! warning; a change of inputs (flags, `site.yaml`, `i18n/`, the theme's
 //! files, storia's binary) or of the clock past a held-back digest's date
 //! makes a build from nothing without one.
+//!
+//! The state also keeps the [`stamps`] of every source file as the last
+//! build saw them before reading any, and that build's warnings: when the
+//! stamps, the inputs and the output tree are all as they were and no
+//! held-back digest fell due, the build has nothing to do and reads no
+//! source (the no-change shortcut, [`Unchanged`]).
 
-use crate::diagnostics::{display_path, Diagnostic};
+use crate::diagnostics::{display_path, Diagnostic, Diagnostics, Location, Problem, Severity};
 use crate::output::Token;
 use crate::render::Memo;
 use serde::{Deserialize, Serialize};
@@ -51,6 +57,50 @@ struct State {
     tree: Token,
     print: u64,
     memo: Memo,
+    /// The [`stamps`] of the sources when the build began, if settled.
+    stamps: Option<u64>,
+    /// The build's warnings and notes, to repeat when nothing changed.
+    warnings: Vec<Warning>,
+    /// Outputs the memo knows (rendered or reused).
+    outputs: usize,
+}
+
+/// A warning or note as kept in the cache: what it prints, not its type
+/// (a build that succeeded has no errors, and warnings print their message).
+#[derive(Serialize, Deserialize)]
+struct Warning {
+    severity: Severity,
+    message: String,
+    location: Option<Location>,
+    help: Option<String>,
+}
+
+impl Warning {
+    fn of(d: &Diagnostic) -> Warning {
+        Warning {
+            severity: d.severity,
+            message: d.problem.to_string(),
+            location: d.location.as_deref().cloned(),
+            help: d.help.clone(),
+        }
+    }
+
+    fn diagnostic(self) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity,
+            problem: Problem::Warning(self.message),
+            location: self.location.map(Box::new),
+            help: self.help,
+        }
+    }
+}
+
+/// The previous build, when nothing it was made from changed.
+pub struct Unchanged {
+    /// Its warnings and notes.
+    pub warnings: Diagnostics,
+    /// Outputs it rendered or reused.
+    pub outputs: usize,
 }
 
 /// The spare tree's identity and the paths where it differs from the output.
@@ -73,6 +123,10 @@ pub struct Loaded {
     pub warning: Option<Diagnostic>,
     /// When the first held-back digest was due, as the cache noted it.
     pub held_back_until: Option<i64>,
+    /// The stamps the cache noted, when it was used.
+    pub stamps: Option<u64>,
+    /// Set when the sources' stamps are those noted: nothing to build.
+    pub unchanged: Option<Unchanged>,
 }
 
 impl Folder {
@@ -105,12 +159,14 @@ impl Folder {
     }
 
     /// Reads the cache for a build of `site` (real root) into `out` (real
-    /// path) with `inputs` at `now`. What cannot be trusted is left out.
+    /// path) with `inputs` and the sources' `stamps` at `now`. What cannot
+    /// be trusted is left out.
     pub fn load(
         &self,
         site: &Path,
         out: &Path,
         inputs: u64,
+        stamps: Option<u64>,
         now: chrono::DateTime<chrono::FixedOffset>,
     ) -> Loaded {
         let mut loaded = Loaded {
@@ -122,6 +178,8 @@ impl Folder {
             },
             warning: None,
             held_back_until: None,
+            stamps: None,
+            unchanged: None,
         };
         let out_token = crate::output::token(out);
         let state: Option<State> = match read(&self.state_path()) {
@@ -165,6 +223,15 @@ impl Folder {
             loaded.memo = state.memo;
             loaded.used = true;
             loaded.held_back_until = state.held_back_until;
+            loaded.stamps = state.stamps;
+            if stamps.is_some() && state.stamps == stamps {
+                let mut warnings = Diagnostics::default();
+                warnings.extend(state.warnings.into_iter().map(Warning::diagnostic));
+                loaded.unchanged = Some(Unchanged {
+                    warnings,
+                    outputs: state.outputs,
+                });
+            }
         }
         loaded
     }
@@ -175,7 +242,8 @@ impl Folder {
     }
 
     /// Keeps `memo` as the memo of the output tree `out` (real path), whose
-    /// token is `tree`, and the spare's state. A cache that cannot be written
+    /// token is `tree`, with the build's `warnings` and the sources' `stamps`
+    /// as it began, and the spare's state. A cache that cannot be written
     /// is only slower next time: the error is returned for a warning.
     #[allow(clippy::too_many_arguments)]
     pub fn save(
@@ -183,6 +251,8 @@ impl Folder {
         site: &Path,
         out: &Path,
         inputs: u64,
+        stamps: Option<u64>,
+        warnings: &Diagnostics,
         held_back_until: Option<chrono::DateTime<chrono::FixedOffset>>,
         tree: Token,
         memo: Memo,
@@ -196,7 +266,10 @@ impl Folder {
             held_back_until: held_back_until.map(|d| d.timestamp()),
             tree,
             print: crate::output::fingerprint(out),
+            outputs: memo.rendered + memo.reused,
             memo,
+            stamps,
+            warnings: warnings.iter().map(Warning::of).collect(),
         };
         write(&self.state_path(), &encode(&state))?;
         if let Some(spare) = spare {
@@ -318,6 +391,60 @@ pub fn inputs(root: &Path, flags: &impl std::hash::Hash) -> u64 {
     }
     files.hash(&mut h);
     h.finish()
+}
+
+/// How recent a source's time may be for its stamp to be trusted: a file
+/// written in the same clock tick as the stamp was taken (or on a file
+/// system whose clock runs ahead) could change without changing its stamp.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A hash of what every source file looks like from outside: the files and
+/// symlinks the loader's walk ([`crate::sources::walk`]) finds in each source
+/// folder, and for each file (and `site.yaml`) its size, modification time
+/// in nanoseconds and inode. Stat calls only, no file read. `None` when a
+/// file was modified less than [`SETTLE`] ago (or in the future): then
+/// nothing is promised and the next build does its work.
+pub fn stamps(root: &Path) -> Option<u64> {
+    use rayon::prelude::*;
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::MetadataExt;
+    let mut files = vec![PathBuf::from("site.yaml")];
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for dir in &crate::sources::SOURCES[1..] {
+        let walk = crate::sources::walk(root, Path::new(dir));
+        walk.linked.hash(&mut h);
+        // Broken links and loops are warnings the build repeats: a new one
+        // (or one gone) is a change.
+        for p in &walk.problems {
+            p.render().hash(&mut h);
+        }
+        files.extend(walk.files);
+    }
+    let stat = |rel: &PathBuf| {
+        std::fs::metadata(root.join(rel)).ok().map(|m| {
+            (
+                m.len(),
+                m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128,
+                m.ino(),
+            )
+        })
+    };
+    let stats: Vec<Option<(u64, i128, u64)>> = files.par_iter().map(stat).collect();
+    let settled = std::time::SystemTime::now()
+        .checked_sub(SETTLE)?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos() as i128;
+    if stats
+        .iter()
+        .flatten()
+        .any(|(_, mtime, _)| *mtime >= settled)
+    {
+        return None;
+    }
+    files.hash(&mut h);
+    stats.hash(&mut h);
+    Some(h.finish())
 }
 
 #[cfg(test)]
