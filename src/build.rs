@@ -36,6 +36,34 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
+    /// What `storia build --root ROOT` does with no other option, the
+    /// clock read now; callers change the fields they need.
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            now: now(),
+            deny_warnings: false,
+            minify: false,
+            force: false,
+            cache: crate::cache::Choice::Default,
+        }
+    }
+
+    /// What the dev server builds of `root` at `url`: drafts and scheduled
+    /// digests shown unless `drafts` is false, never into a folder.
+    pub fn for_serving(root: impl Into<PathBuf>, url: String, drafts: bool) -> BuildOptions {
+        BuildOptions {
+            base_url: Some(url),
+            drafts,
+            future: drafts,
+            ..BuildOptions::new(root)
+        }
+    }
+
     /// What this build publishes.
     pub fn publish(&self) -> crate::index::Publish {
         crate::index::Publish {

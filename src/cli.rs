@@ -406,16 +406,11 @@ fn run(cli: Cli) -> i32 {
         } => {
             let options = crate::check::CheckOptions {
                 build: BuildOptions {
-                    root,
-                    output: None,
                     base_url,
                     drafts,
                     future,
-                    now: crate::build::now(),
-                    deny_warnings: false,
-                    minify: false,
-                    force: false,
                     cache: crate::cache::Choice::Off,
+                    ..BuildOptions::new(root)
                 },
                 external,
                 timeout: std::time::Duration::from_secs(timeout),

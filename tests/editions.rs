@@ -475,16 +475,8 @@ fn the_dev_server_re_renders_what_an_edition_reads_of_per_language_text() {
     let root = tempfile::tempdir().unwrap();
     copy_dir(&fixture("editions"), root.path());
     let options = BuildOptions {
-        root: root.path().to_path_buf(),
-        output: None,
-        base_url: Some("http://127.0.0.1:1111/".into()),
-        drafts: true,
-        future: true,
-        now: storia::build::now(),
-        deny_warnings: false,
-        minify: false,
-        force: false,
         cache: storia::cache::Choice::Off,
+        ..BuildOptions::for_serving(root.path(), "http://127.0.0.1:1111/".into(), true)
     };
     let files = |caches: &Caches| -> std::collections::BTreeMap<String, Vec<u8>> {
         caches

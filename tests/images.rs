@@ -339,16 +339,13 @@ fn no_cache_builds_write_no_cache_folder() {
 fn the_dev_servers_build_has_the_copies_in_memory() {
     let site = site();
     let options = storia::build::BuildOptions {
-        root: site.path().to_path_buf(),
-        output: None,
-        base_url: Some("http://127.0.0.1:1111/".into()),
-        drafts: false,
         future: true,
-        now: storia::build::now(),
-        deny_warnings: false,
-        minify: false,
-        force: false,
         cache: storia::cache::Choice::Off,
+        ..storia::build::BuildOptions::for_serving(
+            site.path(),
+            "http://127.0.0.1:1111/".into(),
+            false,
+        )
     };
     let mut caches = storia::build::Caches::default();
     let built = storia::build::render_incremental(&options, &mut caches);

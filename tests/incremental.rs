@@ -10,16 +10,8 @@ use storia::build::{render_incremental, BuildOptions, Caches};
 
 fn options(root: &Path) -> BuildOptions {
     BuildOptions {
-        root: root.to_path_buf(),
-        output: None,
-        base_url: Some("http://127.0.0.1:1111/".into()),
-        drafts: true,
-        future: true,
-        now: storia::build::now(),
-        deny_warnings: false,
-        minify: false,
-        force: false,
         cache: storia::cache::Choice::Off,
+        ..BuildOptions::for_serving(root, "http://127.0.0.1:1111/".into(), true)
     }
 }
 
@@ -203,16 +195,10 @@ impl Cached {
 
     fn options(&self, out: &str, cache: storia::cache::Choice) -> BuildOptions {
         BuildOptions {
-            root: self.root(),
             output: Some(self.dir.path().join(out)),
-            base_url: None,
-            drafts: false,
-            future: false,
             now: self.now,
-            deny_warnings: false,
-            minify: false,
-            force: false,
             cache,
+            ..BuildOptions::new(self.root())
         }
     }
 

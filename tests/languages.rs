@@ -324,16 +324,8 @@ fn the_dev_server_rebuilds_every_language_as_a_full_build_does() {
     use storia::build::{render_incremental, BuildOptions, Caches};
     let root = copy_fixture("languages");
     let options = BuildOptions {
-        root: root.path().to_path_buf(),
-        output: None,
-        base_url: Some("http://127.0.0.1:1111/".into()),
-        drafts: true,
-        future: true,
-        now: storia::build::now(),
-        deny_warnings: false,
-        minify: false,
-        force: false,
         cache: storia::cache::Choice::Off,
+        ..BuildOptions::for_serving(root.path(), "http://127.0.0.1:1111/".into(), true)
     };
     let files = |caches: &Caches| -> BTreeMap<String, Vec<u8>> {
         caches

@@ -355,16 +355,9 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         let options = |out: &str, cache: storia::cache::Choice| storia::build::BuildOptions {
-            root: root.clone(),
             output: Some(dir.path().join(out)),
-            base_url: None,
-            drafts: false,
-            future: false,
-            now: storia::build::now(),
-            deny_warnings: false,
-            minify: false,
-            force: false,
             cache,
+            ..storia::build::BuildOptions::new(&root)
         };
         let cache = storia::cache::Choice::At(dir.path().join("cache"));
         let mut spec = spec;

@@ -37,16 +37,10 @@ fn at(moment: &str) -> DateTime<FixedOffset> {
 /// Builds `root` in memory at `now`: its files by path, and its diagnostics.
 fn build_at(root: &Path, now: &str, future: bool) -> (BTreeMap<String, String>, String) {
     let built = render_site(&BuildOptions {
-        root: root.to_path_buf(),
-        output: None,
-        base_url: None,
-        drafts: false,
         future,
         now: at(now),
-        deny_warnings: false,
-        minify: false,
-        force: false,
         cache: storia::cache::Choice::Off,
+        ..BuildOptions::new(root)
     });
     let files = built
         .files
@@ -300,16 +294,8 @@ fn typeset_site(lang: &str) -> BTreeMap<String, String> {
         std::fs::write(path, text).unwrap();
     }
     let built = render_site(&BuildOptions {
-        root: dir.path().to_path_buf(),
-        output: None,
-        base_url: None,
-        drafts: false,
-        future: false,
-        now: storia::build::now(),
-        deny_warnings: false,
-        minify: false,
-        force: false,
         cache: storia::cache::Choice::Off,
+        ..BuildOptions::new(dir.path())
     });
     assert!(
         !built.diagnostics.has_errors(),

@@ -422,6 +422,11 @@ fn edits_creations_deletions_and_renames_reach_the_page() {
     )
     .unwrap();
     events.expect("reload");
+    // On a busy machine the watcher may see the rename as a removal and a
+    // creation in two debounce windows: then a second reload follows.
+    if s.get("/digests/2023-03-01-rinominato/").status == 404 {
+        events.expect("reload");
+    }
     assert_eq!(s.get("/digests/2023-03-01-nuovo/").status, 404);
     assert_eq!(s.get("/digests/2023-03-01-rinominato/").status, 200);
 

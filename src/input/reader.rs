@@ -221,29 +221,30 @@ impl<'v, 'p> Fields<'v, 'p> {
     }
 
     fn report(&mut self, steps: &[Step], problem: Problem, help: Option<String>) {
-        if self.is_quiet() {
-            return;
-        }
-        let path = self.path_to(steps);
-        self.problems.push(FieldProblem {
-            path,
-            at_key: false,
-            problem,
-            help,
-        });
+        self.push_problem(steps, false, problem, help);
     }
 
     /// Like [`Fields::report`], pointing at the key.
     fn report_key(&mut self, steps: &[Step], problem: Problem, help: String) {
+        self.push_problem(steps, true, problem, Some(help));
+    }
+
+    fn push_problem(
+        &mut self,
+        steps: &[Step],
+        at_key: bool,
+        problem: Problem,
+        help: Option<String>,
+    ) {
         if self.is_quiet() {
             return;
         }
         let path = self.path_to(steps);
         self.problems.push(FieldProblem {
             path,
-            at_key: true,
+            at_key,
             problem,
-            help: Some(help),
+            help,
         });
     }
 

@@ -61,16 +61,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Diagnostic> {
     }
     let url = local_url(addr);
     let mut session = Session::new(BuildOptions {
-        root: options.root.clone(),
-        output: None,
-        base_url: Some(url.clone()),
-        drafts: options.drafts,
-        future: options.drafts,
-        now: crate::build::now(),
-        deny_warnings: false,
-        minify: false,
-        force: false,
         cache: options.cache.clone(),
+        ..BuildOptions::for_serving(options.root.clone(), url.clone(), options.drafts)
     });
     session.timings = options.timings;
     let epoch = std::time::SystemTime::now()
