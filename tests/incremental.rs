@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::tree;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -246,24 +247,6 @@ impl Cached {
     fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
         edit(&self.root(), rel, f)
     }
-}
-
-/// Every file under `dir`, by path relative to it.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 /// The pages whose digest cards link to `href`, with each card's title.

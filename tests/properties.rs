@@ -319,24 +319,6 @@ impl Edit {
     }
 }
 
-/// Every file under `dir`, by path relative to it.
-fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(4),
@@ -373,7 +355,7 @@ proptest! {
             match (cached, clean) {
                 (Ok(c), Ok(_)) => {
                     prop_assert!(c.cache.is_some_and(|c| c.used), "step {}: the cache was not used", step);
-                    let (a, b) = (tree(&dir.path().join("public")), tree(&dir.path().join("clean")));
+                    let (a, b) = (common::tree(&dir.path().join("public")), common::tree(&dir.path().join("clean")));
                     prop_assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "step {}", step);
                     for (path, bytes) in &a {
                         prop_assert!(*bytes == b[path], "step {} ({:?}): {} differs", step, e, path);

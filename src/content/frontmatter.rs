@@ -453,31 +453,24 @@ impl Localized for SourceMatter {
     }
 }
 
-impl Localized for StoryMatter {
-    fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
-        vec![
-            ("title", self.title.langs().collect()),
-            ("summary", self.summary.langs().collect()),
-        ]
-    }
-    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
-        set_text(&mut self.title, lang, &from.title);
-        set_text(&mut self.summary, lang, &from.summary);
-    }
+/// Stories and pages translate the same two texts.
+macro_rules! localized_title_and_summary {
+    ($($matter:ty),*) => {$(
+        impl Localized for $matter {
+            fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
+                vec![
+                    ("title", self.title.langs().collect()),
+                    ("summary", self.summary.langs().collect()),
+                ]
+            }
+            fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
+                set_text(&mut self.title, lang, &from.title);
+                set_text(&mut self.summary, lang, &from.summary);
+            }
+        }
+    )*};
 }
-
-impl Localized for PageMatter {
-    fn written_langs(&self) -> Vec<(&'static str, Vec<&str>)> {
-        vec![
-            ("title", self.title.langs().collect()),
-            ("summary", self.summary.langs().collect()),
-        ]
-    }
-    fn set_texts(&mut self, lang: &str, from: &EditionMatter) {
-        set_text(&mut self.title, lang, &from.title);
-        set_text(&mut self.summary, lang, &from.summary);
-    }
-}
+localized_title_and_summary!(StoryMatter, PageMatter);
 
 impl Matter for DigestMatter {
     const WHAT: &'static str = "digest front matter";

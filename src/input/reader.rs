@@ -400,19 +400,7 @@ impl<'v, 'p> Fields<'v, 'p> {
                 Texts::default()
             }
             Some(Value::Mapping(map)) => {
-                let mut each = Vec::with_capacity(map.len());
-                for (k, v) in map {
-                    let lang = key_text(k);
-                    let steps = [Step::Key(key.into()), Step::Key(lang.clone())];
-                    if let Err((message, help)) = crate::input::fields::check_lang(&lang) {
-                        self.report_key(&steps, Problem::FrontMatter(message), help);
-                        continue;
-                    }
-                    if let Some(Some(text)) = self.check(&steps, v, read) {
-                        each.push((lang, text));
-                    }
-                }
-                Texts::by_lang(each)
+                self.each_lang(key, map, |f, steps, v| f.check(steps, v, read).flatten())
             }
             Some(value) => {
                 let steps = [Step::Key(key.into())];
@@ -424,6 +412,30 @@ impl<'v, 'p> Fields<'v, 'p> {
         }
     }
 
+    /// A map from language to value under `key`: each language checked
+    /// (an unknown one is reported at its key and skipped), each value
+    /// read with `read` at its place.
+    fn each_lang<T>(
+        &mut self,
+        key: &'static str,
+        map: &'v serde_yaml::Mapping,
+        mut read: impl FnMut(&mut Self, &[Step], &'v Value) -> Option<T>,
+    ) -> Texts<T> {
+        let mut each = Vec::with_capacity(map.len());
+        for (k, v) in map {
+            let lang = key_text(k);
+            let steps = [Step::Key(key.into()), Step::Key(lang.clone())];
+            if let Err((message, help)) = crate::input::fields::check_lang(&lang) {
+                self.report_key(&steps, Problem::FrontMatter(message), help);
+                continue;
+            }
+            if let Some(value) = read(self, &steps, v) {
+                each.push((lang, value));
+            }
+        }
+        Texts::by_lang(each)
+    }
+
     /// A value or list of values ([`Fields::one_or_many`]) written once for
     /// every language, or as a map from language to values (`aliases`).
     pub fn texts_many<T: DeserializeOwned + Default>(
@@ -432,18 +444,7 @@ impl<'v, 'p> Fields<'v, 'p> {
     ) -> Texts<OneOrMany<T>> {
         match self.lookup(key) {
             Some(Value::Mapping(map)) => {
-                let mut each = Vec::with_capacity(map.len());
-                for (k, v) in map {
-                    let lang = key_text(k);
-                    let steps = [Step::Key(key.into()), Step::Key(lang.clone())];
-                    if let Err((message, help)) = crate::input::fields::check_lang(&lang) {
-                        self.report_key(&steps, Problem::FrontMatter(message), help);
-                        continue;
-                    }
-                    let many = self.many_at(&steps, Some(v));
-                    each.push((lang, many));
-                }
-                Texts::by_lang(each)
+                self.each_lang(key, map, |f, steps, v| Some(f.many_at(steps, Some(v))))
             }
             value => {
                 let many: OneOrMany<T> = self.many_at(&[Step::Key(key.into())], value);
